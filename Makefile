@@ -1,0 +1,62 @@
+# The course's commands. `make help` lists them.
+#
+# Every command runs in one fixed execution environment (the exports below), so the
+# numbers in the stored notebooks are the numbers CI and `make notebooks` produce.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+KERNEL := loss-course
+STAMP  := $(VENV)/.installed
+
+# The fixed execution environment: exported to every command below and written into
+# the course's Jupyter kernel, so JupyterLab, nbval and `make notebooks` all share it.
+NOTEBOOK_ENV := PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2 TF_NUM_INTRAOP_THREADS=1 \
+	TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	KERAS_BACKEND=tensorflow PYDEVD_DISABLE_FILE_VALIDATION=1
+export $(NOTEBOOK_ENV)
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+
+.PHONY: help install lab test check notebooks lock clean
+
+help:
+	@echo "make lab        set up (first time only) and start JupyterLab on notebooks/"
+	@echo "make test       set up (first time only) and run unit tests + nbval on every notebook"
+	@echo "make check      the environment check learners run the day before a workshop"
+	@echo "make notebooks  re-execute every notebook in place to refresh its stored outputs"
+	@echo "make lock       regenerate requirements.lock from pyproject.toml (maintainers)"
+	@echo "make clean      remove .venv and caches"
+
+# Set-up, shared by every command: runs again only when the lock or pyproject.toml change.
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "This course needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Install a newer Python, or run: make PYTHON=python3.12 ...")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.lock
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
+		--display-name "Python 3 (loss course)" $(foreach v,$(NOTEBOOK_ENV),--env $(subst =, ,$(v)))
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n auto --dist loadscope --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS)
+
+check: $(STAMP)
+	$(BIN)/python -m course_utils check
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+lock:
+	test -x .tools/bin/uv || ($(PYTHON) -m venv .tools && .tools/bin/pip install -q uv==0.13.9)
+	(echo "# Exact pins for every platform, generated from pyproject.toml by \`make lock\`. Do not edit by hand."; \
+	 .tools/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 --no-header -q -o -) > requirements.lock
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .hypothesis

@@ -1,0 +1,56 @@
+"""course_utils: the small library behind the course "Training vs validation loss".
+
+Each module holds one idea, and each is short enough to read:
+
+=======================  ====================================================
+module                   what it gives you
+=======================  ====================================================
+``reproducibility``      ``seed_everything``: one call before building a model
+``datasets``             ``load_dataset``: the course's CSV files, checksum-verified
+``splits``               ``split_data``: train / validation / test, scaled on train
+``baselines``            ``baseline_loss``: the loss of the best constant guess
+``feeding``              ``fit_data``: fast input pipelines for ``model.fit``
+``plots``                ``plot_history``: training solid, validation dashed
+``live``                 ``LiveLossPlot``: curves drawn while ``fit`` runs
+``diagnosis``            ``diagnose``: underfitting, overfitting, good fit...
+``checks``               self-checks for the exercises
+``environment_check``    ``python -m course_utils check``
+=======================  ====================================================
+
+Names are imported on first use, so ``import course_utils`` stays cheap and the
+environment check still runs when a package (Keras, say) is missing.
+
+>>> import course_utils
+>>> course_utils.seed_everything(0)
+"""
+
+import importlib
+
+# public name -> module that defines it
+_EXPORTS = {
+    "seed_everything": "reproducibility",
+    "load_dataset": "datasets",
+    "dataset_names": "datasets",
+    "verify_datasets": "datasets",
+    "split_data": "splits",
+    "baseline_loss": "baselines",
+    "fit_data": "feeding",
+    "plot_history": "plots",
+    "LiveLossPlot": "live",
+    "diagnose": "diagnosis",
+    "Diagnosis": "diagnosis",
+    "run_environment_check": "environment_check",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'course_utils' has no attribute {name!r}")
+    module = importlib.import_module(f"course_utils.{_EXPORTS[name]}")
+    return getattr(module, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,0 +1,47 @@
+"""Re-execute notebooks in place so their stored outputs are fresh (`make notebooks`).
+
+Runs each notebook top to bottom in a new kernel of the course ("loss-course"), in the
+fixed execution environment the Makefile exports, and writes it back without timing
+metadata, so running it twice leaves no difference in any compared output.
+
+    python tools/execute_notebooks.py notebooks/00_welcome.ipynb
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+KERNEL_NAME = "loss-course"
+
+
+def execute_in_place(path: Path) -> float:
+    """Execute the notebook at ``path``, save it, and return the seconds it took."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        kernel_name=KERNEL_NAME,
+        timeout=600,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    notebook.metadata.pop("widgets", None)  # widget state is per session, not lesson content
+    nbformat.write(notebook, path)
+    return seconds
+
+
+def main(paths):
+    if not paths:
+        sys.exit("usage: python tools/execute_notebooks.py NOTEBOOK.ipynb [...]")
+    for name in paths:
+        seconds = execute_in_place(Path(name))
+        print(f"{name}: executed in {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
