@@ -1,6 +1,6 @@
 # The course's commands. `make help` lists them.
 #
-# Every command runs in one fixed execution environment (the exports below), so the
+# Every command runs in one fixed execution environment (course.env), so the
 # numbers in the stored notebooks are the numbers CI and `make notebooks` produce.
 
 PYTHON ?= python3
@@ -9,12 +9,11 @@ BIN    := $(VENV)/bin
 KERNEL := loss-course
 STAMP  := $(VENV)/.installed
 
-# The fixed execution environment: exported to every command below and written into
-# the course's Jupyter kernel, so JupyterLab, nbval and `make notebooks` all share it.
-NOTEBOOK_ENV := PYTHONHASHSEED=0 TF_CPP_MIN_LOG_LEVEL=2 TF_NUM_INTRAOP_THREADS=1 \
-	TF_NUM_INTEROP_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-	KERAS_BACKEND=tensorflow PYDEVD_DISABLE_FILE_VALIDATION=1
-export $(NOTEBOOK_ENV)
+# The fixed execution environment lives in course.env: exported to every command below and
+# written into the course's Jupyter kernel.
+include course.env
+ENV_KEYS := $(shell sed -n 's/^\([A-Z_]*\)=.*/\1/p' course.env)
+export $(ENV_KEYS)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
@@ -28,16 +27,16 @@ help:
 	@echo "make lock       regenerate requirements.lock from pyproject.toml (maintainers)"
 	@echo "make clean      remove .venv and caches"
 
-# Set-up, shared by every command: runs again only when the lock or pyproject.toml change.
+# Set-up, shared by every command: runs again only when the lock, pyproject.toml or course.env change.
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml course.env
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "This course needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Install a newer Python, or run: make PYTHON=python3.12 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.lock
 	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
-		--display-name "Python 3 (loss course)" $(foreach v,$(NOTEBOOK_ENV),--env $(subst =, ,$(v)))
+		--display-name "Python 3 (loss course)" $(foreach k,$(ENV_KEYS),--env $(k) $($(k)))
 	touch $(STAMP)
 
 lab: $(STAMP)
@@ -55,8 +54,8 @@ notebooks: $(STAMP)
 
 lock:
 	test -x .tools/bin/uv || ($(PYTHON) -m venv .tools && .tools/bin/pip install -q uv==0.13.9)
-	(echo "# Exact pins for every platform, generated from pyproject.toml by \`make lock\`. Do not edit by hand."; \
-	 .tools/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 --no-header -q -o -) > requirements.lock
+	.tools/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+		--custom-compile-command "make lock" -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .hypothesis

@@ -1,0 +1,124 @@
+"""The three dependency files agree, and the course's kernel carries the fixed environment.
+
+pyproject.toml holds ranges, requirements.lock exact pins for every platform, and
+environment.yml the conda/Binder route: a package they share must have one version.
+"""
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PLATFORMS = {
+    "linux-x86_64": {"sys_platform": "linux", "platform_machine": "x86_64", "os_name": "posix"},
+    "linux-aarch64": {"sys_platform": "linux", "platform_machine": "aarch64", "os_name": "posix"},
+    "macos-arm64": {"sys_platform": "darwin", "platform_machine": "arm64", "os_name": "posix"},
+    "windows": {"sys_platform": "win32", "platform_machine": "AMD64", "os_name": "nt"},
+}
+
+
+def _marker_environment(platform):
+    environment = default_environment()
+    environment.update(python_version="3.11", python_full_version="3.11.9", extra="", **PLATFORMS[platform])
+    return environment
+
+
+def _pins(lines, platform):
+    """name -> exact version of the requirement lines that apply on ``platform``."""
+    environment = _marker_environment(platform)
+    pins = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate(environment):
+            (specifier,) = requirement.specifier
+            assert specifier.operator == "==", f"{line!r} is not an exact pin"
+            pins[requirement.name.lower()] = specifier.version
+    return pins
+
+
+def lock_pins(platform):
+    return _pins((ROOT / "requirements.lock").read_text().splitlines(), platform)
+
+
+def environment_yml_pins(platform):
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    return _pins(pip_section, platform)
+
+
+def pyproject_requirements(platform):
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    texts = project["dependencies"] + [r for group in project["optional-dependencies"].values() for r in group]
+    environment = _marker_environment(platform)
+    requirements = [Requirement(text) for text in texts]
+    return [r for r in requirements if r.marker is None or r.marker.evaluate(environment)]
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_lock_satisfies_every_pyproject_range(platform):
+    pins = lock_pins(platform)
+    for requirement in pyproject_requirements(platform):
+        name = requirement.name.lower()
+        assert name in pins, f"{name} is in pyproject.toml but not in requirements.lock: run `make lock`"
+        assert requirement.specifier.contains(pins[name]), (
+            f"requirements.lock pins {name}=={pins[name]}, outside pyproject.toml's {requirement.specifier}: run `make lock`"
+        )
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_environment_yml_pins_match_the_lock(platform):
+    locked = lock_pins(platform)
+    for name, version in environment_yml_pins(platform).items():
+        assert locked.get(name) == version, (
+            f"environment.yml pins {name}=={version} but requirements.lock has {locked.get(name)}"
+        )
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_environment_yml_lists_every_direct_dependency(platform):
+    listed = environment_yml_pins(platform)
+    missing = {r.name.lower() for r in pyproject_requirements(platform)} - set(listed)
+    assert not missing, f"environment.yml lacks {sorted(missing)} that pyproject.toml requires"
+
+
+def test_environment_yml_python_is_one_pyproject_allows():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    python = next(d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python="))
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert Requirement(f"python{requires}").specifier.contains(python.split("=")[1] + ".0")
+
+
+def test_the_pin_parser_sees_a_disagreement():
+    """Guards the guard: a changed version is noticed."""
+    assert _pins(["keras==9.9.9"], "linux-x86_64") != _pins(["keras==3.15.1"], "linux-x86_64")
+
+
+def course_env():
+    lines = (ROOT / "course.env").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_course_kernel_carries_the_fixed_environment():
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec("loss-course")
+    except NoSuchKernel:
+        pytest.fail("kernel 'loss-course' is not registered: `make test` registers it before running")
+    assert spec.env == course_env()
+
+
+def test_the_test_run_uses_the_fixed_environment():
+    import os
+
+    for key, value in course_env().items():
+        assert os.environ.get(key) == value, f"{key} is not exported: run the suite with `make test`"
