@@ -6,7 +6,6 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-KERNEL := loss-course
 STAMP  := $(VENV)/.installed
 
 # The fixed execution environment lives in course.env: exported to every command below and
@@ -35,8 +34,7 @@ $(STAMP): requirements.lock pyproject.toml course.env
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.lock
 	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -e .
-	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
-		--display-name "Python 3 (loss course)" $(foreach k,$(ENV_KEYS),--env $(k) $($(k)))
+	$(BIN)/python -m course_utils install-kernel
 	touch $(STAMP)
 
 lab: $(STAMP)

@@ -1,8 +1,13 @@
-"""Command line: ``python -m course_utils check``."""
+"""Command line.
+
+    python -m course_utils check            # is this machine ready for the course?
+    python -m course_utils install-kernel   # register the course's Jupyter kernel
+"""
 
 import argparse
 import sys
 
+from course_utils.course_kernel import install_course_kernel
 from course_utils.environment_check import run_environment_check
 
 
@@ -10,7 +15,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="check this machine is ready for the course")
-    parser.parse_args(argv)
+    commands.add_parser("install-kernel", help="register the course's Jupyter kernel in this environment")
+    command = parser.parse_args(argv).command
+    if command == "install-kernel":
+        print(f"Installed the course kernel in {install_course_kernel()}")
+        return 0
     return 0 if run_environment_check() else 1
 
 

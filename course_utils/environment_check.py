@@ -16,8 +16,9 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
+from course_utils.course_kernel import KERNEL_NAME, read_course_env
+
 MINIMUM_PYTHON = (3, 11)
-KERNEL_NAME = "loss-course"
 DISTRIBUTION = "course-utils"
 EXTRAS_LEARNERS_NEED = {"lab"}  # the "test" extra is for contributors and CI
 SETUP_FIX = "run `make lab` (or `make check`) in the course folder; it installs the exact versions"
@@ -121,8 +122,12 @@ def check_kernel():
     except NoSuchKernel:
         return CheckResult(
             "Jupyter kernel", False, f"kernel {KERNEL_NAME!r} is not registered",
-            "run `make lab` (it registers the kernel), or: python -m ipykernel install "
-            f"--sys-prefix --name {KERNEL_NAME}",
+            "run `make lab` (it registers the kernel), or: python -m course_utils install-kernel",
+        )
+    if spec.env != read_course_env():
+        return CheckResult(
+            "Jupyter kernel", False, f"kernel {KERNEL_NAME!r} does not carry the settings of course.env",
+            "register it again: python -m course_utils install-kernel",
         )
     return CheckResult("Jupyter kernel", True, f"{KERNEL_NAME!r} ({spec.display_name})")
 

@@ -1,10 +1,9 @@
-"""The three dependency files agree, and the course's kernel carries the fixed environment.
+"""The three dependency files agree, and the suite runs in the fixed environment.
 
 pyproject.toml holds ranges, requirements.lock exact pins for every platform, and
 environment.yml the conda/Binder route: a package they share must have one version.
 """
 
-import json
 import tomllib
 from pathlib import Path
 
@@ -102,23 +101,11 @@ def test_the_pin_parser_sees_a_disagreement():
     assert _pins(["keras==9.9.9"], "linux-x86_64") != _pins(["keras==3.15.1"], "linux-x86_64")
 
 
-def course_env():
-    lines = (ROOT / "course.env").read_text().splitlines()
-    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
-
-
-def test_course_kernel_carries_the_fixed_environment():
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    try:
-        spec = KernelSpecManager().get_kernel_spec("loss-course")
-    except NoSuchKernel:
-        pytest.fail("kernel 'loss-course' is not registered: `make test` registers it before running")
-    assert spec.env == course_env()
-
-
 def test_the_test_run_uses_the_fixed_environment():
+    """`make test` exports course.env, so nbval's kernels compute as the stored notebooks did."""
     import os
 
-    for key, value in course_env().items():
+    from course_utils.course_kernel import read_course_env
+
+    for key, value in read_course_env().items():
         assert os.environ.get(key) == value, f"{key} is not exported: run the suite with `make test`"

@@ -1,0 +1,45 @@
+"""The course's Jupyter kernel and its fixed execution environment.
+
+``course.env`` at the repository root lists the settings (seeds, thread counts, log
+level) that every run of the notebooks shares: the Makefile exports them to its commands,
+and ``install_course_kernel`` writes them into the kernel JupyterLab starts, so a learner's
+kernel, nbval in CI and ``make notebooks`` compute with the same settings.
+
+    python -m course_utils install-kernel
+"""
+
+import sys
+from pathlib import Path
+
+KERNEL_NAME = "loss-course"
+DISPLAY_NAME = "Python 3 (loss course)"
+COURSE_ENV_FILE = Path(__file__).resolve().parents[1] / "course.env"
+
+
+def read_course_env(path=COURSE_ENV_FILE):
+    """Return the KEY=VALUE settings of ``course.env`` as a dict (comments skipped).
+
+    >>> read_course_env()["PYTHONHASHSEED"]
+    '0'
+    """
+    settings = {}
+    for number, line in enumerate(Path(path).read_text().splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, equals, value = line.partition("=")
+        if not equals or not key.isidentifier():
+            raise ValueError(f"{path}, line {number}: expected KEY=VALUE, got {line!r}; fix that line.")
+        settings[key] = value
+    return settings
+
+
+def install_course_kernel(prefix=sys.prefix):
+    """Register the course's kernel for this Python, with ``course.env`` as its environment.
+
+    ``prefix`` is where the kernel spec goes (default: this environment, so the venv's
+    JupyterLab finds it). Returns the directory the spec was written to.
+    """
+    from ipykernel.kernelspec import install
+
+    return install(kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix, env=read_course_env())
