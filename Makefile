@@ -37,8 +37,11 @@ $(STAMP): requirements.lock pyproject.toml course.env
 	$(BIN)/python -m course_utils install-kernel
 	touch $(STAMP)
 
+# Bound to localhost, token authentication on (JupyterLab's default: never turn it off).
+# Running as root (containers, some cloud VMs) needs --allow-root, which JupyterLab otherwise refuses.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadscope --nbval --nbval-current-env \

@@ -1,0 +1,70 @@
+"""`make lab` serves JupyterLab on localhost with token authentication, on the course kernel."""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_url(process, timeout=90):
+    deadline = time.monotonic() + timeout
+    log = ""
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        log += line
+        match = re.search(r"http://127\.0\.0\.1:\d+/lab\?token=\w+", line)
+        if match:
+            return match.group(0)
+        if not line and process.poll() is not None:
+            break
+    raise AssertionError(f"make lab printed no URL:\n{log}")
+
+
+def get(url, attempts=60):
+    """(status, body) of a GET, retrying while the server is still starting to listen."""
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, b""
+        except urllib.error.URLError:
+            time.sleep(0.5)
+    raise AssertionError(f"nothing answered at {url}")
+
+
+def test_make_lab_serves_jupyterlab_with_token_auth():
+    port = free_port()
+    process = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"LAB_ARGS=--no-browser --port {port}"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(Path(os.environ.get("TMPDIR", "/tmp")) / f"lab-test-{port}")},
+    )
+    try:
+        url = wait_for_url(process)
+        token = url.split("token=")[1]
+        status, _ = get(url)
+        assert status == 200
+        status, _ = get(f"http://127.0.0.1:{port}/api/contents")
+        assert status == 403, "the API answered without a token: token authentication must stay on"
+        status, body = get(f"http://127.0.0.1:{port}/api/kernelspecs?token={token}")
+        assert "loss-course" in json.loads(body)["kernelspecs"]
+        status, body = get(f"http://127.0.0.1:{port}/api/contents?token={token}")
+        assert "00_welcome.ipynb" in [item["name"] for item in json.loads(body)["content"]]
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
