@@ -1,0 +1,187 @@
+"""data/, tools/make_data.py and course_utils.datasets: files, checksums, loader, errors."""
+
+import hashlib
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, load_diabetes, make_classification
+
+from course_utils import datasets
+from course_utils.datasets import dataset_names, load_dataset, verify_datasets
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+EXPECTED_NAMES = ["noisy_line", "classification", "classification_large", "breast_cancer", "diabetes"]
+
+
+def _import_make_data():
+    spec = importlib.util.spec_from_file_location("make_data", ROOT / "tools" / "make_data.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of data/ that the loader reads instead of the real one."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    monkeypatch.setattr(datasets, "DATA_DIR", copy)
+    return copy
+
+
+def _manifest():
+    return json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
+
+
+# --- the files in data/ --------------------------------------------------------------------
+
+
+def test_make_data_regenerates_every_file_byte_for_byte(tmp_path):
+    _import_make_data().write_data(tmp_path)
+    regenerated = sorted(path.name for path in tmp_path.iterdir())
+    assert regenerated == sorted(path.name for path in DATA.iterdir())
+    for name in regenerated:
+        assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+
+
+def test_manifest_hashes_match_the_files():
+    for name, entry in _manifest().items():
+        content = (DATA / entry["file"]).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == entry["sha256"], name
+
+
+def test_manifest_records_what_the_brief_asks_for():
+    manifest = _manifest()
+    assert list(manifest) == EXPECTED_NAMES
+    for name, entry in manifest.items():
+        assert entry["file"] == f"{name}.csv"
+        assert entry["task"] in ("regression", "binary classification")
+        assert entry["columns"][-1] == "y"
+        assert entry["source"] and entry["licence"]
+
+
+def test_csv_files_have_a_header_and_unix_line_endings():
+    for entry in _manifest().values():
+        content = (DATA / entry["file"]).read_bytes()
+        assert b"\r" not in content
+        lines = content.decode("utf-8").split("\n")
+        assert lines[-1] == ""  # the file ends with a newline
+        assert lines[0].split(",") == entry["columns"]
+        assert len(lines) - 2 == entry["rows"]
+
+
+def test_data_stays_small():
+    assert sum(path.stat().st_size for path in DATA.iterdir()) < 1_000_000
+
+
+def test_real_datasets_are_sklearn_copies_unchanged():
+    X, y = load_dataset("breast_cancer")
+    bunch = load_breast_cancer()
+    np.testing.assert_array_equal(X, bunch.data)
+    np.testing.assert_array_equal(y, bunch.target)
+    X, y = load_dataset("diabetes")
+    bunch = load_diabetes(scaled=False)
+    np.testing.assert_array_equal(X, bunch.data)
+    np.testing.assert_array_equal(y, bunch.target)
+
+
+@pytest.mark.parametrize(("name", "n_samples"), [("classification", 100), ("classification_large", 2000)])
+def test_classification_data_is_make_classification(name, n_samples):
+    X, y = load_dataset(name)
+    X_expected, y_expected = make_classification(
+        n_samples=n_samples, n_features=10, n_informative=5, random_state=42
+    )
+    np.testing.assert_allclose(X, X_expected, rtol=1e-7, atol=0)  # written with 8 digits
+    np.testing.assert_array_equal(y, y_expected)
+
+
+def test_noisy_line_is_a_sorted_line_with_noise_sd_0_2():
+    X, y = load_dataset("noisy_line")
+    np.testing.assert_allclose(X[:, 0], np.linspace(-1, 1, 100), atol=1e-8)
+    assert np.all(np.diff(X[:, 0]) > 0)
+    noise = y - (2 * X[:, 0] + 1)
+    assert abs(noise.mean()) < 0.06
+    assert 0.15 < noise.std() < 0.25
+
+
+# --- load_dataset, dataset_names, verify_datasets ------------------------------------------
+
+
+@pytest.mark.parametrize("name", EXPECTED_NAMES)
+def test_load_dataset_shapes_and_dtypes_follow_the_manifest(name):
+    entry = _manifest()[name]
+    X, y = load_dataset(name)
+    assert X.shape == (entry["rows"], len(entry["columns"]) - 1)
+    assert y.shape == (entry["rows"],)
+    assert X.dtype == np.float64
+    if entry["task"] == "binary classification":
+        assert y.dtype == np.int64
+        assert set(np.unique(y).tolist()) == {0, 1}
+    else:
+        assert y.dtype == np.float64
+
+
+def test_dataset_names_lists_the_manifest_in_order():
+    assert dataset_names() == EXPECTED_NAMES
+
+
+def test_verify_datasets_is_empty_when_everything_matches(data_copy):
+    assert verify_datasets() == []
+
+
+def test_changed_file_raises_a_helpful_error(data_copy):
+    path = data_copy / "classification.csv"
+    content = path.read_bytes()
+    path.write_bytes(content.replace(b",0\n", b",1\n", 1))
+
+    with pytest.raises(ValueError, match="data/classification.csv") as error:
+        load_dataset("classification")
+    assert "git checkout -- data/classification.csv" in str(error.value)
+    assert "python tools/make_data.py" in str(error.value)
+
+    problems = verify_datasets()
+    assert len(problems) == 1
+    assert "data/classification.csv" in problems[0]
+    assert "git checkout -- data/classification.csv" in problems[0]
+    load_dataset("noisy_line")  # the other files still load
+
+
+def test_missing_file_raises_file_not_found_and_is_reported(data_copy):
+    (data_copy / "diabetes.csv").unlink()
+    with pytest.raises(FileNotFoundError, match="data/diabetes.csv") as error:
+        load_dataset("diabetes")
+    assert "git checkout -- data/diabetes.csv" in str(error.value)
+    problems = verify_datasets()
+    assert len(problems) == 1 and "data/diabetes.csv is missing" in problems[0]
+
+
+def test_missing_manifest_is_reported(data_copy):
+    (data_copy / "manifest.json").unlink()
+    with pytest.raises(FileNotFoundError, match="data/manifest.json"):
+        load_dataset("noisy_line")
+    problems = verify_datasets()
+    assert len(problems) == 1 and "git checkout -- data/manifest.json" in problems[0]
+
+
+def test_broken_manifest_is_reported(data_copy):
+    (data_copy / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ValueError, match="data/manifest.json is not valid JSON"):
+        dataset_names()
+    assert len(verify_datasets()) == 1
+
+
+def test_unknown_name_lists_the_known_names():
+    with pytest.raises(ValueError, match="'noisy_lines' is not a course dataset") as error:
+        load_dataset("noisy_lines")
+    for name in EXPECTED_NAMES:
+        assert name in str(error.value)
+
+
+def test_name_must_be_a_string():
+    with pytest.raises(TypeError, match="name must be a dataset name"):
+        load_dataset(0)
