@@ -1,0 +1,636 @@
+"""Tests for course_utils.checks: right answers pass, each wrong answer gets its own hint,
+and nothing a learner passes in (None, text, wrong shapes, broken objects) raises."""
+
+import keras
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as npst
+from sklearn.model_selection import train_test_split
+
+from course_utils.checks import (
+    check_best_epoch,
+    check_binary_classifier,
+    check_choice,
+    check_early_stopping,
+    check_history,
+    check_number,
+    check_split,
+)
+from course_utils.reproducibility import seed_everything
+
+# No example database: tests must not write into the repository. capsys is safe to share
+# between examples because verdict() empties it after every call.
+PROPERTY = settings(
+    database=None,
+    deadline=None,
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+class Hostile:
+    """A learner's object with a bug: it raises whenever it is looked at."""
+
+    def _boom(self, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    __getattr__ = __len__ = __array__ = __iter__ = __repr__ = __str__ = _boom
+    __eq__ = __hash__ = __bool__ = __float__ = __index__ = __getitem__ = _boom
+
+
+def verdict(capsys, check, *args, **kwargs):
+    """Run a check; return its result and the single line it printed."""
+    result = check(*args, **kwargs)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("✅ Correct: " if result else "❌ Not yet: ")
+    assert isinstance(result, bool)
+    return result, lines[0]
+
+
+# ---------------------------------------------------------------------------- learner inputs
+
+OPTIONS = {"A": "The training loss", "B": "The validation loss", "C": "The test loss"}
+X = np.linspace(0.0, 1.0, 20).reshape(-1, 1)  # sorted, like the seed's data
+Y = 3.0 * X + 1.0
+GOOD_SPLIT = train_test_split(X, Y, test_size=0.2, random_state=0)
+HISTORY = {"loss": [1.0, 0.6, 0.4, 0.3, 0.2], "val_loss": [0.9, 0.5, 0.3, 0.4, 0.6]}
+
+
+def split_with(position, value):
+    parts = list(GOOD_SPLIT)
+    parts[position] = value
+    return check_split(*parts, x=X, y=Y, val_fraction=0.2)
+
+
+def classifier(*layers, loss="binary_crossentropy", with_input=True):
+    seed_everything(0)
+    if with_input:
+        layers = (keras.Input(shape=(3,)), *layers)
+    model = keras.Sequential(list(layers))
+    if loss is not None:
+        model.compile(optimizer="adam", loss=loss)
+    return model
+
+
+# Every place where a check takes something the learner made; everything else is right.
+LEARNER_SLOTS = {
+    "choice": lambda value: check_choice(value, "B", options=OPTIONS, explanation="Unseen."),
+    "number": lambda value: check_number(value, 0.25, tolerance=0.01, name="loss", hint="Fit."),
+    "split x_train": lambda value: split_with(0, value),
+    "split x_val": lambda value: split_with(1, value),
+    "split y_train": lambda value: split_with(2, value),
+    "split y_val": lambda value: split_with(3, value),
+    "binary classifier": check_binary_classifier,
+    "early stopping": lambda value: check_early_stopping(value, patience=3),
+    "best epoch answer": lambda value: check_best_epoch(value, HISTORY),
+    "best epoch history": lambda value: check_best_epoch(3, value),
+    "history": lambda value: check_history(value, metric="val_loss", below=0.35),
+}
+
+WRONG_ANSWERS = {
+    "None": None,
+    "text": "abc",
+    "empty text": "",
+    "bool": True,
+    "float": 3.5,
+    "negative int": -1,
+    "list": [1, 2],
+    "3-d array": np.zeros((2, 3, 4)),
+    "dict": {"a": 1},
+    "object": object(),
+    "class": keras.callbacks.EarlyStopping,
+    "hostile": Hostile(),
+}
+
+
+@pytest.mark.parametrize("wrong", WRONG_ANSWERS.values(), ids=list(WRONG_ANSWERS))
+@pytest.mark.parametrize("slot", LEARNER_SLOTS.values(), ids=list(LEARNER_SLOTS))
+def test_a_wrong_type_or_broken_object_is_a_hint_not_an_error(capsys, slot, wrong):
+    result, line = verdict(capsys, slot, wrong)
+    assert result is False
+    assert "Hint: " in line
+
+
+ANYTHING = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.complex_numbers(),
+    st.text(alphabet="abcABC 012.-_", max_size=6),
+    st.binary(max_size=4),
+    st.lists(st.integers() | st.floats(), max_size=5),
+    st.dictionaries(st.sampled_from(["loss", "val_loss", "x"]), st.lists(st.floats(), max_size=3)),
+    npst.arrays(npst.scalar_dtypes(), npst.array_shapes(min_dims=0, max_dims=3, max_side=4)),
+    st.builds(Hostile),
+    st.builds(object),
+    st.sampled_from([int, keras.Model, keras.callbacks.EarlyStopping, np.ndarray]),
+)
+
+
+@pytest.mark.parametrize("slot", LEARNER_SLOTS.values(), ids=list(LEARNER_SLOTS))
+@PROPERTY
+@given(value=ANYTHING)
+def test_any_input_gives_one_verdict_line_and_never_raises(capsys, slot, value):
+    verdict(capsys, slot, value)  # asserts one line, matching the returned bool
+
+
+# ---------------------------------------------------------------------------- check_choice
+
+
+@pytest.mark.parametrize("answer", ["B", "b", " B ", "b\n"])
+def test_choice_accepts_the_letter_in_any_case_and_spacing(capsys, answer):
+    result, line = verdict(capsys, check_choice, answer, "b", options=OPTIONS, explanation="Why.")
+    assert result is True
+    assert line == "✅ Correct: B (The validation loss). Why."
+
+
+def test_choice_gives_the_hint_written_for_that_wrong_option(capsys):
+    hints = {"a": "The training loss drops even when the model overfits."}
+    check = dict(options=OPTIONS, explanation="Why.", hints=hints)
+    _, line = verdict(capsys, check_choice, "A", "B", **check)
+    assert line == (
+        "❌ Not yet: A (The training loss) is not the best answer. "
+        "Hint: The training loss drops even when the model overfits."
+    )
+    _, line = verdict(capsys, check_choice, "c", "B", **check)
+    assert "C (The test loss) is not the best answer" in line
+    assert "read the other options again" in line
+
+
+def test_choice_names_the_valid_letters_for_an_unknown_one(capsys):
+    result, line = verdict(capsys, check_choice, "E", "B", options=OPTIONS, explanation="Why.")
+    assert result is False
+    assert line.endswith("Hint: answer with one of the letters A, B, C.")
+
+
+def test_choice_asks_for_a_letter_when_given_a_number(capsys):
+    _, line = verdict(capsys, check_choice, 2, "B", options=OPTIONS, explanation="Why.")
+    assert "2 is not a letter" in line
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (dict(correct="D"), ValueError),
+        (dict(options=["A", "B"]), TypeError),
+        (dict(options={"A": "x", "a": "y"}, correct="A"), ValueError),
+        (dict(options={"A": "only one"}, correct="A"), ValueError),
+        (dict(hints={"B": "the right answer needs no hint"}), ValueError),
+        (dict(hints={"Z": "no such option"}), ValueError),
+        (dict(explanation=""), TypeError),
+    ],
+)
+def test_choice_set_up_wrongly_by_the_author_raises(bad, error):
+    arguments = dict(correct="B", options=OPTIONS, explanation="Why.") | bad
+    with pytest.raises(error):
+        check_choice("B", arguments.pop("correct"), **arguments)
+
+
+# ---------------------------------------------------------------------------- check_number
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [(0.25, 0.25), (0.259, 0.25), (0.241, 0.25), (np.float32(0.25), 0.25), (np.array(0.251), 0.25),
+     (3, 3.0), (np.int64(3), 3.0)],
+)
+def test_number_within_tolerance_passes(capsys, answer, expected):
+    result, line = verdict(capsys, check_number, answer, expected, tolerance=0.01, name="x",
+                           hint="h")
+    assert result is True
+    assert line == f"✅ Correct: x is {float(answer):.4g}."
+
+
+@pytest.mark.parametrize("answer, direction", [(0.3, "high"), (0.2, "low")])
+def test_number_outside_tolerance_says_which_way_and_gives_the_hint(capsys, answer, direction):
+    check = dict(tolerance=0.01, name="the final val_loss", hint="Train for 200 epochs.")
+    result, line = verdict(capsys, check_number, answer, 0.25, **check)
+    assert result is False
+    assert line == (
+        f"❌ Not yet: the final val_loss is {answer}, which is too {direction}. "
+        "Hint: Train for 200 epochs."
+    )
+    assert "0.25" not in line  # the expected value is not given away
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (np.array([0.25]), "a single number, but you gave an array of shape (1,)"),
+        (float("nan"), "is NaN"),
+        ("0.25", "should be a number, not '0.25'"),
+        (True, "should be a number, not True"),
+        (None, "should be a number, not None"),
+    ],
+)
+def test_number_explains_what_is_wrong_with_the_answer(capsys, answer, message):
+    result, line = verdict(capsys, check_number, answer, 0.25, tolerance=0.01, name="x", hint="h")
+    assert result is False
+    assert message in line
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (dict(expected="0.25"), TypeError),
+        (dict(expected=float("inf")), TypeError),
+        (dict(tolerance=-0.1), ValueError),
+        (dict(name=""), TypeError),
+        (dict(hint=None), TypeError),
+    ],
+)
+def test_number_set_up_wrongly_by_the_author_raises(bad, error):
+    arguments = dict(expected=0.25, tolerance=0.01, name="x", hint="h") | bad
+    with pytest.raises(error):
+        check_number(0.25, arguments.pop("expected"), **arguments)
+
+
+# ---------------------------------------------------------------------------- check_split
+
+
+def test_split_accepts_train_test_split_and_a_float32_copy(capsys):
+    result, line = verdict(capsys, check_split, *GOOD_SPLIT, x=X, y=Y, val_fraction=0.2)
+    assert result is True
+    assert line == (
+        "✅ Correct: 16 training rows and 4 validation rows, shuffled, each row with its label."
+    )
+    float32_split = [part.astype("float32") for part in GOOD_SPLIT]
+    assert verdict(capsys, check_split, *float32_split, x=X, y=Y, val_fraction=0.2)[0] is True
+
+
+@PROPERTY
+@given(
+    n_rows=st.integers(20, 60),
+    val_fraction=st.floats(0.1, 0.5),
+    seed=st.integers(0, 2**31 - 1),
+    flat=st.booleans(),
+)
+def test_split_accepts_any_shuffled_split_from_sklearn(capsys, n_rows, val_fraction, seed, flat):
+    x = np.linspace(-1.0, 1.0, n_rows).reshape(-1, 1)[:, 0 if flat else slice(None)]
+    y = (x > 0).astype(int)
+    rows = np.arange(n_rows)
+    x_train, x_val, y_train, y_val, _, val_rows = train_test_split(
+        x, y, rows, test_size=val_fraction, random_state=seed
+    )
+    n_val = len(val_rows)  # a shuffle can land on one end by chance: that is not this test
+    assume(set(val_rows) not in ({*rows[:n_val]}, {*rows[-n_val:]}))
+    result, _ = verdict(capsys, check_split, x_train, x_val, y_train, y_val, x=x, y=y,
+                        val_fraction=val_fraction)
+    assert result is True
+
+
+def shuffled_separately():
+    rng = np.random.default_rng(0)
+    return train_test_split(rng.permutation(X), rng.permutation(Y), test_size=0.2, random_state=0)
+
+
+def with_a_duplicated_row():
+    x_train, x_val, y_train, y_val = (part.copy() for part in GOOD_SPLIT)
+    x_val[0], y_val[0] = x_train[0], y_train[0]
+    return x_train, x_val, y_train, y_val
+
+
+WRONG_SPLITS = {
+    "last rows of sorted x (the seed's split)": (
+        (X[:16], X[16:], Y[:16], Y[16:]),
+        "x_val is exactly the last 4 rows of x: the split was not shuffled",
+    ),
+    "first rows": ((X[4:], X[:4], Y[4:], Y[:4]), "x_val is exactly the first 4 rows of x"),
+    "unpacked in the wrong order": (
+        (GOOD_SPLIT[0], GOOD_SPLIT[2], GOOD_SPLIT[1], GOOD_SPLIT[3]),
+        "returns x_train, x_val, y_train, y_val, in that order",
+    ),
+    "x and y of different lengths": (
+        (GOOD_SPLIT[0], GOOD_SPLIT[1], GOOD_SPLIT[2][:-1], GOOD_SPLIT[3]),
+        "x_train has 16 rows but y_train has 15",
+    ),
+    "wrong fraction": (
+        train_test_split(X, Y, test_size=0.5, random_state=0),
+        "x_val has 10 rows, but the exercise asks for 4 of the 20 rows",
+    ),
+    "a row lost": (
+        (GOOD_SPLIT[0][:-1], GOOD_SPLIT[1], GOOD_SPLIT[2][:-1], GOOD_SPLIT[3]),
+        "x_train and x_val have 19 rows together, but x has 20",
+    ),
+    "a row duplicated": (
+        with_a_duplicated_row(),
+        "some rows of x are missing from the split, and others appear twice",
+    ),
+    "scaled before comparing": (
+        [part * 2 if index < 2 else part for index, part in enumerate(GOOD_SPLIT)],
+        "some rows of x are missing",
+    ),
+    "x and y shuffled separately": (shuffled_separately(), "some rows now have the wrong label"),
+    "wrong row shape": (
+        (GOOD_SPLIT[0], np.hstack([GOOD_SPLIT[1]] * 2), GOOD_SPLIT[2], GOOD_SPLIT[3]),
+        "the rows of x_val have shape (2,), but the rows of x have shape (1,)",
+    ),
+}
+
+
+@pytest.mark.parametrize("parts, message", WRONG_SPLITS.values(), ids=list(WRONG_SPLITS))
+def test_split_explains_each_mistake(capsys, parts, message):
+    result, line = verdict(capsys, check_split, *parts, x=X, y=Y, val_fraction=0.2)
+    assert result is False
+    assert message in line
+
+
+def test_split_points_at_shuffling_for_the_seeds_split(capsys):
+    _, line = verdict(capsys, check_split, X[:16], X[16:], Y[:16], Y[16:], x=X, y=Y,
+                      val_fraction=0.2)
+    assert "Hint: shuffle before splitting" in line
+    assert "extrapolation" in line
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (dict(y=Y[:-1]), ValueError),
+        (dict(val_fraction=1.5), ValueError),
+        (dict(x=X[:1], y=Y[:1]), ValueError),
+        (dict(x="not data"), TypeError),
+    ],
+)
+def test_split_set_up_wrongly_by_the_author_raises(bad, error):
+    with pytest.raises(error):
+        check_split(*GOOD_SPLIT, **(dict(x=X, y=Y, val_fraction=0.2) | bad))
+
+
+# ------------------------------------------------------------------ check_binary_classifier
+
+Dense = keras.layers.Dense
+
+
+@pytest.mark.parametrize(
+    "build, praise",
+    [
+        (lambda: classifier(Dense(4, activation="relu"), Dense(1, activation="sigmoid")),
+         "one sigmoid output unit"),
+        (lambda: classifier(Dense(1), keras.layers.Activation("sigmoid"), loss="bce"),
+         "one sigmoid output unit"),
+        (lambda: classifier(Dense(1), loss=keras.losses.BinaryCrossentropy(from_logits=True)),
+         "with from_logits=True"),
+    ],
+)
+def test_binary_classifier_accepts_sigmoid_or_logits(capsys, build, praise):
+    result, line = verdict(capsys, check_binary_classifier, build())
+    assert result is True
+    assert praise in line
+
+
+WRONG_CLASSIFIERS = {
+    "no Input": (
+        lambda: classifier(Dense(1, activation="sigmoid"), with_input=False),
+        "Hint: start the Sequential list with keras.Input(shape=(n_features,)).",
+    ),
+    "two softmax units": (
+        lambda: classifier(Dense(2, activation="softmax"), loss="categorical_crossentropy"),
+        "the last layer has 2 units",
+    ),
+    "softmax on one unit": (
+        lambda: classifier(Dense(1, activation="softmax")),
+        "over a single unit softmax always outputs 1.0",
+    ),
+    "relu output": (lambda: classifier(Dense(1, activation="relu")), "activation is relu"),
+    "dropout last": (
+        lambda: classifier(Dense(1, activation="sigmoid"), keras.layers.Dropout(0.5)),
+        "the last layer is a Dropout, not Dense",
+    ),
+    "not compiled": (
+        lambda: classifier(Dense(1, activation="sigmoid"), loss=None),
+        "the model is not compiled yet",
+    ),
+    "mse": (
+        lambda: classifier(Dense(1, activation="sigmoid"), loss="mse"),
+        "compiled with mean_squared_error, a loss for regression",
+    ),
+    "categorical loss": (
+        lambda: classifier(Dense(1, activation="sigmoid"), loss="sparse_categorical_crossentropy"),
+        "a loss for three or more classes",
+    ),
+    "sigmoid twice": (
+        lambda: classifier(
+            Dense(1, activation="sigmoid"), loss=keras.losses.BinaryCrossentropy(from_logits=True)
+        ),
+        "from_logits=True applies another",
+    ),
+    "raw scores into a probability loss": (
+        lambda: classifier(Dense(1)),
+        "the last layer gives raw scores (no sigmoid), but the loss expects probabilities",
+    ),
+}
+
+
+@pytest.mark.parametrize("build, message", WRONG_CLASSIFIERS.values(), ids=list(WRONG_CLASSIFIERS))
+def test_binary_classifier_explains_each_mistake(capsys, build, message):
+    result, line = verdict(capsys, check_binary_classifier, build())
+    assert result is False
+    assert message in line
+
+
+def test_binary_classifier_needs_one_output(capsys):
+    seed_everything(0)
+    inputs = keras.Input(shape=(3,))
+    model = keras.Model(inputs, [Dense(1, activation="sigmoid")(inputs), Dense(1)(inputs)])
+    _, line = verdict(capsys, check_binary_classifier, model)
+    assert "the model has 2 outputs instead of one" in line
+
+
+# ---------------------------------------------------------------------------- check_early_stopping
+
+EarlyStopping = keras.callbacks.EarlyStopping
+
+
+def test_early_stopping_as_asked_passes(capsys):
+    callback = EarlyStopping(patience=5, restore_best_weights=True, min_delta=0.001)
+    check = dict(patience=5, restore_best_weights=True, min_delta=0.001)
+    result, line = verdict(capsys, check_early_stopping, callback, **check)
+    assert result is True
+    assert line == (
+        "✅ Correct: EarlyStopping watches 'val_loss', patience=5, restore_best_weights=True, "
+        "min_delta=0.001."
+    )
+
+
+def test_early_stopping_still_passes_after_keras_negated_min_delta(capsys):
+    seed_everything(0)
+    model = keras.Sequential([keras.Input(shape=(1,)), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    callback = EarlyStopping(min_delta=0.01)
+    callback.set_model(model)
+    callback.on_train_begin()
+    callback.on_epoch_end(0, {"val_loss": 1.0})
+    assert callback.min_delta == -0.01  # what fit leaves behind
+    assert verdict(capsys, check_early_stopping, callback, min_delta=0.01)[0] is True
+
+
+WRONG_CALLBACKS = {
+    "the class": (EarlyStopping, "EarlyStopping is a class, not a callback made from it"),
+    "a list": ([EarlyStopping()], "this is a list; the check wants the callback itself"),
+    "another callback": (keras.callbacks.History(), "is not an EarlyStopping callback"),
+    "training loss": (
+        EarlyStopping(monitor="loss"),
+        "the training loss keeps falling while a model overfits",
+    ),
+    "typo in monitor": (
+        EarlyStopping(monitor="val_losses"),
+        "spell it exactly as in history.history: monitor='val_loss'",
+    ),
+    "mode max": (EarlyStopping(mode="max"), "mode='max' counts a rising loss as an improvement"),
+    "default patience": (EarlyStopping(), "patience is 0, but the exercise asks for 3"),
+}
+
+
+@pytest.mark.parametrize("callback, message", WRONG_CALLBACKS.values(), ids=list(WRONG_CALLBACKS))
+def test_early_stopping_explains_each_mistake(capsys, callback, message):
+    result, line = verdict(capsys, check_early_stopping, callback, patience=3)
+    assert result is False
+    assert message in line
+
+
+@pytest.mark.parametrize(
+    "callback, asked, message",
+    [
+        (EarlyStopping(), dict(restore_best_weights=True),
+         "restore_best_weights is False, but the exercise asks for True"),
+        (EarlyStopping(restore_best_weights=True), dict(restore_best_weights=False),
+         "restore_best_weights is True, but the exercise asks for False"),
+        (EarlyStopping(), dict(min_delta=0.01), "min_delta is 0, but the exercise asks for 0.01"),
+    ],
+)
+def test_early_stopping_names_the_setting_that_differs(capsys, callback, asked, message):
+    result, line = verdict(capsys, check_early_stopping, callback, **asked)
+    assert result is False
+    assert message in line
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (dict(patience=-1), ValueError),
+        (dict(patience=2.5), ValueError),
+        (dict(restore_best_weights=1), TypeError),
+        (dict(min_delta=-0.1), ValueError),
+        (dict(monitor=""), TypeError),
+    ],
+)
+def test_early_stopping_set_up_wrongly_by_the_author_raises(bad, error):
+    with pytest.raises(error):
+        check_early_stopping(EarlyStopping(), **bad)
+
+
+# ---------------------------------------------------------------------------- check_best_epoch
+
+
+def history_object(values):
+    history = keras.callbacks.History()
+    history.history = values
+    return history
+
+
+@pytest.mark.parametrize("answer", [3, np.int64(3)])
+@pytest.mark.parametrize("history", [HISTORY, history_object(HISTORY)], ids=["dict", "History"])
+def test_best_epoch_is_the_printed_1_based_epoch_of_the_lowest_val_loss(capsys, answer, history):
+    result, line = verdict(capsys, check_best_epoch, answer, history)
+    assert result is True
+    assert line == "✅ Correct: epoch 3 has the lowest val_loss, 0.3."
+
+
+@pytest.mark.parametrize("answer", [2, 4])
+def test_best_epoch_off_by_one_asks_which_count_was_used(capsys, answer):
+    result, line = verdict(capsys, check_best_epoch, answer, HISTORY)
+    assert result is False
+    assert "Keras stores epochs from 0 but prints them from 1: which did you use?" in line
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (5, "epoch 5 has val_loss 0.6, but another epoch has a lower one"),
+        (0, "there is no epoch 0: this history has 5 epochs"),
+        (6, "there is no epoch 6"),
+        (3.0, "3.0 is not an epoch number"),
+    ],
+)
+def test_best_epoch_explains_other_wrong_answers(capsys, answer, message):
+    result, line = verdict(capsys, check_best_epoch, answer, HISTORY)
+    assert result is False
+    assert message in line
+
+
+def test_best_epoch_for_accuracy_is_the_highest_and_ties_all_count(capsys):
+    history = {"val_accuracy": [0.5, 0.6, 0.9, 0.7, 0.9]}
+    assert verdict(capsys, check_best_epoch, 3, history, metric="val_accuracy")[0] is True
+    assert verdict(capsys, check_best_epoch, 5, history, metric="val_accuracy")[0] is True
+    _, line = verdict(capsys, check_best_epoch, 1, history, metric="val_accuracy")
+    assert "another epoch has a higher one" in line
+
+
+# ---------------------------------------------------------------------------- check_history
+
+
+@pytest.mark.parametrize("history", [HISTORY, history_object(HISTORY)], ids=["dict", "History"])
+def test_history_that_reached_the_target_passes(capsys, history):
+    result, line = verdict(capsys, check_history, history, metric="val_loss", below=0.35)
+    assert result is True
+    assert line == "✅ Correct: val_loss reached 0.3 at epoch 3, below 0.35."
+    result, _ = verdict(capsys, check_history, {"val_accuracy": [0.6, 0.95]},
+                        metric="val_accuracy", above=0.9)
+    assert result is True
+
+
+@pytest.mark.parametrize(
+    "history, message",
+    [
+        ({"loss": [0.9, 0.5]}, "the history has no 'val_loss'"),
+        ({"val_loss": [0.9, 0.6, 0.5]}, "it was still improving at the last epoch"),
+        (HISTORY, "the best val_loss was 0.3 (epoch 3 of 5), not below 0.1; it stopped"),
+        ({"val_loss": [0.9, float("nan")]}, "val_loss became nan at epoch 2: training diverged"),
+        ({"val_loss": []}, "is not a list of one number per epoch"),
+    ],
+)
+def test_history_explains_why_the_target_was_missed(capsys, history, message):
+    result, line = verdict(capsys, check_history, history, metric="val_loss", below=0.1)
+    assert result is False
+    assert message in line
+
+
+@pytest.mark.parametrize(
+    "history, metric, hint",
+    [
+        ({"loss": [0.9, 0.5]}, "val_loss", "model.fit(..., validation_data=(x_val, y_val))"),
+        ({"val_loss": [0.9, 0.6, 0.5]}, "val_loss", "train for more epochs"),
+        ({"val_loss": [0.9, 0.5, 0.7]}, "val_loss", "the model overfits"),
+        ({"val_loss": [0.9, float("inf")]}, "val_loss", "lower the learning rate"),
+        ({"loss": [1.0], "val_loss": [0.9]}, "val_accuracy", "metrics=['accuracy']"),
+    ],
+)
+def test_history_hints_what_to_do(capsys, history, metric, hint):
+    _, line = verdict(capsys, check_history, history, metric=metric, below=0.1)
+    assert hint in line.split("Hint: ")[1]
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (dict(below=0.1, above=0.2), ValueError),
+        (dict(), ValueError),
+        (dict(below="0.1"), TypeError),
+        (dict(above=float("nan")), TypeError),
+        (dict(metric="", below=0.1), TypeError),
+    ],
+)
+def test_history_set_up_wrongly_by_the_author_raises(bad, error):
+    with pytest.raises(error):
+        check_history(HISTORY, **(dict(metric="val_loss") | bad))
+
+
+def test_an_error_inside_the_learners_object_becomes_a_hint(capsys):
+    result, line = verdict(capsys, check_history, {"val_loss": Hostile()}, metric="val_loss",
+                           below=0.1)
+    assert result is False
+    assert line.startswith("❌ Not yet: looking at your answer raised RuntimeError. Hint: run")

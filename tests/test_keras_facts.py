@@ -1,0 +1,385 @@
+"""Pin the facts the course states about Keras (COURSE_GUIDE.md, section 4).
+
+Each test is named after the fact it pins and gives the fact's number in its docstring. If a
+Keras upgrade changes one of them, its test fails and the lesson that states it needs a look.
+Facts 8, 9 and 11 are about data, not Keras: they get small NumPy / scikit-learn
+demonstrations. Models are tiny and seeded; most use plain SGD so the expected numbers can be
+computed by hand.
+"""
+
+import inspect
+
+import keras
+import numpy as np
+import pytest
+from sklearn.model_selection import ShuffleSplit, train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from course_utils.reproducibility import seed_everything
+
+X = np.array([[1.0], [2.0], [3.0], [4.0], [5.0]])
+Y = 2.0 * X + 1.0
+X_VAL = np.array([[1.5], [3.5]])
+Y_VAL = 2.0 * X_VAL + 1.0
+KERNEL, BIAS = 0.5, 0.0  # starting weights of every line y = kernel * x + bias below
+
+
+def line_model(*, learning_rate, dropout=None, regularizer=None, metrics=None, bias=True):
+    """A seeded Dense(1) regression with known starting weights, compiled with SGD and MSE."""
+    seed_everything(0)
+    layers = [keras.Input(shape=(1,))]
+    if dropout is not None:
+        layers.append(keras.layers.Dropout(dropout))
+    layers.append(
+        keras.layers.Dense(
+            1,
+            use_bias=bias,
+            kernel_initializer=keras.initializers.Constant(KERNEL),
+            bias_initializer=keras.initializers.Constant(BIAS),
+            kernel_regularizer=regularizer,
+        )
+    )
+    model = keras.Sequential(layers)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse", metrics=metrics)
+    return model
+
+
+def mse(kernel, bias, x, y):
+    return float(np.mean((kernel * x + bias - y) ** 2))
+
+
+def sgd_by_hand(learning_rate, epochs, batch_size):
+    """Mini-batch SGD on (X, Y) without shuffling, as fit(shuffle=False) runs it.
+
+    Returns, per epoch: the batch-size-weighted mean of the batch losses measured before
+    each update, the same measured after each update, the plain mean over batches, and
+    the weights at the end of the epoch.
+    """
+    kernel, bias = KERNEL, BIAS
+    epochs_seen = []
+    for _ in range(epochs):
+        before, after, sizes = [], [], []
+        for start in range(0, len(X), batch_size):
+            x, y = X[start : start + batch_size], Y[start : start + batch_size]
+            before.append(mse(kernel, bias, x, y))
+            error = kernel * x + bias - y
+            kernel -= learning_rate * float(np.mean(2 * error * x))
+            bias -= learning_rate * float(np.mean(2 * error))
+            after.append(mse(kernel, bias, x, y))
+            sizes.append(len(x))
+        epochs_seen.append(
+            dict(
+                weighted_before=np.average(before, weights=sizes),
+                weighted_after=np.average(after, weights=sizes),
+                plain_mean_before=np.mean(before),
+                kernel=kernel,
+                bias=bias,
+            )
+        )
+    return epochs_seen
+
+
+def differs(a, b):
+    """True when a and b are clearly different numbers, not just float noise."""
+    return abs(a - b) > 1e-3 * max(abs(a), abs(b))
+
+
+# ---------------------------------------------------------------------------- fact 1
+
+
+def test_training_loss_is_the_batch_weighted_mean_measured_before_each_update():
+    """Fact 1: `loss` averages the batch losses, weighted by batch size, each measured before
+    its update. Batches of 2, 2 and 1 make the weighting visible."""
+    model = line_model(learning_rate=0.02)
+    history = model.fit(X, Y, epochs=2, batch_size=2, shuffle=False, verbose=0)
+    by_hand = sgd_by_hand(learning_rate=0.02, epochs=2, batch_size=2)
+
+    for logged, epoch in zip(history.history["loss"], by_hand):
+        assert logged == pytest.approx(epoch["weighted_before"], rel=1e-5)
+        assert differs(logged, epoch["plain_mean_before"])  # the weighting matters
+        assert differs(logged, epoch["weighted_after"])  # measured before, not after
+    kernel, bias = (float(w.squeeze()) for w in model.get_weights())
+    assert (kernel, bias) == pytest.approx((by_hand[-1]["kernel"], by_hand[-1]["bias"]), rel=1e-5)
+
+
+def test_val_loss_is_measured_once_after_the_epochs_last_update():
+    """Fact 1: `val_loss` is the validation loss of the weights at the end of each epoch."""
+    model = line_model(learning_rate=0.02)
+    history = model.fit(
+        X, Y, epochs=2, batch_size=2, shuffle=False, validation_data=(X_VAL, Y_VAL), verbose=0
+    )
+    by_hand = sgd_by_hand(learning_rate=0.02, epochs=2, batch_size=2)
+
+    for logged, epoch in zip(history.history["val_loss"], by_hand):
+        assert logged == pytest.approx(mse(epoch["kernel"], epoch["bias"], X_VAL, Y_VAL), rel=1e-5)
+    assert history.history["val_loss"][-1] == pytest.approx(
+        model.evaluate(X_VAL, Y_VAL, verbose=0), rel=1e-6
+    )
+
+
+# ---------------------------------------------------------------------------- facts 1 and 3
+
+
+def test_dropout_acts_only_in_training():
+    """Facts 1 and 3: the training loss is measured in training mode (dropout on), val_loss
+    in inference mode (dropout off). The learning rate is 0, so the weights never move and
+    dropout is the only difference."""
+    model = line_model(learning_rate=0.0, dropout=0.5)
+    history = model.fit(X, Y, epochs=1, batch_size=5, validation_data=(X_VAL, Y_VAL), verbose=0)
+
+    without_dropout_train = mse(KERNEL, BIAS, X, Y)
+    without_dropout_val = mse(KERNEL, BIAS, X_VAL, Y_VAL)
+    assert history.history["val_loss"][0] == pytest.approx(without_dropout_val, rel=1e-6)
+    assert model.evaluate(X, Y, verbose=0) == pytest.approx(without_dropout_train, rel=1e-6)
+    assert differs(history.history["loss"][0], without_dropout_train)
+
+
+def test_without_dropout_and_updates_training_loss_equals_evaluate():
+    """Facts 1 and 3 (control): with nothing mode-dependent and no updates, the training loss
+    equals evaluate, so the difference above comes from dropout alone."""
+    model = line_model(learning_rate=0.0)
+    history = model.fit(X, Y, epochs=1, batch_size=2, verbose=0)
+    assert history.history["loss"][0] == pytest.approx(model.evaluate(X, Y, verbose=0), rel=1e-6)
+
+
+# ---------------------------------------------------------------------------- fact 2
+
+
+def test_loss_and_val_loss_both_include_the_l2_penalty_and_mse_metric_does_not():
+    """Fact 2: the L2 penalty is in `loss` and in `val_loss`; metrics=["mse"] leaves it out."""
+    model = line_model(learning_rate=0.0, regularizer=keras.regularizers.L2(0.5), metrics=["mse"])
+    history = model.fit(X, Y, epochs=1, batch_size=5, validation_data=(X_VAL, Y_VAL), verbose=0)
+    penalty = 0.5 * KERNEL**2
+    logged = {name: values[0] for name, values in history.history.items()}
+
+    assert logged["mse"] == pytest.approx(mse(KERNEL, BIAS, X, Y), rel=1e-6)
+    assert logged["val_mse"] == pytest.approx(mse(KERNEL, BIAS, X_VAL, Y_VAL), rel=1e-6)
+    assert logged["loss"] == pytest.approx(logged["mse"] + penalty, rel=1e-6)
+    assert logged["val_loss"] == pytest.approx(logged["val_mse"] + penalty, rel=1e-6)
+
+
+# ---------------------------------------------------------------------------- facts 4 to 6
+
+
+class FakeModel:
+    """Just enough of a model for EarlyStopping: a stop flag and weights tagged by epoch."""
+
+    def __init__(self):
+        self.stop_training = False
+        self.epoch = None
+        self.restored_from_epoch = None
+
+    def get_weights(self):
+        return [self.epoch]
+
+    def set_weights(self, weights):
+        self.restored_from_epoch = weights[0]
+
+
+def drive(callback, values):
+    """Feed one val_loss per epoch to `callback` the way fit does (epochs counted from 0)
+    until it stops training; return the fake model."""
+    model = FakeModel()
+    callback.set_model(model)
+    callback.on_train_begin()
+    for epoch, value in enumerate(values):
+        model.epoch = epoch
+        callback.on_epoch_end(epoch, {"val_loss": value})
+        if model.stop_training:
+            break
+    callback.on_train_end()
+    return model
+
+
+def test_early_stopping_defaults():
+    """Fact 4: EarlyStopping's defaults."""
+    stated = {
+        "monitor": "val_loss",
+        "min_delta": 0,
+        "patience": 0,
+        "mode": "auto",
+        "restore_best_weights": False,
+        "start_from_epoch": 0,
+    }
+    parameters = inspect.signature(keras.callbacks.EarlyStopping).parameters
+    assert {name: parameters[name].default for name in stated} == stated
+
+
+@pytest.mark.parametrize(
+    "values, min_delta, improved",
+    [
+        ([1.0, 1.0], 0, False),  # equal is not better: the test is strict
+        ([1.0, 0.999], 0, True),
+        ([1.0, 0.75], 0.25, False),  # exactly min_delta lower is not enough
+        ([1.0, 0.5], 0.25, True),
+    ],
+)
+def test_early_stopping_improvement_is_strict_and_needs_more_than_min_delta(
+    values, min_delta, improved
+):
+    """Fact 4: an epoch improves only if current < best - min_delta."""
+    callback = keras.callbacks.EarlyStopping(min_delta=min_delta, patience=1)
+    model = drive(callback, values)
+    assert model.stop_training is not improved
+    assert callback.best == (values[1] if improved else values[0])
+
+
+def test_early_stopping_fires_when_wait_reaches_patience():
+    """Fact 4: after the best epoch, the stop fires on the patience-th epoch without
+    improvement (wait >= patience)."""
+    callback = keras.callbacks.EarlyStopping(patience=3)
+    model = drive(callback, [1.0, 2.0, 2.0, 2.0, 2.0, 2.0])
+    assert model.stop_training
+    assert callback.stopped_epoch == 3  # 0-based: the 3rd epoch after the best one (epoch 0)
+    assert callback.wait == 3
+
+
+def test_best_epoch_is_the_last_improvement_under_min_delta_not_the_lowest(capsys):
+    """Fact 6: with min_delta, "best" is the last epoch that counted as an improvement, not
+    the lowest value; best_epoch and stopped_epoch are 0-based, Keras prints them + 1.
+    Fact 5: restore_best_weights restores that epoch's weights."""
+    values = [1.0, 0.5, 0.45, 0.9]
+    callback = keras.callbacks.EarlyStopping(
+        min_delta=0.25, patience=2, restore_best_weights=True, verbose=1
+    )
+    model = drive(callback, values)
+
+    assert int(np.argmin(values)) == 2
+    assert callback.best_epoch == 1  # 0.45 was lower, but not lower by more than 0.25
+    assert model.restored_from_epoch == 1
+    assert callback.stopped_epoch == 3
+    printed = capsys.readouterr().out
+    assert "Epoch 4: early stopping" in printed
+    assert "Restoring model weights from the end of the best epoch: 2." in printed
+
+
+def test_restore_best_weights_restores_even_when_no_early_stop_fired():
+    """Fact 5: with restore_best_weights=True, fit ends on the best epoch's weights even if
+    patience never ran out. Fact 6: then stopped_epoch == 0, and best_epoch is 0-based like
+    the index into history.history.
+
+    One weight w learns y = 1 on the training row while the validation row wants 0.5, so
+    val_loss = (w - 0.5)**2 falls, bottoms out at epoch 3 (w = 0.488), then rises."""
+    model = line_model(learning_rate=0.1, bias=False)
+    model.set_weights([np.zeros((1, 1))])
+    callback = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
+    history = model.fit(
+        np.ones((1, 1)),
+        np.ones((1, 1)),
+        epochs=5,
+        validation_data=(np.ones((1, 1)), np.full((1, 1), 0.5)),
+        callbacks=[callback],
+        verbose=0,
+    )
+    val_loss = history.history["val_loss"]
+
+    assert len(val_loss) == 5 and callback.stopped_epoch == 0  # it never fired
+    assert callback.best_epoch == int(np.argmin(val_loss)) == 2
+    assert float(model.get_weights()[0].squeeze()) == pytest.approx(0.488, rel=1e-5)
+    assert model.evaluate(np.ones((1, 1)), np.full((1, 1), 0.5), verbose=0) == pytest.approx(
+        min(val_loss), rel=1e-4
+    )
+
+
+# ---------------------------------------------------------------------------- fact 7
+
+
+def test_validation_split_takes_the_last_rows_even_with_shuffle():
+    """Fact 7: validation_split=0.2 validates on the last 20 % of the arrays, taken before
+    any shuffling. With zero weights and no updates, a loss is just mean(y ** 2), so it
+    tells which rows were used."""
+    x = np.arange(10.0).reshape(-1, 1)
+    model = line_model(learning_rate=0.0)
+    model.set_weights([np.zeros((1, 1)), np.zeros(1)])
+    history = model.fit(
+        x, x, epochs=2, batch_size=4, validation_split=0.2, shuffle=True, verbose=0
+    )
+
+    assert history.history["val_loss"] == pytest.approx([np.mean(x[-2:] ** 2)] * 2, rel=1e-6)
+    assert history.history["loss"] == pytest.approx([np.mean(x[:-2] ** 2)] * 2, rel=1e-6)
+
+
+# ---------------------------------------------------------------------------- facts 8, 9, 11
+
+
+def test_scaler_fitted_on_all_rows_lets_validation_rows_change_training_inputs():
+    """Fact 8 (scikit-learn): a scaler fitted before the split makes the scaled training
+    inputs depend on the validation rows: information leaks from validation to training."""
+    x = np.linspace(0.0, 10.0, 40).reshape(-1, 1)
+    x_train, x_val = train_test_split(x, test_size=0.25, random_state=0)
+
+    def train_inputs_scaled_on_all_rows(validation_rows):
+        return StandardScaler().fit(np.vstack([x_train, validation_rows])).transform(x_train)
+
+    leaked = train_inputs_scaled_on_all_rows(x_val)
+    assert not np.allclose(leaked, train_inputs_scaled_on_all_rows(x_val + 100.0))
+    assert not np.allclose(leaked, StandardScaler().fit(x_train).transform(x_train))
+
+
+def test_choosing_by_validation_score_makes_that_score_optimistic():
+    """Fact 9: pick the best of 200 coin-flip "models" by validation accuracy. Its validation
+    accuracy looks good; on fresh test data it is back to a coin flip."""
+    rng = np.random.default_rng(0)
+    y_val, y_test = rng.integers(0, 2, 50), rng.integers(0, 2, 50)
+    val_guesses, test_guesses = rng.integers(0, 2, (200, 50)), rng.integers(0, 2, (200, 50))
+    chosen = np.argmax((val_guesses == y_val).mean(axis=1))
+
+    val_accuracy = (val_guesses[chosen] == y_val).mean()
+    test_accuracy = (test_guesses[chosen] == y_test).mean()
+    assert val_accuracy >= 0.65
+    assert val_accuracy - test_accuracy >= 0.1
+
+
+def test_small_validation_sets_give_noisy_scores():
+    """Fact 11: the same model (right on 80 % of cases) scored on random validation sets of
+    20 rows varies several times more than on sets of 400 rows."""
+    correct = np.random.default_rng(0).random(2000) < 0.8
+
+    def spread(validation_size):
+        splits = ShuffleSplit(n_splits=200, test_size=validation_size, random_state=0)
+        return np.std([correct[rows].mean() for _, rows in splits.split(correct)])
+
+    assert spread(20) > 3 * spread(400)
+
+
+# ---------------------------------------------------------------------------- fact 10
+
+
+def cross_entropy_and_accuracy(probabilities):
+    """Keras's binary cross-entropy and accuracy of predictions for the labels 1, 1, 1, 0, 0."""
+    y_true = np.array([[1.0], [1.0], [1.0], [0.0], [0.0]])
+    y_pred = np.array(probabilities).reshape(-1, 1)
+    loss = keras.losses.BinaryCrossentropy()(y_true, y_pred)
+    accuracy = keras.metrics.BinaryAccuracy()
+    accuracy.update_state(y_true, y_pred)
+    return float(loss), float(accuracy.result())
+
+
+def test_val_loss_can_rise_while_accuracy_holds_or_rises():
+    """Fact 10: cross-entropy punishes a confident mistake that accuracy counts only once."""
+    loss_before, accuracy_before = cross_entropy_and_accuracy([0.7, 0.7, 0.4, 0.3, 0.3])
+    # later: more confident everywhere, so the one mistake is now a confident one
+    loss_same, accuracy_same = cross_entropy_and_accuracy([0.95, 0.95, 0.01, 0.05, 0.05])
+    assert accuracy_same == accuracy_before == pytest.approx(0.8)
+    assert loss_same > 2 * loss_before
+
+    loss_start, accuracy_start = cross_entropy_and_accuracy([0.6, 0.4, 0.4, 0.4, 0.4])
+    # later: two more right, but one confidently wrong
+    loss_end, accuracy_end = cross_entropy_and_accuracy([0.9, 0.9, 0.9, 0.1, 0.999])
+    assert accuracy_end > accuracy_start
+    assert loss_end > 2 * loss_start
+
+
+# ---------------------------------------------------------------------------- fact 12
+
+
+def test_evaluate_on_training_data_after_fit_differs_from_the_last_logged_loss():
+    """Fact 12: the logged loss averages over an epoch whose weights kept changing; evaluate
+    uses the final weights (in inference mode)."""
+    model = line_model(learning_rate=0.02)
+    history = model.fit(X, Y, epochs=2, batch_size=2, shuffle=False, verbose=0)
+    kernel, bias = (float(w.squeeze()) for w in model.get_weights())
+
+    evaluated = model.evaluate(X, Y, verbose=0)
+    assert evaluated == pytest.approx(mse(kernel, bias, X, Y), rel=1e-5)
+    assert differs(evaluated, history.history["loss"][-1])
