@@ -1,0 +1,185 @@
+"""Draw training and validation curves the course's way: ``plot_history``.
+
+Training is solid and validation dashed, in one colour per model from the Okabe-Ito
+palette (readable with every common colour-vision deficiency). Epochs count from 1, as
+Keras prints them ("Epoch 4/100"), although Keras stores them from 0.
+"""
+
+from collections.abc import Mapping
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
+
+from course_utils.diagnosis import curves
+
+# Okabe & Ito (2008), "Color Universal Design". Yellow comes last: it is faint on white.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+             "#F0E442")
+HISTORY_FORMS = (
+    "history must be what model.fit returns (a keras.callbacks.History), its .history "
+    "dict, or a dict of names to either, such as {'small': history_a, 'large': history_b}"
+)
+
+
+def plot_history(history, metric="loss", *, ax=None, early_stopping=None,
+                 shift_training=False, log_scale=False, title=None):
+    """Plot the training (solid) and validation (dashed) curves of ``metric``.
+
+    ``history``: what ``model.fit`` returns, its ``.history`` dict, or a dict of names to
+    either, to compare models (one colour each).
+    ``metric``: ``"loss"`` or any metric the history holds (``"accuracy"``, ``"mae"``...),
+    without ``val_``. The validation curve is required: without it there is nothing to
+    compare, so a history fitted without validation data is an error, not a lone curve.
+    ``ax``: the matplotlib Axes to draw on; by default a new figure is made.
+    ``early_stopping``: the ``keras.callbacks.EarlyStopping`` used in this fit (one model
+    only). A dotted line marks the epoch where it stopped training (``stopped_epoch + 1``;
+    when it never stopped early, the legend says so) and a dash-dotted line the epoch
+    whose weights it put back (``best_epoch + 1``; with ``restore_best_weights=True``
+    Keras 3 does this at the end of training even when it never stopped early).
+    ``shift_training``: draw the training curve half an epoch earlier. Training loss is
+    an average over the epoch while the weights change, so it describes the model of
+    mid-epoch; validation loss is measured at the end of the epoch.
+    ``log_scale``: a logarithmic y axis (all values must be above 0).
+    ``title``: a title for the Axes.
+
+    A dot marks the best epoch of each validation curve: the lowest value for losses and
+    error metrics, the highest for metrics such as accuracy. Which direction is better is
+    decided as Keras's ``EarlyStopping(mode="auto")`` does it: ``loss`` (and here also any
+    name ending in ``_loss``) is minimised, any other metric follows the direction Keras's
+    built-in metric of that name declares; for a name Keras does not know this is an error.
+    On ties the first epoch wins, as with ``EarlyStopping``.
+
+    Returns the Axes.
+
+    >>> from matplotlib.figure import Figure
+    >>> history = {"loss": [0.9, 0.5, 0.4, 0.35], "val_loss": [1.0, 0.6, 0.55, 0.6]}
+    >>> ax = plot_history(history, ax=Figure().subplots())
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('epoch', 'loss')
+    >>> [(line.get_label(), line.get_linestyle()) for line in ax.lines]
+    [('training', '-'), ('validation', '--'), ('best val_loss: epoch 3', 'None')]
+    """
+    models = {name: curves(one, metric) for name, one in _named_histories(history).items()}
+    lower_is_better = _lower_is_better(metric)
+    for name, flag in (("shift_training", shift_training), ("log_scale", log_scale)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True or False, got {flag!r}.")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a string or None, got {type(title).__name__}.")
+    if log_scale and any((values <= 0).any() for pair in models.values() for values in pair):
+        raise ValueError(
+            f"log_scale=True needs every {metric} value above 0; use log_scale=False."
+        )
+    marks = []
+    if early_stopping is not None:
+        if len(models) > 1:
+            raise ValueError(
+                "early_stopping belongs to one fit: plot that model's history alone to mark it."
+            )
+        [(train, _)] = models.values()
+        marks = _early_stopping_marks(early_stopping, epochs=len(train))
+    if ax is None:
+        _, ax = plt.subplots()
+    elif not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
+
+    offset, shifted = (0.5, " (drawn ½ epoch earlier)") if shift_training else (0.0, "")
+    for (name, (train, val)), colour in zip(models.items(), OKABE_ITO):
+        epochs = np.arange(1, len(val) + 1)
+        prefix = f"{name}: " if name else ""
+        ax.plot(epochs - offset, train, "-", color=colour, label=f"{prefix}training{shifted}")
+        ax.plot(epochs, val, "--", color=colour, label=f"{prefix}validation")
+        best = int(np.argmin(val) if lower_is_better else np.argmax(val))
+        ax.plot(best + 1, val[best], "o", color=colour,
+                label=f"{prefix}best val_{metric}: epoch {best + 1}")
+    for epoch, linestyle, label in marks:
+        if epoch is None:  # EarlyStopping never fired: say so in the legend
+            ax.plot([], [], " ", label=label)
+        else:
+            ax.axvline(epoch, color="0.35", linestyle=linestyle, label=label)
+
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"{metric} (log scale)" if log_scale else metric)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if log_scale:
+        ax.set_yscale("log")
+    if title is not None:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def _named_histories(history):
+    """{name: history}: one history gets the name "" (no prefix in the legend)."""
+    if isinstance(history, keras.callbacks.History):
+        return {"": history}
+    if not isinstance(history, Mapping):
+        raise TypeError(f"{HISTORY_FORMS}; got {type(history).__name__}.")
+    is_model = [isinstance(one, (keras.callbacks.History, Mapping)) for one in history.values()]
+    if not any(is_model):
+        return {"": history}  # a single .history dict of lists
+    if not all(is_model):
+        raise TypeError(f"{HISTORY_FORMS}; this dict mixes histories with other values.")
+    for name in history:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"Each model needs a non-empty name (a string), got {name!r}.")
+    if len(history) > len(OKABE_ITO):
+        raise ValueError(
+            f"history holds {len(history)} models; one plot shows at most {len(OKABE_ITO)} "
+            "in distinct colours. Split them over several plots."
+        )
+    return dict(history)
+
+
+def _lower_is_better(metric):
+    """Whether a lower ``metric`` is better, decided as Keras's EarlyStopping(mode="auto")."""
+    if metric == "loss" or metric.endswith("_loss"):
+        return True
+    try:
+        direction = getattr(keras.metrics.get(metric), "_direction", None)
+    except ValueError:  # not a name Keras knows
+        direction = None
+    if direction is None:
+        raise ValueError(
+            f"Cannot tell whether a higher or a lower {metric!r} is better (it is neither a "
+            "loss nor a Keras built-in metric), so its best epoch cannot be marked. Plot "
+            "'loss' or a built-in metric such as 'accuracy' or 'mae'."
+        )
+    return direction == "down"
+
+
+def _early_stopping_marks(callback, epochs):
+    """(1-based epoch or None, line style, legend label) for each thing the callback did."""
+    if not isinstance(callback, keras.callbacks.EarlyStopping):
+        raise TypeError(
+            "early_stopping must be the keras.callbacks.EarlyStopping passed to model.fit, "
+            f"got {type(callback).__name__}."
+        )
+    if not hasattr(callback, "best_epoch"):  # set when training begins
+        raise ValueError(
+            "early_stopping has not been used yet: pass it to "
+            "model.fit(..., callbacks=[early_stopping]) first, then plot."
+        )
+    marks = []
+    if callback.stopped_epoch > 0:  # Keras keeps 0 when it never stopped early
+        stopped = callback.stopped_epoch + 1
+        if stopped != epochs:
+            raise ValueError(
+                f"early_stopping stopped training at epoch {stopped} but the history has "
+                f"{epochs} epochs: pass the callback from the same fit as the history."
+            )
+        marks.append((stopped, ":", f"early stop: epoch {stopped}"))
+    else:
+        marks.append((None, "", f"no early stop: all {epochs} epochs ran"))
+    if callback.restore_best_weights and callback.best_weights is not None:
+        restored = callback.best_epoch + 1
+        if restored > epochs:
+            raise ValueError(
+                f"early_stopping restored epoch {restored} but the history has only {epochs} "
+                "epochs: pass the callback from the same fit as the history."
+            )
+        marks.append((restored, "-.", f"weights restored: epoch {restored}"))
+    return marks

@@ -1,0 +1,290 @@
+"""Tests for course_utils.plots.plot_history."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display needed; must come before pyplot is imported
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from course_utils.plots import OKABE_ITO, plot_history
+from course_utils.reproducibility import seed_everything
+
+HISTORY = {"loss": [0.9, 0.5, 0.4, 0.35, 0.3], "val_loss": [1.0, 0.6, 0.5, 0.55, 0.6]}
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def new_ax():
+    return Figure().subplots()
+
+
+def keras_history(history_dict):
+    """A real keras.callbacks.History holding ``history_dict``, as model.fit returns it."""
+    history = keras.callbacks.History()
+    history.history = history_dict
+    return history
+
+
+def lines_by_label(ax):
+    return {line.get_label(): line for line in ax.lines}
+
+
+def fitted_early_stopping(*, stopped_epoch, best_epoch, restore_best_weights=True,
+                          saved_weights=True):
+    """An EarlyStopping in the state model.fit leaves it in (Keras's 0-based epochs)."""
+    callback = keras.callbacks.EarlyStopping(restore_best_weights=restore_best_weights)
+    callback.on_train_begin()
+    callback.stopped_epoch, callback.best_epoch = stopped_epoch, best_epoch
+    if saved_weights:
+        callback.best_weights = []  # Keras restores saved weights only if restore_best_weights
+    return callback
+
+
+# ---- the history forms --------------------------------------------------------------
+
+
+@st.composite
+def history_dicts(draw):
+    epochs = draw(st.integers(min_value=1, max_value=12))
+    values = st.lists(st.floats(0.01, 10), min_size=epochs, max_size=epochs)
+    return {"loss": draw(values), "val_loss": draw(values)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    dicts=st.lists(history_dicts(), min_size=1, max_size=4),
+    as_keras_objects=st.booleans(),
+    as_named_mapping=st.booleans(),
+)
+def test_every_history_form_draws_each_model_train_solid_val_dashed(
+    dicts, as_keras_objects, as_named_mapping
+):
+    histories = [keras_history(d) if as_keras_objects else d for d in dicts]
+    if as_named_mapping or len(histories) > 1:
+        names = [f"model {i}" for i in range(len(histories))]
+        history = dict(zip(names, histories))
+    else:
+        names, history = [""], histories[0]
+
+    ax = new_ax()
+    assert plot_history(history, ax=ax) is ax
+
+    assert len(ax.lines) == 3 * len(dicts)
+    for i, (name, values) in enumerate(zip(names, dicts)):
+        train, val, best = ax.lines[3 * i : 3 * i + 3]
+        prefix = f"{name}: " if name else ""
+        epochs = list(range(1, len(values["loss"]) + 1))
+        assert (train.get_label(), val.get_label()) == (f"{prefix}training", f"{prefix}validation")
+        assert (train.get_linestyle(), val.get_linestyle()) == ("-", "--")
+        assert list(train.get_xdata()) == epochs and list(val.get_xdata()) == epochs
+        assert list(train.get_ydata()) == values["loss"]
+        assert list(val.get_ydata()) == values["val_loss"]
+        colour = OKABE_ITO[i]
+        assert {to_hex(line.get_color()) for line in (train, val, best)} == {colour.lower()}
+        assert best.get_xdata()[0] == int(np.argmin(values["val_loss"])) + 1
+
+
+def test_models_get_distinct_okabe_ito_colours_and_named_legend_entries():
+    ax = plot_history({"small": HISTORY, "large": keras_history(HISTORY)}, ax=new_ax())
+    lines = lines_by_label(ax)
+    assert to_hex(lines["small: training"].get_color()) == OKABE_ITO[0].lower()
+    assert to_hex(lines["large: validation"].get_color()) == OKABE_ITO[1].lower()
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend[:3] == ["small: training", "small: validation", "small: best val_loss: epoch 3"]
+
+
+def test_axes_are_labelled_with_integer_epoch_ticks():
+    # Three epochs: matplotlib alone would put ticks at 1.5, 2.5...
+    ax = plot_history({"loss": [1.0] * 3, "val_loss": [1.0] * 3}, ax=new_ax(), title="Run 1")
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("epoch", "loss", "Run 1")
+    ticks = ax.get_xticks()
+    assert len(ticks) > 1 and all(tick == round(tick) for tick in ticks)
+
+
+# ---- the best epoch -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("metric", "values", "best_epoch"),
+    [
+        ("loss", [0.5, 0.3, 0.4, 0.3], 2),  # lowest; the first of a tie, as EarlyStopping
+        ("mae", [0.5, 0.6, 0.2, 0.3], 3),  # an error metric: lowest
+        ("accuracy", [0.5, 0.9, 0.8, 0.9], 2),  # accuracy: highest
+        ("auc", [0.5, 0.6, 0.7, 0.65], 3),
+        ("output_loss", [0.5, 0.6, 0.2, 0.3], 3),  # a multi-output model's loss
+    ],
+)
+def test_best_epoch_marker_is_at_the_1_based_best_validation_value(metric, values, best_epoch):
+    history = {metric: [1.0] * 4, f"val_{metric}": values}
+    ax = plot_history(history, metric, ax=new_ax())
+    best = lines_by_label(ax)[f"best val_{metric}: epoch {best_epoch}"]
+    assert (best.get_xdata()[0], best.get_ydata()[0]) == (best_epoch, values[best_epoch - 1])
+    assert ax.get_ylabel() == metric
+
+
+# ---- EarlyStopping ------------------------------------------------------------------
+
+
+def test_stop_and_restore_markers_come_from_a_real_fit_1_based():
+    # With a learning rate of 0 the loss never improves: epoch 0 is the best (0-based),
+    # the wait reaches patience=2 at epoch 2, so Keras stops there and restores epoch 0.
+    seed_everything(0)
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    x, y = np.ones((8, 2)), np.zeros(8)
+    callback = keras.callbacks.EarlyStopping(patience=2, restore_best_weights=True)
+    history = model.fit(x, y, validation_data=(x, y), epochs=20, callbacks=[callback], verbose=0)
+    assert (len(history.history["loss"]), callback.stopped_epoch, callback.best_epoch) == (3, 2, 0)
+
+    lines = lines_by_label(plot_history(history, ax=new_ax(), early_stopping=callback))
+    assert lines["early stop: epoch 3"].get_xdata()[0] == 3
+    assert lines["early stop: epoch 3"].get_linestyle() == ":"
+    assert lines["weights restored: epoch 1"].get_xdata()[0] == 1
+    assert lines["weights restored: epoch 1"].get_linestyle() == "-."
+
+
+def test_restore_is_marked_even_when_no_early_stop_fired():
+    # Keras 3 restores the best weights at the end of training even without a stop.
+    callback = fitted_early_stopping(stopped_epoch=0, best_epoch=3)
+    lines = lines_by_label(plot_history(HISTORY, ax=new_ax(), early_stopping=callback))
+    assert lines["weights restored: epoch 4"].get_xdata()[0] == 4
+    assert "no early stop: all 5 epochs ran" in lines
+    assert not any(label.startswith("early stop") for label in lines)
+
+
+@pytest.mark.parametrize(
+    ("restore_best_weights", "saved_weights"),
+    [(False, True), (True, False)],  # no restoring asked; nothing saved (monitor never seen)
+)
+def test_without_a_restore_only_the_stop_is_marked(restore_best_weights, saved_weights):
+    callback = fitted_early_stopping(
+        stopped_epoch=4, best_epoch=1, restore_best_weights=restore_best_weights,
+        saved_weights=saved_weights,
+    )
+    lines = lines_by_label(plot_history(HISTORY, ax=new_ax(), early_stopping=callback))
+    assert lines["early stop: epoch 5"].get_xdata()[0] == 5
+    assert not any(label.startswith("weights restored") for label in lines)
+
+
+@pytest.mark.parametrize(
+    ("callback", "error", "words"),
+    [
+        ("patience=3", TypeError, "EarlyStopping"),
+        (keras.callbacks.EarlyStopping(), ValueError, "callbacks=[early_stopping]"),
+        (fitted_early_stopping(stopped_epoch=8, best_epoch=2), ValueError, "same fit"),
+        (fitted_early_stopping(stopped_epoch=0, best_epoch=7), ValueError, "same fit"),
+    ],
+)
+def test_wrong_early_stopping_is_refused(callback, error, words):
+    with pytest.raises(error, match="early_stopping") as raised:
+        plot_history(HISTORY, ax=new_ax(), early_stopping=callback)
+    assert words in str(raised.value)
+
+
+def test_early_stopping_with_several_models_is_refused():
+    callback = fitted_early_stopping(stopped_epoch=4, best_epoch=2)
+    with pytest.raises(ValueError, match="one fit"):
+        plot_history({"a": HISTORY, "b": HISTORY}, ax=new_ax(), early_stopping=callback)
+
+
+# ---- shift, log scale, ax -----------------------------------------------------------
+
+
+def test_shift_training_moves_only_the_training_curve_half_an_epoch_earlier():
+    ax = plot_history(HISTORY, ax=new_ax(), shift_training=True)
+    train, val, _ = ax.lines
+    assert list(train.get_xdata()) == [0.5, 1.5, 2.5, 3.5, 4.5]
+    assert list(val.get_xdata()) == [1, 2, 3, 4, 5]
+    assert "½ epoch earlier" in train.get_label()
+
+
+def test_log_scale():
+    ax = plot_history(HISTORY, ax=new_ax(), log_scale=True)
+    assert ax.get_yscale() == "log" and ax.get_ylabel() == "loss (log scale)"
+    with pytest.raises(ValueError, match="log_scale"):
+        plot_history({"loss": [1.0, 0.0], "val_loss": [1.0, 0.5]}, ax=new_ax(), log_scale=True)
+
+
+def test_draws_into_the_given_axes_and_keeps_what_is_there():
+    figure = Figure()
+    ax = figure.subplots()
+    ax.axhline(0.2, label="baseline")
+    assert plot_history(HISTORY, ax=ax) is ax
+    assert len(ax.lines) == 4 and figure.axes == [ax]
+
+
+def test_without_ax_each_call_makes_a_new_figure():
+    first, second = plot_history(HISTORY), plot_history(HISTORY)
+    assert isinstance(first, Axes) and first.figure is not second.figure
+
+
+# ---- errors -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("history", [None, 3, "loss", [0.5, 0.4], ({"loss": [1]},)])
+def test_a_history_of_the_wrong_type_says_what_is_accepted(history):
+    with pytest.raises(TypeError, match="keras.callbacks.History"):
+        plot_history(history, ax=new_ax())
+
+
+def test_a_dict_mixing_histories_and_values_is_refused():
+    with pytest.raises(TypeError, match="mixes"):
+        plot_history({"a": HISTORY, "loss": [0.5]}, ax=new_ax())
+
+
+def test_a_missing_metric_lists_the_available_ones():
+    history = dict(HISTORY, accuracy=[0.5] * 5, val_accuracy=[0.5] * 5)
+    with pytest.raises(ValueError, match="has no 'mae'. It has: 'loss', 'accuracy'"):
+        plot_history(history, "mae", ax=new_ax())
+
+
+def test_missing_validation_says_fit_needs_validation_data():
+    with pytest.raises(ValueError, match="validation_data=.*validation_split"):
+        plot_history({"loss": [0.5, 0.4]}, ax=new_ax())
+
+
+@pytest.mark.parametrize(
+    ("history", "metric", "error", "words"),
+    [
+        (HISTORY, "val_loss", ValueError, "without 'val_'"),
+        (HISTORY, 3, TypeError, "metric"),
+        ({"loss": [1, 2], "val_loss": [1]}, "loss", ValueError, "one value per epoch"),
+        ({"loss": [1, float("nan")], "val_loss": [1, 2]}, "loss", ValueError, "diverged"),
+        ({"loss": ["a"], "val_loss": [1]}, "loss", TypeError, "numbers"),
+        ({"loss": [], "val_loss": []}, "loss", ValueError, "non-empty"),
+        ({"f1": [1.0], "val_f1": [1.0]}, "f1", ValueError, "higher or a lower"),
+        ({f"m{i}": HISTORY for i in range(9)}, "loss", ValueError, "at most 8"),
+        ({1: HISTORY}, "loss", TypeError, "name"),
+    ],
+)
+def test_bad_histories_and_metrics_are_explained(history, metric, error, words):
+    with pytest.raises(error) as raised:
+        plot_history(history, metric, ax=new_ax())
+    assert words in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("option", "error"),
+    [
+        ({"ax": "left"}, TypeError),
+        ({"shift_training": 1}, TypeError),
+        ({"log_scale": "yes"}, TypeError),
+        ({"title": 3}, TypeError),
+    ],
+)
+def test_bad_options_are_named_in_the_error(option, error):
+    (name,) = option
+    with pytest.raises(error, match=name):
+        plot_history(HISTORY, **option)
