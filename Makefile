@@ -44,8 +44,8 @@ lab: $(STAMP)
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadscope --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg tests notebooks $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadscope --doctest-modules --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg course_utils tests notebooks $(PYTEST_ARGS)
 
 check: $(STAMP)
 	$(BIN)/python -m course_utils check
