@@ -1,0 +1,226 @@
+"""LiveLossPlot records what History records, draws it in the course's style, and redraws
+in place in Jupyter at most once per redraw_interval (or prints lines outside Jupyter)."""
+
+import base64
+import contextlib
+import io
+
+import IPython.display
+import keras
+import nbformat
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from nbclient import NotebookClient
+
+from course_utils import live as live_module
+from course_utils.feeding import fit_data
+from course_utils.live import FIGURE_TEXT, LiveLossPlot
+from course_utils.reproducibility import seed_everything
+
+X = np.linspace(-1, 1, 40).reshape(-1, 1)
+Y = 2 * X + 1
+
+
+def small_model():
+    seed_everything(0)
+    hidden = keras.layers.Dense(4, activation="relu")
+    model = keras.Sequential([keras.Input(shape=(1,)), hidden, keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    return model
+
+
+class FakeClock:
+    """A clock that only moves when the test says so."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def run_epochs(live, epoch_end_times, with_validation=True, clock=None):
+    """Drive the callback as fit would, each epoch ending at the given clock time."""
+    live.set_params({"epochs": len(epoch_end_times)})
+    live.on_train_begin()
+    for epoch, seconds in enumerate(epoch_end_times):
+        if clock is not None:
+            clock.now = seconds
+        logs = {"loss": 1 / (epoch + 1)}
+        if with_validation:
+            logs["val_loss"] = 2 / (epoch + 1)
+        live.on_epoch_end(epoch, logs)
+    live.on_train_end()
+
+
+def printed_epochs(text):
+    """The epoch numbers of the lines printed outside Jupyter ('epoch 3/10: ...')."""
+    return [int(line.split()[1].split("/")[0]) for line in text.splitlines()]
+
+
+def test_records_the_numbers_history_records_with_epochs_counted_from_1(capsys):
+    live = LiveLossPlot(redraw_interval=0)
+    data = fit_data(X[:32], Y[:32], validation_data=(X[32:], Y[32:]), batch_size=8)
+    history = small_model().fit(**data, epochs=3, verbose=0, callbacks=[live])
+    assert live.epochs == [1, 2, 3]
+    assert live.history == {key: history.history[key] for key in ("loss", "val_loss")}
+    assert printed_epochs(capsys.readouterr().out) == [1, 2, 3]  # redraw_interval=0: every epoch
+
+
+def test_draws_training_solid_and_validation_dashed_in_one_okabe_ito_colour(capsys):
+    live = LiveLossPlot(metric="mae", redraw_interval=0)
+    data = {"x": X[:32], "y": Y[:32], "validation_data": (X[32:], Y[32:])}
+    small_model().fit(**data, epochs=4, initial_epoch=1, verbose=0, callbacks=[live])
+    axes = live.figure.axes[0]
+    training, validation = axes.lines
+    # Keras prints "Epoch 2/4" for the first epoch of this fit:
+    assert list(training.get_xdata()) == list(validation.get_xdata()) == [2, 3, 4]
+    assert list(training.get_ydata()) == live.history["mae"]
+    assert list(validation.get_ydata()) == live.history["val_mae"]
+    assert (training.get_linestyle(), validation.get_linestyle()) == ("-", "--")
+    assert training.get_color() == validation.get_color() == "#0072B2"
+    assert (axes.get_xlabel(), axes.get_ylabel()) == ("epoch", "mae")
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == ["training", "validation"]
+
+
+def test_the_loss_axis_names_the_loss_function(capsys):
+    live = LiveLossPlot()
+    small_model().fit(X, Y, epochs=1, verbose=0, callbacks=[live])
+    assert live.figure.axes[0].get_ylabel() == "loss (mse)"
+
+
+def test_without_validation_data_it_draws_training_only_and_says_why(capsys):
+    live = LiveLossPlot(redraw_interval=0)
+    history = small_model().fit(X, Y, epochs=2, verbose=0, callbacks=[live])
+    axes = live.figure.axes[0]
+    assert live.history == {"loss": history.history["loss"], "val_loss": []}
+    assert len(axes.lines[1].get_xdata()) == 0
+    assert [text.get_text() for text in axes.get_legend().get_texts()] == ["training"]
+    assert "no validation_data" in axes.get_title()
+    assert "val_loss" not in capsys.readouterr().out
+
+
+def test_outside_jupyter_it_prints_one_short_line_per_redraw(capsys):
+    clock = FakeClock()
+    run_epochs(LiveLossPlot(redraw_interval=1.0, clock=clock), [0.4, 0.8, 1.2, 1.6], clock=clock)
+    assert capsys.readouterr().out.splitlines() == [
+        "epoch 3/4: loss 0.3333, val_loss 0.6667",
+        "epoch 4/4: loss 0.25, val_loss 0.5",
+    ]
+
+
+def test_the_end_of_training_does_not_redraw_what_is_already_shown(capsys):
+    clock = FakeClock()
+    run_epochs(LiveLossPlot(redraw_interval=1.0, clock=clock), [0.5, 1.5], clock=clock)
+    assert printed_epochs(capsys.readouterr().out) == [2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    durations=st.lists(st.floats(0.0, 3.0), min_size=1, max_size=30),
+    redraw_interval=st.floats(0.0, 5.0),
+)
+def test_redraws_are_throttled_by_wall_time(durations, redraw_interval):
+    clock = FakeClock()
+    end_times = list(np.cumsum(durations))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        live = LiveLossPlot(redraw_interval=redraw_interval, clock=clock)
+        run_epochs(live, end_times, clock=clock)
+    shown = printed_epochs(out.getvalue())
+    assert shown[-1] == len(end_times)  # the end is always shown
+    last_redraw = 0.0
+    for epoch, seconds in enumerate(end_times, start=1):
+        due = seconds - last_redraw >= redraw_interval
+        if epoch < len(end_times):  # before the end: redraw exactly when due
+            assert (epoch in shown) == due
+        if epoch in shown:
+            last_redraw = seconds
+
+
+class FakeNotebook:
+    """Stands in for IPython.display: keeps the outputs a notebook would keep."""
+
+    def __init__(self):
+        self.outputs, self.updates = [], 0
+
+    def display(self, bundle, raw=False, display_id=None):
+        assert raw and display_id is True
+        self.outputs.append(bundle)
+        return self  # the display handle
+
+    def update(self, bundle, raw=False):
+        assert raw
+        self.outputs[-1] = bundle
+        self.updates += 1
+
+
+def test_in_jupyter_it_updates_one_figure_in_place_and_prints_nothing(monkeypatch, capsys):
+    notebook = FakeNotebook()
+    monkeypatch.setattr(live_module, "_in_jupyter_kernel", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", notebook.display)
+    # clearing would also wipe what the cell printed before fit:
+    monkeypatch.setattr(IPython.display, "clear_output", pytest.fail)
+    clock = FakeClock()
+    live = LiveLossPlot(redraw_interval=1.0, clock=clock)
+    run_epochs(live, [1.0, 1.5, 2.0, 2.5, 3.0], clock=clock)  # redraws after epochs 1, 3, 5
+    assert len(notebook.outputs) == 1 and notebook.updates == 2
+    (bundle,) = notebook.outputs
+    assert bundle["text/plain"] == FIGURE_TEXT
+    assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
+    assert list(live.figure.axes[0].lines[0].get_xdata()) == [1, 2, 3, 4, 5]  # the final curves
+    assert capsys.readouterr().out == ""
+
+
+def test_in_a_real_kernel_the_saved_notebook_keeps_one_final_figure(tmp_path):
+    fit_cell = """\
+seed_everything(0)
+model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+model.compile(optimizer="adam", loss="mse")
+data = fit_data(x[:16], y[:16], validation_data=(x[16:], y[16:]), batch_size=4)
+model.fit(**data, epochs=5, verbose=0, callbacks=[LiveLossPlot(redraw_interval={interval})]);
+"""
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import keras, numpy as np\n"
+                "from course_utils import LiveLossPlot, fit_data, seed_everything\n"
+                "x = np.linspace(-1, 1, 20).reshape(-1, 1)\ny = 2 * x + 1"
+            ),
+            nbformat.v4.new_code_cell(fit_cell.format(interval=0)),  # redraw every epoch
+            nbformat.v4.new_code_cell(fit_cell.format(interval='float("inf")')),  # at the end only
+        ]
+    )
+    resources = {"metadata": {"path": str(tmp_path)}}
+    NotebookClient(notebook, kernel_name="python3", timeout=120, resources=resources).execute()
+    every_epoch, at_the_end = (cell.outputs for cell in notebook.cells[1:])
+    assert [output.output_type for output in every_epoch] == ["display_data"]
+    assert [output.output_type for output in at_the_end] == ["display_data"]
+    assert every_epoch[0].data["text/plain"] == at_the_end[0].data["text/plain"] == FIGURE_TEXT
+    # the in-place updates leave the final curves in the saved notebook:
+    assert every_epoch[0].data["image/png"] == at_the_end[0].data["image/png"]
+
+
+def test_a_metric_fit_does_not_log_is_named_in_the_error(capsys):
+    with pytest.raises(ValueError, match=r"metric='accuracy'.*\['loss', 'mae'\]"):
+        small_model().fit(X, Y, epochs=1, verbose=0, callbacks=[LiveLossPlot(metric="accuracy")])
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "message"),
+    [
+        ({"metric": 3}, TypeError, "metric must be the name"),
+        ({"metric": ""}, ValueError, "metric must name a training log"),
+        ({"metric": "val_loss"}, ValueError, "metric must name a training log"),
+        ({"redraw_interval": "1"}, TypeError, "redraw_interval must be a number"),
+        ({"redraw_interval": True}, TypeError, "redraw_interval must be a number"),
+        ({"redraw_interval": -1}, ValueError, "redraw_interval must be 0 seconds or more"),
+        ({"redraw_interval": float("nan")}, ValueError, "redraw_interval must be 0 seconds"),
+        ({"clock": 5}, TypeError, "clock must be a function"),
+    ],
+)
+def test_bad_arguments_are_named_in_the_error(arguments, error, message):
+    with pytest.raises(error, match=message):
+        LiveLossPlot(**arguments)
