@@ -25,17 +25,10 @@ import subprocess
 import sys
 import time
 
-# The Makefile's fixed execution environment, so both ways run with the same threads.
-FIXED_ENVIRONMENT = {
-    "PYTHONHASHSEED": "0",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-    "TF_NUM_INTRAOP_THREADS": "1",
-    "TF_NUM_INTEROP_THREADS": "1",
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "KERAS_BACKEND": "tensorflow",
-}
+from course_utils.course_kernel import read_course_env
+
+# The course's fixed execution environment (course.env), so both ways run with the same threads.
+FIXED_ENVIRONMENT = read_course_env()
 
 
 def seed_fit():
