@@ -383,3 +383,27 @@ def test_evaluate_on_training_data_after_fit_differs_from_the_last_logged_loss()
     evaluated = model.evaluate(X, Y, verbose=0)
     assert evaluated == pytest.approx(mse(kernel, bias, X, Y), rel=1e-5)
     assert differs(evaluated, history.history["loss"][-1])
+
+
+@pytest.mark.parametrize("values, first_not_improving", [([1.0, 2.0, 0.5, 0.6], 1), ([1.0, 0.9, 0.95, 0.8], 2)])
+def test_patience_0_and_1_stop_at_the_same_epoch(values, first_not_improving):
+    """Fact 4, as notebook 03 states it: Keras adds the non-improving epoch to `wait` before
+    comparing with patience, so patience=0 and patience=1 both stop at the first epoch that
+    does not improve."""
+    stops = []
+    for patience in (0, 1):
+        callback = keras.callbacks.EarlyStopping(patience=patience)
+        drive(callback, values)
+        stops.append(callback.stopped_epoch)
+    assert stops == [first_not_improving, first_not_improving]
+
+
+def test_from_logits_gives_the_same_loss_as_a_sigmoid_output():
+    """Notebook 02: a linear output with BinaryCrossentropy(from_logits=True) scores exactly
+    what a sigmoid output with the plain loss scores."""
+    logits = np.array([[-4.0], [0.5], [3.0]])
+    labels = np.array([[0.0], [1.0], [0.0]])
+    with_sigmoid = keras.losses.BinaryCrossentropy()(labels, keras.ops.sigmoid(logits))
+    from_logits = keras.losses.BinaryCrossentropy(from_logits=True)(labels, logits)
+    assert float(with_sigmoid) == pytest.approx(float(from_logits), rel=1e-5)
+    assert float(from_logits) == pytest.approx(1.1803, abs=1e-4)
