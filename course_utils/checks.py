@@ -15,7 +15,8 @@ from collections.abc import Mapping
 import keras
 import numpy as np
 
-_HIGHER_IS_BETTER = ("accuracy", "auc", "precision", "recall")
+from course_utils.diagnosis import lower_is_better
+
 
 
 class _NotYet(Exception):
@@ -527,7 +528,7 @@ def check_best_epoch(answer, history, *, metric="val_loss"):
 
 def _judge_best_epoch(answer, history, metric):
     values = _metric_values(history, metric)
-    lowest = _lower_is_better(metric)
+    lowest = lower_is_better(metric)
     extreme = "lowest" if lowest else "highest"
     if not _is_whole(answer):
         raise _NotYet(
@@ -636,5 +637,3 @@ def _metric_values(history, metric):
     return values
 
 
-def _lower_is_better(metric):
-    return not any(word in metric for word in _HIGHER_IS_BETTER)

@@ -72,6 +72,28 @@ def curves(history, metric="loss"):
     return train, val
 
 
+def lower_is_better(metric):
+    """Whether a lower ``metric`` is better, decided as Keras's EarlyStopping(mode="auto").
+
+    >>> lower_is_better("loss"), lower_is_better("mae"), lower_is_better("val_accuracy")
+    (True, True, False)
+    """
+    metric = metric.removeprefix("val_")
+    if metric == "loss" or metric.endswith("_loss"):
+        return True
+    try:
+        direction = getattr(keras.metrics.get(metric), "_direction", None)
+    except ValueError:  # not a name Keras knows
+        direction = None
+    if direction is None:
+        raise ValueError(
+            f"Cannot tell whether a higher or a lower {metric!r} is better (it is neither a "
+            "loss nor a Keras built-in metric), so its best epoch cannot be found. Use "
+            "'loss' or a built-in metric such as 'accuracy' or 'mae'."
+        )
+    return direction == "down"
+
+
 def _values(history, key):
     """history[key] as a 1-D float array of finite numbers, or an error that says why not."""
     try:

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from course_utils.diagnosis import curves
+from course_utils.diagnosis import curves, lower_is_better
 
 # Okabe & Ito (2008), "Color Universal Design". Yellow comes last: it is faint on white.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
@@ -63,7 +63,7 @@ def plot_history(history, metric="loss", *, ax=None, early_stopping=None,
     [('training', '-'), ('validation', '--'), ('best val_loss: epoch 3', 'None')]
     """
     models = {name: curves(one, metric) for name, one in _named_histories(history).items()}
-    lower_is_better = _lower_is_better(metric)
+    lowest_is_best = lower_is_better(metric)
     for name, flag in (("shift_training", shift_training), ("log_scale", log_scale)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}.")
@@ -92,7 +92,7 @@ def plot_history(history, metric="loss", *, ax=None, early_stopping=None,
         prefix = f"{name}: " if name else ""
         ax.plot(epochs - offset, train, "-", color=colour, label=f"{prefix}training{shifted}")
         ax.plot(epochs, val, "--", color=colour, label=f"{prefix}validation")
-        best = int(np.argmin(val) if lower_is_better else np.argmax(val))
+        best = int(np.argmin(val) if lowest_is_best else np.argmax(val))
         ax.plot(best + 1, val[best], "o", color=colour,
                 label=f"{prefix}best val_{metric}: epoch {best + 1}")
     for epoch, linestyle, label in marks:
@@ -132,23 +132,6 @@ def _named_histories(history):
             "in distinct colours. Split them over several plots."
         )
     return dict(history)
-
-
-def _lower_is_better(metric):
-    """Whether a lower ``metric`` is better, decided as Keras's EarlyStopping(mode="auto")."""
-    if metric == "loss" or metric.endswith("_loss"):
-        return True
-    try:
-        direction = getattr(keras.metrics.get(metric), "_direction", None)
-    except ValueError:  # not a name Keras knows
-        direction = None
-    if direction is None:
-        raise ValueError(
-            f"Cannot tell whether a higher or a lower {metric!r} is better (it is neither a "
-            "loss nor a Keras built-in metric), so its best epoch cannot be marked. Plot "
-            "'loss' or a built-in metric such as 'accuracy' or 'mae'."
-        )
-    return direction == "down"
 
 
 def _early_stopping_marks(callback, epochs):
