@@ -68,3 +68,10 @@ def test_make_lab_serves_jupyterlab_with_token_auth():
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def test_setup_is_not_repeated_while_the_lock_is_unchanged():
+    """`make lab` and `make test` share one set-up step; once it has run (it has: this suite
+    runs under `make test`), make considers it up to date and reinstalls nothing."""
+    result = subprocess.run(["make", "--question", "install"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, "make would reinstall .venv although nothing changed"
