@@ -5,9 +5,10 @@
 """
 
 import argparse
+import os
 import sys
 
-from course_utils.course_kernel import install_course_kernel
+from course_utils.course_kernel import install_course_kernel, read_course_env
 from course_utils.environment_check import run_environment_check
 
 
@@ -17,6 +18,8 @@ def main(argv=None):
     commands.add_parser("check", help="check this machine is ready for the course")
     commands.add_parser("install-kernel", help="register the course's Jupyter kernel in this environment")
     command = parser.parse_args(argv).command
+    for key, value in read_course_env().items():  # the course's settings, unless already set
+        os.environ.setdefault(key, value)
     if command == "install-kernel":
         print(f"Installed the course kernel in {install_course_kernel()}")
         return 0
