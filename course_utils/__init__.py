@@ -39,6 +39,7 @@ _EXPORTS = {
     "LiveLossPlot": "live",
     "diagnose": "diagnosis",
     "Diagnosis": "diagnosis",
+    "CurveExplorer": "explorer",
     "run_environment_check": "environment_check",
 }
 

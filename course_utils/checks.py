@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import keras
 import numpy as np
 
-from course_utils.diagnosis import lower_is_better
+from course_utils.diagnosis import VERDICTS, diagnose, lower_is_better
 
 
 
@@ -637,3 +637,54 @@ def _metric_values(history, metric):
     return values
 
 
+# ---------------------------------------------------------------------------- verdict
+
+
+def check_verdict(history, expected, *, baseline=None):
+    """Check that ``diagnose`` gives a fit the ``expected`` verdict, such as "good fit".
+
+    ``history`` is what ``model.fit`` returned, or its ``.history`` dict (the learner's
+    answer); ``baseline`` the loss of the best constant guess, as ``diagnose`` takes it.
+
+    >>> history = {"loss": [0.9, 0.5, 0.3, 0.2, 0.1, 0.05],
+    ...            "val_loss": [0.8, 0.6, 0.5, 0.6, 0.7, 0.9]}
+    >>> check_verdict(history, "good fit", baseline=1.0)  # doctest: +ELLIPSIS
+    ❌ Not yet: diagnose calls this run 'overfitting', not 'good fit'. Hint: ...
+    False
+    >>> check_verdict(history, "overfitting", baseline=1.0)  # doctest: +ELLIPSIS
+    ✅ Correct: diagnose calls it 'overfitting' too: ...
+    True
+    """
+    if expected not in VERDICTS:
+        raise ValueError(f"expected must be one of {VERDICTS}, got {expected!r}.")
+    if baseline is not None:
+        _require_finite(baseline, "baseline")
+        if baseline <= 0:
+            raise ValueError(f"baseline must be a positive loss, got {baseline}.")
+    return _verdict(_judge_verdict, history, expected, baseline)
+
+
+_VERDICT_HINTS = {
+    "overfitting": "the validation loss rises while the training loss falls: add L2 or "
+                   "dropout, use more training rows, or a smaller model.",
+    "underfitting": "both losses stay near the baseline: give the model more units or "
+                    "layers, less regularisation, or a better learning rate.",
+    "still improving": "the validation loss was still falling at the end: train for more "
+                       "epochs, or with a larger learning rate.",
+    "good fit": "the curves already level off well below the baseline: which lever did "
+                "you mean to change?",
+}
+
+
+def _judge_verdict(history, expected, baseline):
+    if isinstance(history, keras.callbacks.History):
+        history = history.history
+    try:
+        found = diagnose(history, baseline)
+    except (TypeError, ValueError) as error:
+        raise _NotYet(f"diagnose cannot read this history: {error}",
+                      "pass the history of a fit with validation data, such as run.history.")
+    if found.verdict != expected:
+        raise _NotYet(f"diagnose calls this run {found.verdict!r}, not {expected!r}.",
+                      _VERDICT_HINTS[found.verdict])
+    return f"diagnose calls it {expected!r} too: {found.explanation}"

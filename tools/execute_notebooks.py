@@ -17,6 +17,20 @@ from nbclient import NotebookClient
 KERNEL_NAME = "loss-course"
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def drop_widget_views(notebook):
+    """Remove live widget state: it is per session (random ids), not lesson content.
+
+    A stored widget output keeps its text fallback, which is what a saved notebook shows.
+    """
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
+
+
 def execute_in_place(path: Path) -> float:
     """Execute the notebook at ``path``, save it, and return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
@@ -30,7 +44,7 @@ def execute_in_place(path: Path) -> float:
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
-    notebook.metadata.pop("widgets", None)  # widget state is per session, not lesson content
+    drop_widget_views(notebook)
     nbformat.write(notebook, path)
     return seconds
 
