@@ -18,7 +18,6 @@ import numpy as np
 from course_utils.diagnosis import VERDICTS, diagnose, lower_is_better
 
 
-
 class _NotYet(Exception):
     """A wrong answer: what went wrong (``problem``) and what to try (``hint``)."""
 
