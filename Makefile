@@ -16,13 +16,15 @@ export $(ENV_KEYS)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help install lab test check notebooks lock clean
+.PHONY: help install lab test check notebooks lock clean learner slides
 
 help:
 	@echo "make lab        set up (first time only) and start JupyterLab on notebooks/"
 	@echo "make test       set up (first time only) and run unit tests + nbval on every notebook"
 	@echo "make check      the environment check learners run the day before a workshop"
 	@echo "make notebooks  re-execute every notebook in place to refresh its stored outputs"
+	@echo "make learner    regenerate the learner and live-coding copies (learner/, live-coding/) from notebooks/"
+	@echo "make slides     export every notebook as a reveal.js slide deck into build/slides/"
 	@echo "make lock       regenerate requirements.lock from pyproject.toml (maintainers)"
 	@echo "make clean      remove .venv and caches"
 
@@ -52,6 +54,14 @@ check: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+# The classroom copies are committed (learners download or nbgitpuller them as they are);
+# tests/test_classroom.py fails when one is out of date with its source notebook.
+learner: $(STAMP)
+	$(BIN)/python tools/classroom.py
+
+slides: $(STAMP)
+	$(BIN)/python tools/slides.py $(NOTEBOOKS)
 
 lock:
 	test -x .tools/bin/uv || ($(PYTHON) -m venv .tools && .tools/bin/pip install -q uv==0.13.9)

@@ -1,0 +1,233 @@
+"""The learner and live-coding copies (tools/classroom.py) match their source notebooks.
+
+CI runs this file, so a source notebook changed without `make learner` fails the suite.
+"""
+
+import importlib.util
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import nbformat
+import pytest
+import yaml
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("classroom", ROOT / "tools" / "classroom.py")
+classroom = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(classroom)
+
+SOURCES = classroom.source_notebooks()
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def read_copy(kind, source):
+    path = classroom.COPY_DIRS[kind] / source.name
+    assert path.exists(), f"{path.relative_to(ROOT)} is missing: run `make learner` and commit it"
+    return read(path)
+
+
+def cleared_cells(notebook):
+    """(type, source, metadata) of every cell: what nbval runs, without the stored outputs."""
+    return [(cell.cell_type, cell.source, cell.metadata) for cell in notebook.cells]
+
+
+def tiny_notebook():
+    solution = new_code_cell("answer = 2", metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}})
+    live = new_code_cell("model = 'typed in front of the room'", metadata={"tags": ["live"]})
+    live.outputs = [nbformat.v4.new_output("stream", text="trained\n")]
+    return new_notebook(cells=[
+        new_markdown_cell("# Title"),
+        new_code_cell("import math"),
+        live,
+        new_code_cell("answer = None\ncheck(answer)"),
+        solution,
+    ])
+
+
+def test_every_committed_copy_is_up_to_date():
+    stale = classroom.stale_copies()
+    assert not stale, f"copies out of date with notebooks/: {stale}. Run `make learner` and commit them."
+
+
+def test_there_is_a_copy_of_each_kind_for_every_source():
+    assert SOURCES, "no source notebooks found"
+    for folder in classroom.COPY_DIRS.values():
+        assert sorted(path.name for path in folder.glob("*.ipynb")) == [path.name for path in SOURCES]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_learner_copy_with_solutions_put_back_is_the_source(source):
+    """Same cells, sources and metadata as the source, so nbval checks both alike: they cannot drift."""
+    learner = read_copy("learner", source)
+    restored = classroom.restore_solutions(learner, read(source))
+    assert cleared_cells(restored) == cleared_cells(read(source))
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_learner_copy_shows_no_solution_and_no_output(source):
+    learner = read_copy("learner", source)
+    solutions = [cell.source for cell in read(source).cells if "solution" in cell.metadata.get("tags", [])]
+    assert solutions, "every lesson has at least one exercise with a solution"
+    assert not [solution for solution in solutions for cell in learner.cells if solution in cell.source]
+    assert not [cell for cell in learner.cells if "solution" in cell.metadata.get("tags", [])]
+    assert all(not cell.outputs for cell in learner.cells if cell.cell_type == "code")
+    checks_in_source = sum("checks." in cell.source for cell in read(source).cells if "solution" not in cell.metadata.get("tags", []))
+    assert sum("checks." in cell.source for cell in learner.cells) == checks_in_source, "self-checks are kept"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_live_coding_copy_empties_exactly_the_live_cells(source):
+    original = read(source)
+    live = read_copy("live-coding", source)
+    assert len(live.cells) == len(original.cells)
+    live_cells = 0
+    for before, after in zip(original.cells, live.cells):
+        tags = before.metadata.get("tags", [])
+        if "live" in tags:
+            live_cells += 1
+            assert after.source == ""
+        elif "solution" in tags:
+            assert after.source == classroom.PLACEHOLDER_SOURCE
+        else:
+            assert after.source == before.source, "markdown and set-up cells are kept as they are"
+    assert live_cells, f"{source.name} marks no cell with the 'live' tag"
+
+
+def test_learner_copy_of_a_tiny_notebook():
+    notebook = tiny_notebook()
+    learner = classroom.learner_copy(notebook, "99_tiny.ipynb")
+    assert [cell.source for cell in learner.cells] == [
+        "# Title", "import math", "model = 'typed in front of the room'", "answer = None\ncheck(answer)",
+        classroom.PLACEHOLDER_SOURCE,
+    ]
+    assert learner.cells[4].id == notebook.cells[4].id
+    assert learner.cells[4].metadata == {"tags": ["solution-placeholder"]}
+    assert learner.cells[2].outputs == []
+    assert learner.metadata["course_copy"]["source"] == "notebooks/99_tiny.ipynb"
+    assert notebook.cells[2].outputs, "the source notebook itself is left untouched"
+
+
+def test_live_coding_copy_of_a_tiny_notebook():
+    live = classroom.live_coding_copy(tiny_notebook(), "99_tiny.ipynb")
+    assert [cell.source for cell in live.cells] == [
+        "# Title", "import math", "", "answer = None\ncheck(answer)", classroom.PLACEHOLDER_SOURCE,
+    ]
+    assert live.metadata["course_copy"]["kind"] == "live-coding"
+
+
+def test_a_notebook_without_solution_or_live_cells_is_refused_with_how_to_fix():
+    plain = new_notebook(cells=[new_code_cell("x = 1")])
+    with pytest.raises(ValueError, match="no cell tagged 'solution'"):
+        classroom.learner_copy(plain, "99_plain.ipynb")
+    plain.cells.append(new_code_cell("x = 2", metadata={"tags": ["solution"]}))
+    with pytest.raises(ValueError, match="no cell tagged 'live'.*code cells the instructor types"):
+        classroom.live_coding_copy(plain, "99_plain.ipynb")
+
+
+def test_restore_refuses_a_placeholder_whose_solution_is_gone():
+    learner = classroom.learner_copy(tiny_notebook(), "99_tiny.ipynb")
+    with pytest.raises(ValueError, match="no solution cell with that id"):
+        classroom.restore_solutions(learner, new_notebook(cells=[]))
+
+
+TINY = "00_tiny.ipynb"
+
+
+@pytest.fixture
+def course_copy(tmp_path, monkeypatch):
+    """A course with one tiny notebook and its classroom copies in tmp_path, where the tool then works."""
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(tiny_notebook(), tmp_path / "notebooks" / TINY)
+    monkeypatch.setattr(classroom, "ROOT", tmp_path)
+    monkeypatch.setattr(classroom, "SOURCE_DIR", tmp_path / "notebooks")
+    monkeypatch.setattr(classroom, "COPY_DIRS", {kind: tmp_path / kind for kind in classroom.COPY_DIRS})
+    classroom.write_copies()
+    return tmp_path
+
+
+def test_check_fails_when_a_source_changes_without_its_copies(course_copy, capsys):
+    assert classroom.main(["--check"]) == 0
+    source = course_copy / "notebooks" / TINY
+    notebook = read(source)
+    notebook.cells[0].source += "\nOne more sentence."
+    nbformat.write(notebook, source)
+    assert classroom.main(["--check"]) == 1
+    out = capsys.readouterr().out
+    assert f"out of date: learner/{source.name}" in out and f"out of date: live-coding/{source.name}" in out
+    assert "make learner" in out
+    classroom.main([])
+    assert classroom.main(["--check"]) == 0, "regenerating makes the copies current again"
+
+
+def test_check_fails_on_a_hand_edited_copy_and_on_an_orphan(course_copy):
+    edited = course_copy / "learner" / TINY
+    edited.write_text(edited.read_text(encoding="utf-8").replace("✅", "OK"), encoding="utf-8")
+    (course_copy / "live-coding" / "99_gone.ipynb").write_text("{}", encoding="utf-8")
+    assert classroom.stale_copies() == [f"learner/{TINY}", "live-coding/99_gone.ipynb"]
+    classroom.write_copies()
+    assert classroom.stale_copies() == []
+    assert not (course_copy / "live-coding" / "99_gone.ipynb").exists()
+
+
+def test_regenerating_twice_gives_the_same_bytes(course_copy):
+    before = {path: path.read_bytes() for path in course_copy.glob("*/*.ipynb")}
+    classroom.write_copies()
+    assert {path: path.read_bytes() for path in course_copy.glob("*/*.ipynb")} == before
+
+
+# Class-scale hosting: the Binder files and the links the README gives.
+
+def test_postbuild_is_an_executable_bash_script_that_installs_the_package_and_the_kernel():
+    post_build = ROOT / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "repo2docker runs postBuild only if it is executable: chmod +x postBuild"
+    assert subprocess.run(["bash", "-n", str(post_build)], capture_output=True).returncode == 0
+    commands = [line.strip() for line in post_build.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert "pip install --no-deps -e ." in commands, "installs course_utils without changing the pinned packages"
+    assert "python -m course_utils install-kernel" in commands
+
+
+def test_binder_reads_environment_yml_alone():
+    """repo2docker uses the first configuration it finds; another one would hide environment.yml."""
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert environment["channels"] == ["conda-forge"]
+    pip = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    assert any(line.startswith("jupyterlab==") for line in pip), "Binder serves JupyterLab from this environment"
+    for hidden_by in ("binder", ".binder", "Dockerfile", "requirements.txt", "Pipfile", "setup.py"):
+        assert not (ROOT / hidden_by).exists(), f"{hidden_by} would change what Binder builds"
+
+
+def readme_links(prefix):
+    return re.findall(re.escape(prefix) + r"\S+", (ROOT / "README.md").read_text())
+
+
+def test_readme_binder_link_opens_a_folder_that_exists():
+    links = readme_links("https://mybinder.org/v2/gh/OWNER/REPO/main?urlpath=lab/tree/")
+    assert links
+    for link in links:
+        folder = link.split("lab/tree/", 1)[1].rstrip(")")
+        assert (ROOT / folder).is_dir(), f"the Binder link opens {folder}, which is not in the repository"
+
+
+def test_readme_nbgitpuller_link_has_the_documented_format():
+    (link,) = readme_links("https://HUB/hub/user-redirect/git-pull?")
+    query = parse_qs(urlsplit(link).query)
+    assert query["repo"] == ["https://github.com/OWNER/REPO"] and query["branch"] == ["main"]
+    (urlpath,) = query["urlpath"]
+    assert urlpath.startswith("lab/tree/REPO/")
+    assert (ROOT / urlpath.removeprefix("lab/tree/REPO/")).is_file(), f"{urlpath} is not a file of the repository"
+
+
+def test_main_explains_a_source_without_live_cells_instead_of_a_traceback(course_copy, capsys):
+    source = course_copy / "notebooks" / TINY
+    notebook = read(source)
+    for cell in notebook.cells:
+        cell.metadata["tags"] = [tag for tag in cell.metadata.get("tags", []) if tag != "live"]
+    nbformat.write(notebook, source)
+    assert classroom.main(["--check"]) == 1
+    assert "has no cell tagged 'live'" in capsys.readouterr().err
