@@ -143,7 +143,7 @@ def _judge_choice(answer, correct, options, explanation, hints):
             f"{chosen} ({options[chosen]}) is not the best answer.",
             hints.get(chosen, "read the other options again and pick the one that fits best."),
         )
-    return f"{correct} ({options[correct]}). {explanation}"
+    return f"{correct} ({options[correct]}). {explanation[:1].upper()}{explanation[1:]}"
 
 
 # ---------------------------------------------------------------------------- number

@@ -634,3 +634,8 @@ def test_an_error_inside_the_learners_object_becomes_a_hint(capsys):
                            below=0.1)
     assert result is False
     assert line.startswith("❌ Not yet: looking at your answer raised RuntimeError. Hint: run")
+
+
+def test_choice_explanation_reads_as_a_sentence(capsys):
+    assert check_choice("a", "A", options={"A": "yes", "B": "no"}, explanation="because it is.")
+    assert capsys.readouterr().out.strip() == "✅ Correct: A (yes). Because it is."
