@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,12 +43,6 @@ if CHROMIUM is None:
                     pytrace=False)
     pytest.skip("no Chromium binary: install Debian's `chromium` package to run the browser test",
                 allow_module_level=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(condition, timeout, what):
@@ -105,7 +98,7 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, free_port):
     """(base URL, token) of a JupyterLab serving copies of the notebooks from a temporary folder."""
     folder = tmp_path_factory.mktemp("lab")
     notebooks = folder / "notebooks"

@@ -4,7 +4,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -12,12 +11,6 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_url(process, timeout=90):
@@ -47,7 +40,7 @@ def get(url, attempts=60):
     raise AssertionError(f"nothing answered at {url}")
 
 
-def test_make_lab_serves_jupyterlab_with_token_auth():
+def test_make_lab_serves_jupyterlab_with_token_auth(free_port):
     port = free_port()
     process = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"LAB_ARGS=--no-browser --port {port}"],
