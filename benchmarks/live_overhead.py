@@ -50,7 +50,7 @@ model.compile(optimizer="adam", loss="mse", metrics=["mae"])
 TIMED_FIT = """\
 start = time.perf_counter()
 model.fit(
-    **fit_data(x[:80], y[:80], validation_data=(x[80:], y[80:]), batch_size=32, seed=0),
+    **fit_data(x[:80], y[:80], validation_data=(x[80:], y[80:]), batch_size=32, seed=0, model=model),
     epochs=100,
     verbose=0,
     callbacks={callbacks},

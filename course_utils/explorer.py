@@ -259,7 +259,7 @@ def run_experiment(settings=None, *, data=None, seed=0):
     model = build_model(settings, n_features=x_train.shape[1])
     fitted = model.fit(
         **fit_data(x_train, y_train, validation_data=(data.x_val, data.y_val),
-                   batch_size=BATCH_SIZE, seed=seed),
+                   batch_size=BATCH_SIZE, seed=seed, model=model),
         epochs=settings.epochs,
         verbose=0,
     )

@@ -3,10 +3,11 @@
 Handing NumPy arrays to ``model.fit`` is the simplest way to train, but with the course's
 tiny models Keras then spends most of every epoch building a new input pipeline, not doing
 maths. ``fit_data`` builds the pipelines once and gives ``fit`` the keyword arguments that
-let Keras keep a single iterator for the whole run. You still write the ``fit`` call:
+let Keras keep a single iterator for the whole run. Given the model too, it also gets the
+model ready for a quick first epoch. You still write the ``fit`` call:
 
     history = model.fit(
-        **fit_data(x_train, y_train, validation_data=(x_val, y_val), batch_size=32, seed=0),
+        **fit_data(x_train, y_train, validation_data=(x_val, y_val), model=model),
         epochs=100,
         verbose=0,
     )
@@ -23,7 +24,7 @@ import numpy as np
 import tensorflow as tf
 
 
-def fit_data(x, y, *, validation_data=None, batch_size=32, seed=0):
+def fit_data(x, y, *, validation_data=None, batch_size=32, seed=0, model=None):
     """Return the keyword arguments that feed ``(x, y)`` to ``model.fit`` fast.
 
     ``x`` and ``y`` are arrays with one row per sample (NumPy arrays, lists, DataFrames).
@@ -37,6 +38,12 @@ def fit_data(x, y, *, validation_data=None, batch_size=32, seed=0):
     not) and, with validation data, ``validation_data`` and ``validation_steps``. Pass it
     to ``fit`` with ``**`` and add ``epochs``, ``callbacks`` and so on as usual.
 
+    ``model`` (optional) is the compiled model you are about to fit. Given it, ``fit_data``
+    also creates the optimiser's and the metrics' variables now, from one row of ``x``.
+    Keras would create them inside the first training step, and a step that creates
+    variables is traced by TensorFlow twice; this saves the second trace (about 0.2 s per
+    fit here). The weights and the training do not change.
+
     >>> import keras, numpy as np
     >>> from course_utils.reproducibility import seed_everything
     >>> x = np.linspace(-1, 1, 10).reshape(-1, 1)
@@ -49,6 +56,7 @@ def fit_data(x, y, *, validation_data=None, batch_size=32, seed=0):
     >>> seed_everything(0)
     >>> model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
     >>> model.compile(optimizer="adam", loss="mse")
+    >>> data = fit_data(x[:8], y[:8], validation_data=(x[8:], y[8:]), batch_size=3, model=model)
     >>> history = model.fit(**data, epochs=2, verbose=0)
     >>> sorted(history.history), len(history.history["loss"])
     (['loss', 'val_loss'], 2)
@@ -66,6 +74,8 @@ def fit_data(x, y, *, validation_data=None, batch_size=32, seed=0):
         x_val, y_val = _as_validation_arrays(validation_data, like=(x, y))
         arguments["validation_data"] = _endless_batches(x_val, y_val, batch_size)
         arguments["validation_steps"] = math.ceil(len(x_val) / batch_size)
+    if model is not None:
+        _create_training_variables(model, x, y)
     return arguments
 
 
@@ -80,6 +90,39 @@ def _endless_batches(x, y, batch_size, shuffle_seed=None):
     if shuffle_seed is not None:
         dataset = dataset.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
     return dataset.batch(batch_size).repeat().with_options(_lean_options())
+
+
+def _create_training_variables(model, x, y):
+    """Create ``model``'s optimiser and metric variables now, before ``fit`` traces its step.
+
+    Inside ``fit``, TensorFlow traces the training step into a graph. If that trace creates
+    variables (Keras makes the optimiser's and the metrics' ones on first use), TensorFlow
+    traces the step a second time. One eager prediction and metric update on one row creates
+    the metrics' variables (their values are reset at once); ``optimizer.build`` creates the
+    optimiser's. The model starts from the same weights and trains the same way.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"model must be the Keras model you are about to fit, got {type(model).__name__}. "
+            "Leave model out to get the data only."
+        )
+    if not model.compiled:
+        raise ValueError(
+            "model has not been compiled: call model.compile(optimizer=..., loss=...) "
+            "before fit_data(..., model=model)."
+        )
+    if model.optimizer.built:  # fitted before: Keras reuses the traced step, nothing to save
+        return
+    try:
+        predictions = model(x[:1])
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"model cannot take the rows of x, which have shape {x.shape[1:]} ({error}). "
+            "Check the shape given to keras.Input, or pass the matching x."
+        ) from None
+    model.compute_metrics(x[:1], y[:1], predictions)
+    model.reset_metrics()
+    model.optimizer.build(model.trainable_variables)
 
 
 def _lean_options():

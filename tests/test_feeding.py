@@ -165,6 +165,71 @@ def test_early_stopping_stops_as_it_does_with_arrays():
     assert fed == plain == (3, 2)
 
 
+def training_step_traces(model, give_fit_data_the_model):
+    """Fit ``model`` for 2 epochs; return how often TensorFlow traced its training step."""
+    traced = []
+    original_step = model.train_step
+    model.train_step = lambda data: traced.append(1) or original_step(data)
+    data = fit_data(X_TRAIN, Y_TRAIN, validation_data=(X_VAL, Y_VAL),
+                    model=model if give_fit_data_the_model else None)
+    model.fit(**data, epochs=2, verbose=0)
+    return len(traced)
+
+
+def test_given_the_model_the_training_step_is_traced_once_instead_of_twice():
+    # Without the model, Keras creates Adam's and the metric's variables in the first step,
+    # so TensorFlow traces the step twice; fit_data(model=...) creates them beforehand.
+    assert training_step_traces(small_model(), give_fit_data_the_model=False) == 2
+    assert training_step_traces(small_model(), give_fit_data_the_model=True) == 1
+
+
+def test_a_model_fitted_before_is_fitted_again_without_a_new_trace():
+    model = small_model()
+    training_step_traces(model, give_fit_data_the_model=True)
+    assert training_step_traces(model, give_fit_data_the_model=True) == 0
+
+
+def classifier(with_input):
+    """Dropout, a sigmoid output and accuracy: the cases where building early could differ."""
+    seed_everything(0)
+    layers = [keras.layers.Dense(8, activation="relu"), keras.layers.Dropout(0.3),
+              keras.layers.Dense(1, activation="sigmoid")]
+    model = keras.Sequential([keras.Input(shape=(1,)), *layers] if with_input else layers)
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+@pytest.mark.parametrize("with_input", [True, False])
+def test_given_the_model_the_training_and_the_history_are_unchanged(with_input):
+    labels = (X[:, 0] % 3 == 0).astype("int64")
+    data = {"x": (X_TRAIN - 40) / 20, "y": labels[:80],
+            "validation_data": ((X_VAL - 40) / 20, labels[80:])}
+    plain_model, prepared_model = classifier(with_input), classifier(with_input)
+    plain = plain_model.fit(**fit_data(**data), epochs=3, verbose=0)
+    prepared = prepared_model.fit(**fit_data(**data, model=prepared_model), epochs=3, verbose=0)
+    assert prepared.history == plain.history
+    assert len(set(prepared.history["val_loss"])) == 3  # it did train
+
+
+@pytest.mark.parametrize(
+    ("model", "error", "message"),
+    [
+        ("small_model", TypeError, "model must be the Keras model you are about to fit, got str"),
+        (keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)]), ValueError,
+         r"model has not been compiled: call model.compile\(optimizer=..., loss=...\)"),
+    ],
+)
+def test_a_model_that_is_not_ready_is_named_in_the_error(model, error, message):
+    with pytest.raises(error, match=message):
+        fit_data(X_TRAIN, Y_TRAIN, model=model)
+
+
+def test_a_model_that_does_not_take_the_rows_of_x_is_named_in_the_error():
+    two_columns = np.hstack([X_TRAIN, X_TRAIN])
+    with pytest.raises(ValueError, match=r"model cannot take the rows of x, which have shape \(2,\)"):
+        fit_data(two_columns, Y_TRAIN, model=small_model())
+
+
 @pytest.mark.parametrize(
     ("arguments", "error", "message"),
     [
