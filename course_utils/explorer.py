@@ -10,14 +10,14 @@ baseline loss and ``diagnose``'s verdict. ``CurveExplorer`` puts one slider per 
 above the curves: every change retrains and redraws the curves with the verdict, the new
 run in blue and the run before it in orange, so you see what that one lever did.
 
-Why it is fast enough to feel live (about 0.8 s from a slider change to the new plot on a
-2-core machine, measured by ``benchmarks/explorer_speed.py``):
+Why it is fast enough to feel live (about 0.8 to 0.9 s from a slider change to the new
+plot on a 2-core machine, measured by ``benchmarks/explorer_speed.py``):
 
 - every run builds a new model (a new model means a fresh start, exactly as re-running a
-  notebook cell); the largest part of a run, about 0.35 s, is Keras tracing the training
-  and validation functions for that model in its first epoch. The other 29 epochs take
-  about 0.3 s because the model is small and ``fit_data`` feeds it without rebuilding the
-  input pipeline;
+  notebook cell); a large part of a run, about 0.25 s, is Keras tracing the training and
+  validation functions for that model in its first epoch (once each: ``fit_data`` is given
+  the model). The other 29 epochs take 0.3 to 0.4 s because the model is small and
+  ``fit_data`` feeds it without rebuilding the input pipeline;
 - the default run is short (30 epochs, 200 training rows), and the sliders only report a
   value when you let go of them (``continuous_update=False``), so dragging a slider
   trains once, not once per position;
