@@ -326,7 +326,9 @@ def check_binary_classifier(model):
     """Check a Keras model built and compiled for binary classification.
 
     Passes for a last layer of 1 unit with a sigmoid, compiled with binary cross-entropy,
-    or 1 linear unit with ``keras.losses.BinaryCrossentropy(from_logits=True)``.
+    or 1 linear unit with ``keras.losses.BinaryCrossentropy(from_logits=True)``. An accuracy
+    metric must cut where the output means p = 0.5: at 0.5 for a sigmoid output
+    (``metrics=["accuracy"]``), at 0 for logits (``keras.metrics.BinaryAccuracy(threshold=0.0)``).
 
     >>> import keras
     >>> from course_utils.reproducibility import seed_everything
@@ -395,8 +397,12 @@ def _judge_binary_classifier(model):
         raise _NotYet(f"the model is compiled with {loss_name}, {_loss_kind(loss_name)}.", use_bce)
     if activation == "sigmoid" and from_logits:
         raise _NotYet(
-            "the last layer already applies a sigmoid, and from_logits=True applies another.",
-            "keep the sigmoid and use loss='binary_crossentropy' (from_logits=False).",
+            "the last layer already applies a sigmoid, but from_logits=True tells the loss "
+            "that it receives raw scores (logits). On TensorFlow, Keras notices, warns and "
+            "still computes the right loss; on its JAX and PyTorch backends the sigmoid would "
+            "be applied twice and the loss would be wrong.",
+            "keep the sigmoid and use loss='binary_crossentropy' (from_logits=False), or drop "
+            "the sigmoid and keep from_logits=True.",
         )
     if activation == "linear" and not from_logits:
         raise _NotYet(
@@ -404,9 +410,55 @@ def _judge_binary_classifier(model):
             "add activation='sigmoid' to the last layer, or compile with "
             "keras.losses.BinaryCrossentropy(from_logits=True).",
         )
+    _judge_accuracy_threshold(model, from_logits)
     if from_logits:
         return "one linear output unit and binary cross-entropy with from_logits=True."
     return "one sigmoid output unit (the probability of class 1) and binary cross-entropy."
+
+
+def _judge_accuracy_threshold(model, from_logits):
+    """Raise _NotYet if an accuracy metric cuts the output at the wrong place: at 0.5 on
+    logits (that is p = 0.62), or at 0.0 on probabilities (every row would be class 1)."""
+    compiled = getattr(model, "_compile_metrics", None)  # where Keras keeps compile()'s metrics
+    given = [getattr(compiled, name, None) for name in ("_user_metrics", "_user_weighted_metrics")]
+    for metric in keras.tree.flatten([metrics for metrics in given if metrics is not None]):
+        threshold = _accuracy_threshold(metric)
+        if threshold is None:
+            continue
+        shown = (repr(metric) if isinstance(metric, str)
+                 else f"BinaryAccuracy(threshold={threshold:g})")
+        if from_logits and threshold == 0.5:
+            raise _NotYet(
+                f"the model outputs logits, but the metric {shown} counts a row as class 1 "
+                "when the output is above 0.5. For a logit that means a probability above "
+                "0.62, so the accuracy it reports is wrong.",
+                "with logits, use metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)]: a "
+                "logit above 0 is a probability above 0.5.",
+            )
+        if not from_logits and threshold == 0.0:
+            raise _NotYet(
+                f"the last layer gives probabilities, but the metric {shown} counts a row as "
+                "class 1 when its probability is above 0, which is almost every row.",
+                "threshold=0.0 is for logits. With a sigmoid output, use metrics=['accuracy'] "
+                "(it cuts at 0.5).",
+            )
+
+
+def _accuracy_threshold(metric):
+    """Where a metric given to compile() cuts a one-unit output into classes 0 and 1, or
+    None if it is not a binary accuracy."""
+    if isinstance(metric, str):
+        if metric.lower() in ("accuracy", "acc"):  # Keras picks BinaryAccuracy() for 1 unit
+            return 0.5
+        try:
+            metric = keras.metrics.get(metric)
+        except ValueError:  # an unknown name: fit will say so
+            return None
+    if metric is keras.metrics.binary_accuracy:
+        return 0.5
+    if isinstance(metric, keras.metrics.BinaryAccuracy):
+        return float(metric.threshold)
+    return None
 
 
 def _loss_kind(loss_name):

@@ -18,6 +18,7 @@ from course_utils.checks import (
     check_number,
     check_split,
 )
+from course_utils.feeding import fit_data
 from course_utils.reproducibility import seed_everything
 
 # No example database: tests must not write into the repository. capsys is safe to share
@@ -65,13 +66,13 @@ def split_with(position, value):
     return check_split(*parts, x=X, y=Y, val_fraction=0.2)
 
 
-def classifier(*layers, loss="binary_crossentropy", with_input=True):
+def classifier(*layers, loss="binary_crossentropy", with_input=True, **compile_arguments):
     seed_everything(0)
     if with_input:
         layers = (keras.Input(shape=(3,)), *layers)
     model = keras.Sequential(list(layers))
     if loss is not None:
-        model.compile(optimizer="adam", loss=loss)
+        model.compile(optimizer="adam", loss=loss, **compile_arguments)
     return model
 
 
@@ -416,7 +417,9 @@ WRONG_CLASSIFIERS = {
         lambda: classifier(
             Dense(1, activation="sigmoid"), loss=keras.losses.BinaryCrossentropy(from_logits=True)
         ),
-        "from_logits=True applies another",
+        "from_logits=True tells the loss that it receives raw scores (logits). On TensorFlow, "
+        "Keras notices, warns and still computes the right loss; on its JAX and PyTorch "
+        "backends the sigmoid would be applied twice",
     ),
     "raw scores into a probability loss": (
         lambda: classifier(Dense(1)),
@@ -430,6 +433,85 @@ def test_binary_classifier_explains_each_mistake(capsys, build, message):
     result, line = verdict(capsys, check_binary_classifier, build())
     assert result is False
     assert message in line
+
+
+FROM_LOGITS = keras.losses.BinaryCrossentropy(from_logits=True)
+
+
+def logits_classifier(**compile_arguments):
+    return classifier(Dense(4, activation="relu"), Dense(1), loss=FROM_LOGITS, **compile_arguments)
+
+
+def sigmoid_classifier(**compile_arguments):
+    return classifier(Dense(4, activation="relu"), Dense(1, activation="sigmoid"),
+                      **compile_arguments)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: sigmoid_classifier(metrics=["accuracy"]),
+        lambda: sigmoid_classifier(metrics=["binary_accuracy", "auc"]),
+        lambda: sigmoid_classifier(metrics=[keras.metrics.BinaryAccuracy()]),
+        lambda: logits_classifier(metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)]),
+        lambda: logits_classifier(metrics=["mse"]),
+        lambda: logits_classifier(),
+    ],
+    ids=["sigmoid, accuracy", "sigmoid, binary_accuracy and auc", "sigmoid, BinaryAccuracy()",
+         "logits, BinaryAccuracy(threshold=0.0)", "logits, mse", "logits, no metric"],
+)
+def test_binary_classifier_accepts_an_accuracy_that_cuts_at_p_half(capsys, build):
+    result, _ = verdict(capsys, check_binary_classifier, build())
+    assert result is True
+
+
+WRONG_ACCURACY = {
+    "accuracy": (lambda: logits_classifier(metrics=["accuracy"]), "the metric 'accuracy'"),
+    "acc": (lambda: logits_classifier(metrics=["acc"]), "the metric 'acc'"),
+    "binary_accuracy": (
+        lambda: logits_classifier(metrics=["binary_accuracy"]), "the metric 'binary_accuracy'"
+    ),
+    "BinaryAccuracy()": (
+        lambda: logits_classifier(metrics=[keras.metrics.BinaryAccuracy()]),
+        "the metric BinaryAccuracy(threshold=0.5)",
+    ),
+    "the function": (
+        lambda: logits_classifier(metrics=[keras.metrics.binary_accuracy]),
+        "the metric BinaryAccuracy(threshold=0.5)",
+    ),
+    "weighted": (
+        lambda: logits_classifier(metrics=["mse"], weighted_metrics=["accuracy"]),
+        "the metric 'accuracy'",
+    ),
+}
+
+
+@pytest.mark.parametrize("build, metric", WRONG_ACCURACY.values(), ids=list(WRONG_ACCURACY))
+def test_binary_classifier_catches_accuracy_cut_at_0_5_on_logits(capsys, build, metric):
+    result, line = verdict(capsys, check_binary_classifier, build())
+    assert result is False
+    assert f"the model outputs logits, but {metric} counts a row as class 1" in line
+    assert "For a logit that means a probability above 0.62" in line
+    assert "Hint: with logits, use metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)]" in line
+
+
+def test_binary_classifier_catches_threshold_0_on_probabilities(capsys):
+    model = sigmoid_classifier(metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)])
+    result, line = verdict(capsys, check_binary_classifier, model)
+    assert result is False
+    assert "counts a row as class 1 when its probability is above 0" in line
+    assert "Hint: threshold=0.0 is for logits." in line
+
+
+@pytest.mark.parametrize(
+    "metric, passes",
+    [(keras.metrics.BinaryAccuracy(threshold=0.0), True), ("accuracy", False)],
+    ids=["right", "wrong"],
+)
+def test_binary_classifier_reads_the_metrics_after_fit_data_built_them(capsys, metric, passes):
+    model = logits_classifier(metrics=[metric])
+    fit_data(np.zeros((4, 3)), np.array([0, 1, 0, 1]), model=model)  # builds the metrics
+    assert verdict(capsys, check_binary_classifier, model)[0] is passes
 
 
 def test_binary_classifier_needs_one_output(capsys):

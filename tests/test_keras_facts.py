@@ -117,6 +117,48 @@ def test_val_loss_is_measured_once_after_the_epochs_last_update():
     )
 
 
+@pytest.mark.parametrize(
+    "rows, batch_size, lag",
+    [
+        (32, 32, 1.0),  # one batch: measured with the weights the epoch started with
+        (96, 32, 4 / 6),  # three equal batches: (n + 1) / (2n)
+        (64, 1, 65 / 128),  # many batches: close to half an epoch
+        (80, 32, 0.7333),  # lesson 01: batches of 32, 32 and 16 rows
+        (70, 32, 0.7905),  # lesson 05: batches of 32, 32 and 6 rows
+    ],
+)
+def test_training_loss_lags_n_plus_1_over_2n_epochs_behind_val_loss(rows, batch_size, lag):
+    """Fact 1: batch k of n is measured after k - 1 of the epoch's n updates, so the logged
+    loss (weighted by batch size) describes the weights of sum(size_k * (k - 1) / n) / rows
+    epochs into the epoch, while val_loss describes its end. The lag is (n + 1) / (2n) epochs
+    for n equal batches: half an epoch only when there are many.
+
+    To see the lag in a history, the model's loss must fall by the same amount at every
+    update, whatever the batch: one bias learning the target 1 from inputs 0, with MAE and
+    plain SGD, moves by exactly the learning rate per update. Then (loss - val_loss) divided
+    by one epoch's fall of val_loss is the lag, in epochs."""
+    sizes = [min(batch_size, rows - start) for start in range(0, rows, batch_size)]
+    n = len(sizes)
+    from_sizes = 1 - np.average(np.arange(n) / n, weights=sizes)
+    assert from_sizes == pytest.approx(lag, abs=1e-4)
+    if len(set(sizes)) == 1:
+        assert from_sizes == pytest.approx((n + 1) / (2 * n))
+
+    seed_everything(0)
+    bias_only = keras.layers.Dense(1, kernel_initializer="zeros")  # inputs 0: the kernel stays 0
+    model = keras.Sequential([keras.Input(shape=(1,)), bias_only])
+    model.compile(optimizer=keras.optimizers.SGD(0.05 / n), loss="mae")  # 0.05 an epoch
+    x, y = np.zeros((rows, 1)), np.ones((rows, 1))
+    history = model.fit(x, y, batch_size=batch_size, epochs=3, shuffle=False,
+                        validation_data=(x, y), verbose=0)
+    loss, val_loss = history.history["loss"], history.history["val_loss"]
+
+    for epoch in (1, 2):  # 0-based; each needs the epoch before it
+        one_epoch = val_loss[epoch - 1] - val_loss[epoch]
+        assert one_epoch == pytest.approx(0.05, rel=1e-4)
+        assert (loss[epoch] - val_loss[epoch]) / one_epoch == pytest.approx(from_sizes, rel=1e-3)
+
+
 # ---------------------------------------------------------------------------- facts 1 and 3
 
 
@@ -398,12 +440,80 @@ def test_patience_0_and_1_stop_at_the_same_epoch(values, first_not_improving):
     assert stops == [first_not_improving, first_not_improving]
 
 
-def test_from_logits_gives_the_same_loss_as_a_sigmoid_output():
-    """Notebook 02: a linear output with BinaryCrossentropy(from_logits=True) scores exactly
-    what a sigmoid output with the plain loss scores."""
-    logits = np.array([[-4.0], [0.5], [3.0]])
-    labels = np.array([[0.0], [1.0], [0.0]])
-    with_sigmoid = keras.losses.BinaryCrossentropy()(labels, keras.ops.sigmoid(logits))
-    from_logits = keras.losses.BinaryCrossentropy(from_logits=True)(labels, logits)
-    assert float(with_sigmoid) == pytest.approx(float(from_logits), rel=1e-5)
-    assert float(from_logits) == pytest.approx(1.1803, abs=1e-4)
+# ---------------------------------------------------------------------------- facts 13 and 14
+
+LOGITS = np.array([[-4.0], [0.3], [3.0], [20.0]])  # the last row: confident and wrong
+LABELS = np.array([[0.0], [1.0], [0.0], [0.0]])
+# Binary cross-entropy of each row, computed from its logit z in float64:
+# -log(sigmoid(z)) for class 1 and -log(1 - sigmoid(z)) for class 0, i.e. log(1 + e^z) - t z.
+EXACT_ROW_LOSSES = np.logaddexp(0.0, LOGITS[:, 0]) - LABELS[:, 0] * LOGITS[:, 0]
+CLIPPED_LOGIT_20 = 15.942385  # -log(1 - (1 - 1e-7)) in float32: 1 - 1e-7 is 0.99999988
+
+
+def logit_model(activation, loss, metrics=None):
+    """Dense(1) with weight 1 and bias 0: it outputs activation(x), so x = LOGITS are its
+    logits."""
+    model = keras.Sequential([
+        keras.Input(shape=(1,)),
+        keras.layers.Dense(1, activation=activation, kernel_initializer="ones"),
+    ])
+    model.compile(optimizer="sgd", loss=loss, metrics=metrics)
+    return model
+
+
+def test_sigmoid_output_with_from_logits_true_gives_the_right_loss_on_tensorflow():
+    """Fact 13: on the TensorFlow backend a sigmoid's output carries its logits
+    (_keras_logits) and the loss uses them. So a sigmoid output with from_logits=True gets
+    the same, exact loss as with from_logits=False (no double sigmoid), and Keras warns.
+    Both take the logits path: the logit 20 costs 20.0, not the clipped 15.94."""
+    assert keras.backend.backend() == "tensorflow"  # on JAX or PyTorch the sigmoid counts twice
+    plain = logit_model("sigmoid", keras.losses.BinaryCrossentropy())
+    with pytest.warns(UserWarning, match="received `from_logits=True`, but the `output` argument"):
+        doubled = logit_model("sigmoid", keras.losses.BinaryCrossentropy(from_logits=True))
+        doubled_loss = doubled.evaluate(LOGITS, LABELS, verbose=0)
+
+    exact = EXACT_ROW_LOSSES.mean()
+    assert plain.evaluate(LOGITS, LABELS, verbose=0) == pytest.approx(exact, rel=1e-5)
+    assert doubled_loss == pytest.approx(EXACT_ROW_LOSSES.mean(), rel=1e-5)
+    double_sigmoid = 1 / (1 + np.exp(-1 / (1 + np.exp(-LOGITS))))
+    assert differs(doubled_loss, float(keras.losses.BinaryCrossentropy()(LABELS, double_sigmoid)))
+
+
+def test_numpy_probabilities_take_the_clipped_path():
+    """Fact 13: probabilities as plain numbers (what model.predict returns) carry no logits,
+    so the loss clips them to [1e-7, 1 - 1e-7] before the log: the logit 20 on a row of
+    class 0 costs 15.94 instead of 20. Ordinary rows are unaffected."""
+    per_row = keras.losses.BinaryCrossentropy(reduction=None)
+    from_logits = keras.losses.BinaryCrossentropy(from_logits=True, reduction=None)(LABELS, LOGITS)
+    probabilities = (1 / (1 + np.exp(-LOGITS))).astype("float32")
+    from_probabilities = per_row(LABELS, probabilities)
+
+    assert np.asarray(from_logits) == pytest.approx(EXACT_ROW_LOSSES, rel=1e-5)
+    assert np.asarray(from_probabilities)[:3] == pytest.approx(EXACT_ROW_LOSSES[:3], rel=1e-4)
+    assert float(from_probabilities[3]) == pytest.approx(CLIPPED_LOGIT_20, rel=1e-6)
+    assert float(from_probabilities[3]) == pytest.approx(15.94, abs=0.005)
+
+    model = logit_model("sigmoid", keras.losses.BinaryCrossentropy())
+    predicted = model.predict(LOGITS, verbose=0)
+    assert isinstance(predicted, np.ndarray)
+    assert float(per_row(LABELS, predicted)[3]) == pytest.approx(CLIPPED_LOGIT_20, rel=1e-6)
+    exact = EXACT_ROW_LOSSES.mean()
+    assert model.evaluate(LOGITS, LABELS, verbose=0) == pytest.approx(exact, rel=1e-5)
+
+
+def test_accuracy_on_logits_cuts_at_0_5_not_at_0():
+    """Fact 14: with one linear output unit, metrics=["accuracy"] becomes
+    BinaryAccuracy(threshold=0.5) applied to the logits, i.e. p > sigmoid(0.5) = 0.62.
+    The row with logit 0.3 (p = 0.57, class 1) is right at threshold 0 and wrong at 0.5."""
+    at_zero = keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy_at_0")
+    model = logit_model(None, keras.losses.BinaryCrossentropy(from_logits=True),
+                        metrics=["accuracy", at_zero])
+    logged = model.evaluate(LOGITS, LABELS, verbose=0, return_dict=True)
+    sigmoid_model = logit_model("sigmoid", keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
+    on_probabilities = sigmoid_model.evaluate(LOGITS, LABELS, verbose=0, return_dict=True)
+
+    assert 1 / (1 + np.exp(-0.5)) == pytest.approx(0.62, abs=0.005)
+    assert logged["accuracy"] == pytest.approx(0.25)  # only the row with logit -4 counts as right
+    assert logged["accuracy_at_0"] == pytest.approx(0.5)
+    assert on_probabilities["accuracy"] == pytest.approx(logged["accuracy_at_0"])
+    assert logged["loss"] == pytest.approx(on_probabilities["loss"], rel=1e-5)
