@@ -691,11 +691,12 @@ def _metric_values(history, metric):
 # ---------------------------------------------------------------------------- verdict
 
 
-def check_verdict(history, expected, *, baseline=None):
+def check_verdict(history, expected, *, baseline=None, metric="loss"):
     """Check that ``diagnose`` gives a fit the ``expected`` verdict, such as "good fit".
 
     ``history`` is what ``model.fit`` returned, or its ``.history`` dict (the learner's
-    answer); ``baseline`` the loss of the best constant guess, as ``diagnose`` takes it.
+    answer); ``baseline`` the loss of the best constant guess and ``metric`` the curve to
+    read, as ``diagnose`` takes them.
 
     >>> history = {"loss": [0.9, 0.5, 0.3, 0.2, 0.1, 0.05],
     ...            "val_loss": [0.8, 0.6, 0.5, 0.6, 0.7, 0.9]}
@@ -712,12 +713,13 @@ def check_verdict(history, expected, *, baseline=None):
         _require_finite(baseline, "baseline")
         if baseline <= 0:
             raise ValueError(f"baseline must be a positive loss, got {baseline}.")
-    return _verdict(_judge_verdict, history, expected, baseline)
+    return _verdict(_judge_verdict, history, expected, baseline, metric)
 
 
 _VERDICT_HINTS = {
-    "overfitting": "the validation loss rises while the training loss falls: add L2 or "
-                   "dropout, use more training rows, or a smaller model.",
+    "overfitting": "the training loss falls far below the validation loss: the model learns "
+                   "its training rows by heart. Read diagnose's explanation for what it saw, "
+                   "then try a smaller model, more training rows, or a penalty such as L2.",
     "underfitting": "both losses stay near the baseline: give the model more units or "
                     "layers, less regularisation, or a better learning rate.",
     "still improving": "the validation loss was still falling at the end: train for more "
@@ -727,11 +729,11 @@ _VERDICT_HINTS = {
 }
 
 
-def _judge_verdict(history, expected, baseline):
+def _judge_verdict(history, expected, baseline, metric):
     if isinstance(history, keras.callbacks.History):
         history = history.history
     try:
-        found = diagnose(history, baseline)
+        found = diagnose(history, baseline, metric=metric)
     except (TypeError, ValueError) as error:
         raise _NotYet(f"diagnose cannot read this history: {error}",
                       "pass the history of a fit with validation data, such as run.history.")

@@ -6,6 +6,10 @@ improving, with the epochs and numbers behind the verdict. ``curves(history)`` i
 small reader it uses (``plot_history`` uses it too): it turns a history into two arrays
 and explains what is missing when it cannot.
 
+The thresholds were chosen on a labelled corpus of real Keras runs
+(``tools/record_histories.py``); ``tools/corpus_agreement.py`` prints how often the
+verdicts agree with the labels (``tests/data/corpus_agreement.md``).
+
 Epochs are counted from 1, as Keras prints them ("Epoch 4/100").
 """
 
@@ -20,9 +24,14 @@ import numpy as np
 
 VERDICTS = ("underfitting", "overfitting", "good fit", "still improving")
 MIN_EPOCHS = 5  # fewer epochs than this are too few to see a trend
-RISE_LIMIT = 0.10  # overfitting: validation ends more than 10 % above its lowest point
+RISE_LIMIT = 0.04  # overfitting: validation ends more than 4 % above its lowest level
 FALL_LIMIT = 0.05  # still improving: validation still falls by more than 5 % at the end
-UNDERFIT_LIMIT = 0.8  # underfitting: validation ends at 80 % of the baseline or above
+NOISE_MARGIN = 3  # a rise or a fall must also exceed 3 standard errors of the noise
+UNDERFIT_LIMIT = 0.8  # no better than a guess: validation ends at 80 % of the baseline or more
+WELL_BELOW = 0.8  # memorising: training ends below 80 % of the validation loss
+# plain losses that a compiled model may also report as metrics, without any penalty
+PLAIN_LOSSES = ("mse", "mae", "binary_crossentropy", "categorical_crossentropy",
+                "sparse_categorical_crossentropy", "mean_squared_error", "mean_absolute_error")
 
 
 def curves(history, metric="loss"):
@@ -113,15 +122,16 @@ def _values(history, key):
 
 @dataclass(frozen=True)
 class Diagnosis:
-    """What ``diagnose`` found in the loss curves of one fit.
+    """What ``diagnose`` found in the curves of one fit.
 
     verdict: "underfitting", "overfitting", "good fit" or "still improving".
-    best_epoch: the epoch (from 1) with the lowest validation loss.
+    best_epoch: the epoch (from 1) with the lowest validation value.
     overfitting_epoch: the first epoch after ``best_epoch`` when the run overfits (from
         there on, more training made the validation loss worse); None otherwise.
-    gap: validation loss minus training loss at the last epoch; positive when the model
+    gap: validation minus training value at the last epoch; positive when the model
         does worse on new data than on its training data.
     explanation: one paragraph in plain words, naming the numbers.
+    metric: the curve that was read ("loss", or a penalty-free metric such as "mse").
 
     >>> print(Diagnosis("good fit", 7, None, 0.02, "Validation loss levelled off."))
     good fit (best epoch 7; validation - training loss at the end: 0.02)
@@ -133,6 +143,7 @@ class Diagnosis:
     overfitting_epoch: int | None
     gap: float
     explanation: str
+    metric: str = "loss"
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -148,41 +159,58 @@ class Diagnosis:
         headline = f"{self.verdict} (best epoch {self.best_epoch}"
         if self.overfitting_epoch is not None:
             headline += f", overfitting from epoch {self.overfitting_epoch}"
-        headline += f"; validation - training loss at the end: {self.gap:.3g})"
+        headline += f"; validation - training {self.metric} at the end: {self.gap:.3g})"
         return headline + "\n" + textwrap.fill(self.explanation, width=88)
 
 
-def diagnose(history, baseline=None):
-    """Read the loss curves of one fit and say whether it under- or overfits.
+def diagnose(history, baseline=None, *, metric="loss"):
+    """Read the curves of one fit and say whether it under- or overfits.
 
     ``history``: what ``model.fit`` returns, or its ``.history`` dict, with ``loss`` and
-    ``val_loss`` for at least 5 epochs, none of them NaN or negative.
+    ``val_loss`` (or ``metric`` and ``"val_" + metric``) for at least 5 epochs, none of
+    them NaN or negative.
     ``baseline``: the validation loss of the best constant guess,
     ``course_utils.baseline_loss(y_train, y_val, loss)``. Optional, but only with it can
-    underfitting be told apart from a good fit.
+    a model that learned little be told apart from one that learned well.
+    ``metric``: which curve to read. ``"loss"`` includes any L1/L2 penalty, which the
+    baseline does not; for a model with a penalty, compile it with the plain loss as a
+    metric (``metrics=["binary_crossentropy"]`` or ``["mse"]``) and pass that name here,
+    so the run is judged, and compared with others, on what it predicts.
 
-    The rules, in this order. Every threshold is relative, so multiplying all the losses
-    and the baseline by the same positive number never changes the verdict.
+    What it measures first (every threshold is relative, so multiplying all the values
+    and the baseline by the same positive number never changes the verdict):
 
-    1. Smoothing: a small validation set gives a jumpy curve, so both curves are smoothed
-       with a centred moving average over about a fifth of the run (at least 3 epochs;
-       fewer at the two ends). The jitter is the typical (median) jump of the raw
-       validation loss from one epoch to the next. ``best_epoch`` and ``gap`` come from
-       the raw curves, as you read them on the plot.
-    2. "overfitting": the smoothed validation loss ends more than 10 % above its lowest
-       point, and by more than the jitter (so noise alone cannot explain the rise), while
-       the smoothed training loss ends lower than it was at that point and below the
-       validation loss, and the last epoch is not the best one.
-    3. "still improving": a straight line fitted (least squares) through the validation
-       loss of the last third of the run (at least 3 epochs) falls by more than 5 % of
-       their mean, and by more than the jitter, from its first epoch to its last.
-    4. "underfitting": the smoothed validation loss ends at 80 % of the baseline or more:
-       the model does little better than always predicting the same value.
-    5. "good fit" otherwise: the validation loss has levelled off well below the baseline.
+    - the **noise**: how far the validation curve jumps around its own local trend, from
+      the differences of its epoch-to-epoch changes (a straight trend cancels out there,
+      so a steadily falling curve is not taken for noise);
+    - the **lowest level**: the minimum of the validation curve smoothed with a centred
+      moving average over about a fifth of the run;
+    - the **end level** of each curve: the value at the last epoch of a straight line
+      fitted through its last fifth (at least 5 epochs; fitted robustly, so one odd epoch
+      does not tilt it). A rise at the end of the run is seen in full; an average would
+      damp it.
 
-    Without a baseline, rule 4 cannot run: a flat curve at the noise floor (nothing more
-    to learn) and a flat curve high above it (a model too small to learn more) look the
-    same. The verdict is then "good fit", and the explanation asks for the baseline.
+    The verdict, by the first rule that holds:
+
+    1. "overfitting": the validation end level is more than 4 % above the lowest level,
+       and more than 3 standard errors of the noise, while the training end level is
+       below the training level at that point; or the validation loss ends at 80 % of the
+       baseline or more while the training loss ends below 80 % of the validation loss:
+       the model memorises its training rows, and new rows gain nothing.
+    2. "still improving": a straight line through the last third of the validation curve
+       (at least 5 epochs) falls by more than 3 standard errors of the noise, and the fall
+       it points to is more than 5 % of the end level: if the run went on twice as long
+       again, each further third of the run falling by the last third's fall times the
+       ratio of the last third's fall to the one before it (a curve that is levelling off
+       slows down; one that is not keeps its pace).
+    3. "underfitting": the validation loss ends at 80 % of the baseline or more, and so
+       does the training loss: the model has learned little beyond the constant guess,
+       even on its own training rows.
+    4. "good fit" otherwise: the validation loss levelled off, below the baseline.
+
+    Whether a "good fit" is the best these data allow cannot be read from one run's
+    curves: a larger model or more rows may still do better. The explanation says where
+    the curve levelled off (as a share of the baseline) and how far apart the curves are.
 
     >>> train = [1.1, 0.7, 0.5, 0.4, 0.3, 0.2, 0.15, 0.1, 0.08, 0.06]
     >>> val = [1.0, 0.7, 0.5, 0.45, 0.44, 0.5, 0.6, 0.7, 0.8, 0.9]
@@ -190,7 +218,7 @@ def diagnose(history, baseline=None):
     >>> result.verdict, result.best_epoch, result.overfitting_epoch, round(result.gap, 2)
     ('overfitting', 5, 6, 0.84)
     """
-    train, val = curves(history, "loss")
+    train, val = curves(history, metric)
     if len(val) < MIN_EPOCHS:
         raise ValueError(
             f"history has {len(val)} epochs; diagnose needs at least {MIN_EPOCHS} to see "
@@ -206,75 +234,146 @@ def diagnose(history, baseline=None):
 
     epochs = len(val)
     window = max(3, epochs // 5) | 1  # odd, so that the average is centred
-    smooth_train, smooth_val = _moving_average(train, window), _moving_average(val, window)
-    jitter = np.median(np.abs(np.diff(val)))
+    smooth_val = _moving_average(val, window)
+    noise = _noise(val)
     best_epoch = int(np.argmin(val)) + 1
     lowest = int(np.argmin(smooth_val))
-    end = smooth_val[-1]
-    rise = end - smooth_val[lowest]
-    tail = max(3, epochs // 3)
-    fall = -_slope(val[-tail:]) * (tail - 1)
+    end_span = max(MIN_EPOCHS, epochs // 5)
+    val_end, train_end = _line(val[-end_span:])[1], _line(train[-end_span:])[1]
+    val_end_error = _error_factors(end_span)[0]
+    train_at_lowest = _moving_average(train, window)[lowest]
+    rise = val_end - smooth_val[lowest]
+    tail = max(MIN_EPOCHS, epochs // 3)
+    fall, fall_error = -_line(val[-tail:])[0] * (tail - 1), _error_factors(tail)[1]
+    ahead = _fall_ahead(val, tail)
+    share = None if baseline is None else val_end / baseline
+    no_better_than_guess = share is not None and share >= UNDERFIT_LIMIT
+    memorises = no_better_than_guess and train_end < WELL_BELOW * val_end
 
-    overfits = (
-        rise > max(RISE_LIMIT * smooth_val[lowest], jitter)
-        and smooth_train[-1] < min(smooth_train[lowest], end)
+    rises = (
+        rise > max(RISE_LIMIT * smooth_val[lowest], NOISE_MARGIN * noise * val_end_error)
+        and train_end < train_at_lowest
         and best_epoch < epochs
     )
-    still_falling = fall > max(FALL_LIMIT * val[-tail:].mean(), jitter)
-
+    still_falling = (ahead > FALL_LIMIT * val_end
+                     and fall > NOISE_MARGIN * noise * fall_error)
+    name = "loss" if metric == "loss" else metric
     overfitting_epoch = None
-    if overfits:
+    if rises:
         verdict, overfitting_epoch = "overfitting", best_epoch + 1
         reading = (
-            f"From epoch {overfitting_epoch} on, the validation loss rose again (smoothed, "
-            f"from {smooth_val[lowest]:.3g} to {end:.3g}) while the training loss kept "
-            "falling: the model learns details of its training data that do not hold for "
-            f"new data. Keep the weights of epoch {best_epoch} (EarlyStopping with "
-            "restore_best_weights=True does this), or add data or regularisation."
+            f"From epoch {overfitting_epoch} on, the validation {name} rose again (from a "
+            f"lowest level of {smooth_val[lowest]:.3g} to {val_end:.3g} at the end) while "
+            "the training loss kept falling: the model learns details of its training rows "
+            f"that do not hold for new rows. Keep the weights of epoch {best_epoch} "
+            "(EarlyStopping with restore_best_weights=True does this), or add data or "
+            "regularisation, or use a smaller model."
+        )
+    elif memorises:
+        verdict = "overfitting"
+        reading = (
+            f"The validation {name} stays at {share:.0%} of the baseline {baseline:.3g} (the "
+            f"loss of always predicting the same value), while the training {name} fell to "
+            f"{train_end:.3g}: the model memorises its training rows, noise included, and "
+            "gains nothing on new rows. More capacity would make this worse: use more or "
+            "cleaner data, regularisation or a smaller model."
         )
     elif still_falling:
         verdict = "still improving"
         reading = (
-            f"Over the last {tail} epochs the validation loss was still falling (a straight "
-            f"line through them drops by {fall:.3g}): the run stopped before the curves "
-            "levelled off. Train for more epochs, or with a larger learning rate, before "
-            "you judge the fit."
+            f"Over the last {tail} epochs the validation {name} was still falling (a "
+            f"straight line through them drops by {fall:.3g}, more than its noise "
+            f"explains), and at the pace it is slowing down it would drop about "
+            f"{ahead / val_end:.0%} more if the run went on twice as long again: it stopped "
+            "before the curves levelled off. Train for more epochs, or with a larger "
+            "learning rate, before you judge the fit."
+        )
+    elif no_better_than_guess:
+        verdict = "underfitting"
+        reading = (
+            f"The validation {name} levelled off at {share:.0%} of the baseline "
+            f"{baseline:.3g} (the loss of always predicting the same value), and the "
+            f"training {name} is as high ({train_end:.3g}): the model learned little beyond "
+            "that guess, even on its training rows. Give it more capacity (units, layers), "
+            "less regularisation or a better learning rate. If a larger model does no "
+            "better either, the features may carry little signal about the target."
         )
     elif baseline is None:
         verdict = "good fit"
         reading = (
-            "The validation loss has levelled off and does not rise again. Without a "
-            "baseline this cannot tell the noise floor (a good fit) from a model too small "
-            "to learn more (underfitting): pass baseline=baseline_loss(y_train, y_val, loss) "
-            "to find out."
-        )
-    elif end >= UNDERFIT_LIMIT * baseline:
-        verdict = "underfitting"
-        reading = (
-            f"The validation loss levelled off at {end / baseline:.0%} of the baseline "
-            f"{baseline:.3g}, the loss of always predicting the same value: the model has "
-            "learned little beyond that guess. Give it more capacity (units, layers) or "
-            "better features, or check the learning rate."
+            f"The validation {name} has levelled off and does not rise again. Without a "
+            "baseline it cannot tell how much the model learned: a curve that is flat "
+            "because nothing more can be learned looks like one flat because the model is "
+            "too small. Pass baseline=baseline_loss(y_train, y_val, loss) to find out."
         )
     else:
         verdict = "good fit"
         reading = (
-            f"The validation loss levelled off at {end / baseline:.0%} of the baseline "
+            f"The validation {name} levelled off at {share:.0%} of the baseline "
             f"{baseline:.3g} (the loss of always predicting the same value) and does not "
-            "rise again: the model learned what the data can teach; what is left is most "
-            "likely noise."
+            f"rise again; the training {name} ends {_relation(train_end, val_end)}. These "
+            "curves cannot tell whether a larger model or more data would go lower: try "
+            "one to find out."
         )
     summary = (
-        f"Validation loss was lowest at epoch {best_epoch} ({val.min():.3g}) and is "
-        f"{val[-1]:.3g} at the last epoch, {epochs}; training loss ends at {train[-1]:.3g}."
+        f"Validation {name} was lowest at epoch {best_epoch} ({val.min():.3g}) and is "
+        f"{val[-1]:.3g} at the last epoch, {epochs}; training {name} ends at {train[-1]:.3g}."
     )
     return Diagnosis(
         verdict=verdict,
         best_epoch=best_epoch,
         overfitting_epoch=overfitting_epoch,
         gap=float(val[-1] - train[-1]),
-        explanation=f"{summary} {reading}",
+        explanation=f"{summary} {reading}{_penalty_note(history, metric)}",
+        metric=metric,
     )
+
+
+def _relation(train_end, val_end):
+    """How the training end level stands to the validation one, in words."""
+    ratio = train_end / val_end if val_end else 1.0
+    if abs(ratio - 1) <= 0.1:
+        return f"close to it ({train_end:.3g})"
+    return f"{'below' if ratio < 1 else 'above'} it ({train_end:.3g}, {ratio:.0%} of it)"
+
+
+def _penalty_note(history, metric):
+    """A sentence when ``loss`` was read but a penalty-free metric differs from it."""
+    if metric != "loss":
+        return ""
+    if isinstance(history, keras.callbacks.History):
+        history = history.history
+    for plain in PLAIN_LOSSES:
+        if "val_" + plain in history and plain in history:
+            val_loss, val_plain = np.asarray(history["val_loss"]), np.asarray(history["val_" + plain])
+            if len(val_plain) == len(val_loss) and np.abs(val_loss - val_plain).max() > 1e-3 * np.abs(val_plain).max():
+                return (
+                    f" Note: 'loss' differs from '{plain}', so it includes a penalty (such as "
+                    f"L2) that the baseline does not; diagnose(..., metric={plain!r}) judges "
+                    "the predictions alone."
+                )
+    return ""
+
+
+def _fall_ahead(values, tail):
+    """How much further ``values`` would fall in 2 more runs as long as this one.
+
+    The last ``tail`` epochs fell by ``f`` (a straight line through them); the epochs
+    before them fell by ``g`` over as many epochs. A curve levelling off slows down by
+    about ``r = f / g`` every ``tail`` epochs, so the next six stretches of ``tail``
+    epochs fall by about ``f * (r + r**2 + ... + r**6)``. With ``r`` of 1 or more (not
+    slowing down) or nothing before to compare with, the pace is kept: ``6 * f``.
+    """
+    fall = -_line(values[-tail:])[0] * (tail - 1)
+    before = values[:-tail][-tail:]
+    if fall <= 0:
+        return 0.0
+    ratio = 1.0
+    if len(before) >= 2:
+        fall_before = -_line(before)[0] * (tail - 1)
+        ratio = min(fall / fall_before, 1.0) if fall_before > 0 else 1.0
+    stretches = 2 * len(values) // tail
+    return fall * (stretches if ratio >= 1 else sum(ratio**k for k in range(1, stretches + 1)))
 
 
 def _check_baseline(baseline):
@@ -296,7 +395,32 @@ def _moving_average(values, window):
     return np.convolve(values, kernel, "same") / np.convolve(np.ones_like(values), kernel, "same")
 
 
-def _slope(values):
-    """Least-squares slope of ``values`` against 0, 1, 2, ... (change per epoch)."""
-    steps = np.arange(len(values)) - (len(values) - 1) / 2
-    return float(np.sum(steps * (values - values.mean())) / np.sum(steps**2))
+def _noise(values):
+    """The standard deviation of ``values`` around their local trend.
+
+    Second differences (the change of the epoch-to-epoch change) cancel any straight
+    trend; for independent noise of standard deviation s they spread with s * sqrt(6).
+    The median keeps a few spikes from counting as the typical noise.
+    """
+    second = np.diff(values, n=2)
+    return float(np.median(np.abs(second)) / 0.6745 / math.sqrt(6))
+
+
+def _line(values):
+    """A straight line through ``values`` (one per epoch): (slope, value at the last epoch).
+
+    Fitted robustly: the slope is the median of the slopes between every pair of epochs
+    (Theil-Sen), so one odd epoch does not tilt it.
+    """
+    steps = np.arange(len(values))
+    first, second = np.triu_indices(len(values), k=1)
+    slope = float(np.median((values[second] - values[first]) / (second - first)))
+    return slope, float(np.median(values - slope * steps)) + slope * steps[-1]
+
+
+def _error_factors(count):
+    """Standard errors, per unit of noise, of a line fitted through ``count`` epochs: of
+    its value at the last epoch, and of its fall from the first epoch to the last."""
+    half = (count - 1) / 2
+    spread = count * (count**2 - 1) / 12  # the sum of squared distances from the centre
+    return math.sqrt(1 / count + half**2 / spread), (count - 1) / math.sqrt(spread)

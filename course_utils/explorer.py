@@ -224,7 +224,7 @@ def build_model(settings, n_features):
     layers.append(keras.layers.Dense(1, activation="sigmoid"))
     model = keras.Sequential(layers)
     model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate),
-                  loss="binary_crossentropy", metrics=["accuracy"])
+                  loss="binary_crossentropy", metrics=["accuracy", "binary_crossentropy"])
     return model
 
 
@@ -257,14 +257,17 @@ def run_experiment(settings=None, *, data=None, seed=0):
     y_train = flip_labels(data.y_train[: settings.train_size], settings.label_noise, seed)
     seed_everything(seed)
     model = build_model(settings, n_features=x_train.shape[1])
+    # labels as one column, the shape of the model's output, as the cross-entropy metric needs
     fitted = model.fit(
-        **fit_data(x_train, y_train, validation_data=(data.x_val, data.y_val),
+        **fit_data(x_train, y_train[:, None], validation_data=(data.x_val, data.y_val[:, None]),
                    batch_size=BATCH_SIZE, seed=seed, model=model),
         epochs=settings.epochs,
         verbose=0,
     )
     baseline = baseline_loss(y_train, data.y_val, "binary_crossentropy")
-    return Run(settings, fitted.history, baseline, diagnose(fitted.history, baseline), model)
+    # judged on the penalty-free cross-entropy: "loss" includes L2, the baseline does not
+    diagnosis = diagnose(fitted.history, baseline, metric="binary_crossentropy")
+    return Run(settings, fitted.history, baseline, diagnosis, model)
 
 
 class CurveExplorer:
@@ -358,7 +361,7 @@ class CurveExplorer:
         curves = {"now": self.run.history}
         if len(self.runs) > 1:
             curves["before"] = self.runs[-2].history
-        ax = plot_history(curves, ax=ax, title=self.run.diagnosis.verdict)
+        ax = plot_history(curves, "binary_crossentropy", ax=ax, title=self.run.diagnosis.verdict)
         # beside the curves: never covers them, and much faster to draw than loc="best"
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
         return ax

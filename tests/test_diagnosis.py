@@ -1,10 +1,12 @@
 """Tests for course_utils.diagnosis: diagnose, Diagnosis and the curves reader.
 
-The labelled histories in tests/data/histories/ are real Keras fits recorded by
-tools/record_histories.py; each label was read off the curves, not taken from diagnose.
+The labelled corpus in tests/data/histories/ holds real Keras fits recorded by
+tools/record_histories.py; each label comes from evidence diagnose never sees (a large
+reference set, a 3x longer run, better models), by the rules in that script's ``label``.
 """
 
 import dataclasses
+import importlib.util
 import json
 from pathlib import Path
 
@@ -16,8 +18,20 @@ from hypothesis import strategies as st
 
 from course_utils.diagnosis import MIN_EPOCHS, VERDICTS, Diagnosis, curves, diagnose
 
-HISTORY_DIR = Path(__file__).parent / "data" / "histories"
+ROOT = Path(__file__).resolve().parents[1]
+HISTORY_DIR = ROOT / "tests" / "data" / "histories"
 CASES = {path.stem: json.loads(path.read_text()) for path in sorted(HISTORY_DIR.glob("*.json"))}
+
+
+def _tool(name):
+    """Import tools/<name>.py (the tools folder is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+recorder, agreement = _tool("record_histories"), _tool("corpus_agreement")
 
 
 def history(val, train=None):
@@ -26,45 +40,67 @@ def history(val, train=None):
     return {"loss": list(train), "val_loss": list(val)}
 
 
-# ---- the labelled real fits ---------------------------------------------------------
+def verdict(case, **options):
+    return diagnose(case["history"], case["baseline"], metric=case["metric"], **options)
 
 
-def test_the_labelled_set_covers_every_verdict_for_both_tasks_and_noisy_curves():
-    assert 12 <= len(CASES) <= 20
-    covered = {(case["task"], case["label"]) for case in CASES.values()}
-    tasks = ("regression", "binary classification")
-    assert covered == {(task, verdict) for task in tasks for verdict in VERDICTS}
-    small_validation_sets = [c for c in CASES.values() if c["settings"]["n_val"] <= 12]
-    assert {case["task"] for case in small_validation_sets} == set(tasks)
+# ---- the labelled corpus ------------------------------------------------------------
+
+
+def test_the_corpus_is_large_varied_and_partly_held_out():
+    assert len(CASES) >= 60
+    assert {case["label"] for case in CASES.values()} == set(agreement.LABELS)
+    tasks = {case["task"] for case in CASES.values()}
+    assert tasks == {"regression", "binary classification"}
+    assert len({case["settings"]["data"] for case in CASES.values()}) >= 6
+    assert sum(case["held_out"] for case in CASES.values()) >= 20
+    assert sum(bool(case["lesson"]) for case in CASES.values()) >= 10
+    assert {case["task"] for case in CASES.values() if case["settings"]["n_val"] <= 12} == tasks
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_each_labelled_fit_gets_its_label(name):
+def test_each_stored_label_follows_the_recorders_rules(name):
     case = CASES[name]
-    result = diagnose(case["history"], baseline=case["baseline"])
-    assert result.verdict == case["label"], str(result)
-    val = case["history"]["val_loss"]
+    assert recorder.label(case["history"], case["metric"], case["evidence"]) == case["label"]
+
+
+@pytest.mark.parametrize(("part", "at_least"), [("tuning", 0.95), ("held out", 0.75), ("all", 0.88)])
+def test_agreement_with_the_corpus_stays_at_what_the_table_reports(part, at_least):
+    # The floors are the measured agreement (tests/data/corpus_agreement.md), rounded down:
+    # a change to diagnose that loses agreement fails here.
+    cases = [case for case in CASES.values()
+             if part == "all" or case["held_out"] == (part == "held out")]
+    _, (agreeing, total) = agreement.agreement(cases)
+    assert agreeing / total >= at_least
+
+
+@pytest.mark.parametrize("name", sorted(name for name, case in CASES.items() if case["lesson"]))
+def test_every_run_a_lesson_shows_gets_its_label(name):
+    case = CASES[name]
+    assert verdict(case).verdict == agreement.EXPECTED[case["label"]], str(verdict(case))
+
+
+def test_the_committed_agreement_table_is_the_one_the_corpus_gives():
+    table = (ROOT / "tests" / "data" / "corpus_agreement.md").read_text()
+    assert table == agreement.table(list(CASES.values()))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_real_fit_reports_its_best_epoch_and_gap_from_the_raw_curves(name):
+    case = CASES[name]
+    result = verdict(case)
+    val, train = case["history"]["val_" + case["metric"]], case["history"][case["metric"]]
     assert result.best_epoch == int(np.argmin(val)) + 1
-    assert result.gap == pytest.approx(val[-1] - case["history"]["loss"][-1])
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_without_a_baseline_only_underfitting_changes_and_the_text_asks_for_one(name):
-    case = CASES[name]
-    result = diagnose(case["history"])
-    expected = "good fit" if case["label"] == "underfitting" else case["label"]
-    assert result.verdict == expected
-    if expected == "good fit":
-        assert "baseline=baseline_loss(y_train, y_val, loss)" in result.explanation
+    assert result.gap == pytest.approx(val[-1] - train[-1])
 
 
 @pytest.mark.parametrize("scale", [1e-3, 0.37, 7.3, 2500.0])
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(CASES)[::4])
 def test_scaling_a_real_fit_and_its_baseline_keeps_the_diagnosis(name, scale):
     case = CASES[name]
     scaled = {key: [scale * value for value in values] for key, values in case["history"].items()}
-    original = diagnose(case["history"], case["baseline"])
-    result = diagnose(scaled, case["baseline"] * scale)
+    original = verdict(case)
+    result = diagnose(scaled, case["baseline"] * scale, metric=case["metric"])
     assert (result.verdict, result.best_epoch, result.overfitting_epoch) == (
         original.verdict,
         original.best_epoch,
@@ -73,10 +109,19 @@ def test_scaling_a_real_fit_and_its_baseline_keeps_the_diagnosis(name, scale):
 
 
 def test_a_keras_history_object_is_read_like_its_dict():
-    case = CASES["reg_overfitting"]
+    case = next(case for case in CASES.values() if case["label"] == "overfitting")
     keras_history = keras.callbacks.History()
     keras_history.history = case["history"]
     assert diagnose(keras_history, case["baseline"]) == diagnose(case["history"], case["baseline"])
+
+
+def test_a_penalised_run_is_judged_on_its_penalty_free_metric_and_loss_says_so():
+    case = next(case for case in CASES.values() if case["settings"]["l2"])
+    plain = verdict(case)
+    assert plain.metric == case["metric"] and f"validation {case['metric']}" in plain.explanation
+    on_loss = diagnose(case["history"], case["baseline"])
+    assert f"metric={case['metric']!r}" in on_loss.explanation
+    assert "metric=" not in plain.explanation
 
 
 # ---- hand-made curves ---------------------------------------------------------------
@@ -91,10 +136,19 @@ def test_a_u_shaped_validation_curve_overfits_from_the_epoch_after_its_lowest():
     assert "epoch 4 (0.4)" in result.explanation and "From epoch 5 on" in result.explanation
 
 
-@pytest.mark.parametrize(("rise", "verdict"), [(0.05, "good fit"), (0.25, "overfitting")])
-def test_a_steady_rise_overfits_once_it_passes_ten_percent(rise, verdict):
+@pytest.mark.parametrize(("rise", "verdict"), [(0.02, "good fit"), (0.12, "overfitting")])
+def test_a_steady_rise_overfits_once_it_passes_five_percent(rise, verdict):
     val = np.r_[np.linspace(1.0, 0.4, 10), np.linspace(0.4, 0.4 * (1 + rise), 30)]
     assert diagnose(history(val, np.linspace(1.0, 0.1, 40))).verdict == verdict
+
+
+def test_a_rise_in_the_last_third_of_the_run_is_seen_in_full():
+    # Notebook 04's 16-unit run: lowest 0.406 at epoch 42, 0.457 at epoch 60 (+12.6 %).
+    # A centred average truncated at the end damped this below the old 10 % limit.
+    val = np.r_[np.linspace(0.8, 0.406, 42), np.linspace(0.406, 0.457, 19)[1:]]
+    result = diagnose(history(val, np.linspace(0.7, 0.1, 60)), baseline=0.695)
+    assert (result.verdict, result.best_epoch) == ("overfitting", 42)
+    assert "to 0.457 at the end" in result.explanation
 
 
 def test_a_rise_that_the_training_loss_shares_is_not_overfitting():
@@ -110,11 +164,12 @@ def test_a_curve_still_falling_at_the_end_is_still_improving():
     assert "Over the last 10 epochs" in result.explanation
 
 
-@pytest.mark.parametrize(("drop", "verdict"), [(0.05, "good fit"), (0.3, "still improving")])
-def test_a_slow_final_fall_counts_as_improving_once_it_passes_five_percent(drop, verdict):
-    # Over the last third (13 epochs) the loss falls by about 0.41 * drop of its level.
-    val = np.r_[np.linspace(1.0, 0.5, 10), np.linspace(0.5, 0.5 * (1 - drop), 30)]
-    assert diagnose(history(val)).verdict == verdict
+def test_a_fall_that_is_levelling_off_is_a_good_fit_and_a_steady_one_still_improving():
+    epochs = np.arange(40)
+    levelling = 0.5 + 0.5 * np.exp(-epochs / 4)  # each epoch falls 22 % less than the last
+    assert diagnose(history(levelling), baseline=2.0).verdict == "good fit"
+    steady = np.linspace(1.0, 0.5, 40)
+    assert diagnose(history(steady), baseline=2.0).verdict == "still improving"
 
 
 def test_a_plateau_near_the_baseline_underfits_and_far_below_it_fits_well():
@@ -123,6 +178,35 @@ def test_a_plateau_near_the_baseline_underfits_and_far_below_it_fits_well():
     assert "84% of the baseline 0.95" in diagnose(history(val), baseline=0.95).explanation
     assert diagnose(history(val), baseline=4.0).verdict == "good fit"
     assert "20% of the baseline 4" in diagnose(history(val), baseline=4.0).explanation
+
+
+def test_a_good_fit_says_what_the_curves_show_not_that_the_rest_is_noise():
+    val = [1.0, 0.7, 0.5, 0.45] + [0.4] * 16
+    explanation = diagnose(history(val, [0.8 * v for v in val]), baseline=1.0).explanation
+    assert "levelled off at 40% of the baseline 1" in explanation
+    assert "training loss ends below it (0.32, 80% of it)" in explanation
+    assert "cannot tell whether a larger model or more data would go lower" in explanation
+    assert "noise" not in explanation
+
+
+def test_training_far_below_a_validation_loss_at_the_baseline_is_memorising_not_underfitting():
+    # Notebook 04's 40 % flipped labels: training falls to 0.571, validation stays at
+    # about 109 % of the baseline. More capacity would be the wrong advice.
+    val = np.r_[np.linspace(0.80, 0.75, 10), np.full(20, 0.757)]
+    result = diagnose(history(val, np.linspace(0.69, 0.571, 30)), baseline=0.695)
+    assert result.verdict == "overfitting" and result.overfitting_epoch is None
+    assert "memorises its training rows" in result.explanation
+    assert "more capacity" not in result.explanation.lower().replace("more capacity would", "")
+
+
+def test_a_smooth_curve_still_falling_at_the_end_is_not_mistaken_for_noise():
+    # Five fast epochs, then a steady fall of 0.04 per epoch: the median epoch-to-epoch
+    # change (0.2) is larger than the last five epochs' whole fall (0.16), so a rule that
+    # takes it for noise calls this levelled off. Around its trend there is no noise at all.
+    val = [1.6, 1.4, 1.2, 1.0, 0.8, 0.6, 0.56, 0.52, 0.48, 0.44]
+    assert np.median(np.abs(np.diff(val))) > val[-5] - val[-1]
+    result = diagnose(history(val), baseline=2.0)
+    assert result.verdict == "still improving"
 
 
 def test_validation_below_training_as_with_dropout_is_a_good_fit_with_negative_gap():
@@ -209,8 +293,9 @@ def test_every_diagnosis_is_consistent_with_its_curves(data, baseline):
     assert result.verdict in VERDICTS
     assert val[result.best_epoch - 1] == min(val) < min(val[: result.best_epoch - 1] + [np.inf])
     assert result.gap == val[-1] - train[-1]
-    if result.verdict == "overfitting":
-        assert result.overfitting_epoch == result.best_epoch + 1 <= len(val)
+    if result.verdict == "overfitting":  # a rise after the best epoch, or memorising
+        assert result.overfitting_epoch in (None, result.best_epoch + 1)
+        assert result.overfitting_epoch is None or result.overfitting_epoch <= len(val)
     else:
         assert result.overfitting_epoch is None
     assert str(result).startswith(f"{result.verdict} (best epoch {result.best_epoch}")
@@ -218,13 +303,12 @@ def test_every_diagnosis_is_consistent_with_its_curves(data, baseline):
 
 @settings(max_examples=200, deadline=None)
 @given(histories(), st.floats(1e-3, 1e3))
-def test_the_baseline_only_separates_underfitting_from_a_good_fit(data, baseline):
-    without, with_baseline = diagnose(data).verdict, diagnose(data, baseline).verdict
-    assert without != "underfitting"
-    if without == "good fit":
-        assert with_baseline in ("good fit", "underfitting")
-    else:
-        assert with_baseline == without
+def test_the_baseline_only_changes_runs_that_end_near_or_above_it(data, baseline):
+    without, with_baseline = diagnose(data), diagnose(data, baseline)
+    assert without.verdict != "underfitting"
+    if with_baseline.verdict != without.verdict:
+        assert with_baseline.verdict in ("underfitting", "overfitting")
+        assert "of the baseline" in with_baseline.explanation
 
 
 # ---- errors -------------------------------------------------------------------------

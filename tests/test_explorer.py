@@ -187,7 +187,7 @@ def test_static_plot_shows_the_last_run_and_the_one_before(explorer):
     assert labels[:2] == ["now: training", "now: validation"]
     assert "before: validation" in labels
     assert ax.get_title() == explorer.run.diagnosis.verdict
-    assert np.allclose(ax.lines[1].get_ydata(), explorer.run.history["val_loss"])
+    assert np.allclose(ax.lines[1].get_ydata(), explorer.run.history["val_binary_crossentropy"])
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         explorer.plot(ax="left")
 

@@ -1,24 +1,31 @@
-"""Record the labelled Keras histories that tests/test_diagnosis.py checks.
+"""Record the labelled corpus of real Keras histories that ``diagnose`` is judged on.
 
-Each case below is a real, seeded Keras fit of a tiny model on data made with NumPy or
-scikit-learn. Its label says what the fit really is: it was chosen when the case was
-designed and confirmed by reading the curves (``--plots DIR`` draws them), never copied
-from what ``diagnose`` says. Each case is saved as one JSON file,
-tests/data/histories/<name>.json, holding the ``History.history`` dict, the label, the
-task, a description, the settings and the baseline: the validation loss of the best
-constant guess fitted on the training targets, from course_utils.baseline_loss.
+Each case is a seeded Keras fit of a small model on data made with NumPy or scikit-learn,
+or on the course's own data files. Its label says what really happened in that run,
+decided from evidence that ``diagnose`` never sees, by the rules in ``label`` below:
 
-    python tools/record_histories.py                 # rewrite tests/data/histories/
-    python tools/record_histories.py --plots /tmp/h  # also save one PNG per case
-    python tools/record_histories.py --only reg_overfitting
+- a **reference curve**: the penalty-free loss after every epoch on a reference set of at
+  least 200 held-out rows (the validation set itself when it is that large), so a small,
+  noisy validation set does not decide the label;
+- a **longer run**: the same fit (same seed, same start) for 3 times the epochs;
+- **better models**: two larger networks (2 x 64 ReLU units, Adam at 0.01 and at 0.001)
+  trained for 3 times the epochs on the same rows.
 
-Run it in the course's fixed environment (see the Makefile) so the numbers repeat; all
-cases take about a minute on two cores.
+Each case is saved as tests/data/histories/<name>.json with the history, the label, the
+evidence, the baseline (the validation loss of the best constant guess), the penalty-free
+metric to read, and ``held_out``: held-out cases are never looked at while ``diagnose``'s
+thresholds are tuned, and ``tools/corpus_agreement.py`` reports them apart.
+
+    python tools/record_histories.py                  # rewrite tests/data/histories/
+    python tools/record_histories.py --only reg_wave_good_s0 --plots /tmp/h
+
+Run it in the course's fixed environment (``make corpus`` does) so the numbers repeat;
+the whole corpus takes about ten minutes on two cores.
 """
 
 import argparse
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import keras
@@ -27,30 +34,42 @@ import tensorflow as tf
 from matplotlib.figure import Figure
 from sklearn.datasets import make_circles, make_classification, make_moons
 from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
 from course_utils.baselines import baseline_loss
+from course_utils.datasets import load_dataset
+from course_utils.explorer import Settings, run_experiment
+from course_utils.feeding import fit_data
 from course_utils.plots import plot_history
 from course_utils.reproducibility import seed_everything
 
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "histories"
-VALIDATION_POOL = 200  # rows held out; each case validates on the first n_val of them
-REGRESSION = "regression"
-CLASSIFICATION = "binary classification"
+REFERENCE_ROWS = 200  # held-out rows; each case validates on the first n_val of them
+REGRESSION, CLASSIFICATION = "regression", "binary classification"
 LOSSES = {REGRESSION: "mse", CLASSIFICATION: "binary_crossentropy"}
+LONGER = 3  # the longer run and the better models train this many times the epochs
+BETTER_MODELS = ((64, 64, 0.01), (64, 64, 0.001))  # units, units, learning rate
+
+# What "clearly" means in the labels: beyond these shares of the reference loss. The
+# reference set has at least 200 rows, so its curve moves far less than these shares from
+# one epoch to the next (the script prints each case's reference noise to show it).
+CLEARLY_ABOVE_MINIMUM = 0.05  # overfitting: the reference loss ends 5 % above its minimum
+CLEARLY_LONGER = 0.05  # still improving: 3x longer lowers the best loss by more than 5 %
+CLEARLY_BETTER = 0.10  # underfitting: a better model reaches a loss 10 % lower
+CLEARLY_BELOW_GUESS = 0.90  # good fit: the best loss is under 90 % of the constant guess
+WELL_BELOW = 0.80  # memorising: training loss under 80 % of the reference loss
 
 
 @dataclass(frozen=True)
 class Case:
-    """One labelled fit: which data, which model, how long, and what it really is."""
+    """One fit: which data, which model, how long, and whether it is kept out of tuning."""
 
     name: str
-    label: str  # "underfitting", "overfitting", "good fit" or "still improving"
-    description: str
     task: str
-    data: str  # a key of DATA
+    data: str  # a key of DATA, or "explorer" for notebook 04's runs
     n_train: int
     n_val: int
-    noise: float
+    noise: float = 0.0
     hidden: tuple = ()  # units of each hidden relu layer; () is a linear model
     l2: float = 0.0
     dropout: float = 0.0
@@ -58,6 +77,11 @@ class Case:
     epochs: int = 100
     batch_size: int = 32
     seed: int = 0
+    held_out: bool = False
+    lesson: str = ""  # the notebook that shows this run, if one does
+
+
+# ---- data ------------------------------------------------------------------------------
 
 
 def quadratic(n, noise, seed):
@@ -74,6 +98,18 @@ def wave(n, noise, seed):
     return x, np.sin(2 * x[:, 0]) + rng.normal(0, noise, size=n)
 
 
+def pure_noise(n, noise, seed):
+    """5 features and a target that has nothing to do with them: there is no signal."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, 5)), rng.normal(0, 1, size=n)
+
+
+def coin_flips(n, noise, seed):
+    """10 features and labels drawn by a fair coin: there is no signal."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, 10)), rng.integers(0, 2, size=n)
+
+
 def moons(n, noise, seed):
     return make_moons(n_samples=n, noise=noise, random_state=seed)
 
@@ -83,140 +119,322 @@ def circles(n, noise, seed):
 
 
 def features(n, noise, seed):
-    """The seed article's kind of table: 10 features, 5 informative; noise flips labels."""
-    return make_classification(
-        n_samples=n, n_features=10, n_informative=5, flip_y=noise, random_state=seed
-    )
+    """The seed article's kind of table: 10 features; ``noise`` is the share of flipped labels."""
+    return make_classification(n_samples=n, n_features=10, n_informative=5, flip_y=noise,
+                               random_state=seed)
 
 
-DATA = {"quadratic": quadratic, "wave": wave, "moons": moons, "circles": circles,
-        "features": features}
+def diabetes(n, noise, seed):
+    """The course's diabetes data (442 rows); ``n`` is ignored."""
+    return load_dataset("diabetes")
 
 
-CASES = [
-    # ---- regression, mean squared error ------------------------------------------------
-    Case("reg_good_fit", "good fit", "a 2x32 net fits sin(2x) down to the noise floor",
-         REGRESSION, "wave", 300, 200, 0.3, hidden=(32, 32), epochs=120),
-    Case("reg_underfitting", "underfitting", "a linear model on a parabola: about the mean",
-         REGRESSION, "quadratic", 300, 200, 0.3, epochs=80),
-    Case("reg_overfitting", "overfitting", "a 2x256 net chases the noise of 15 points",
-         REGRESSION, "quadratic", 15, 200, 0.5, hidden=(256, 256), epochs=400, batch_size=16),
-    Case("reg_still_improving", "still improving", "small learning rate, stopped too early",
-         REGRESSION, "wave", 300, 200, 0.3, hidden=(16,), learning_rate=0.003, epochs=40),
-    Case("reg_dropout_good_fit", "good fit", "dropout: validation below training is normal",
-         REGRESSION, "wave", 300, 200, 0.3, hidden=(64, 64), dropout=0.3, epochs=150),
-    Case("reg_noisy_good_fit", "good fit", "reg_good_fit with 8 validation points",
-         REGRESSION, "wave", 300, 8, 0.3, hidden=(32, 32), epochs=120),
-    Case("reg_noisy_underfitting", "underfitting", "reg_underfitting with 8 validation points",
-         REGRESSION, "quadratic", 300, 8, 0.3, epochs=80),
-    Case("reg_noisy_overfitting", "overfitting", "reg_overfitting with 8 validation points",
-         REGRESSION, "quadratic", 15, 8, 0.5, hidden=(256, 256), epochs=400, batch_size=16),
-    Case("reg_noisy_still_improving", "still improving",
-         "reg_still_improving with 8 validation points",
-         REGRESSION, "wave", 300, 8, 0.3, hidden=(16,), learning_rate=0.003, epochs=40),
-    # ---- binary classification, cross-entropy ------------------------------------------
-    Case("clf_good_fit", "good fit", "8 hidden units separate noisy moons",
-         CLASSIFICATION, "moons", 400, 200, 0.3, hidden=(8,), epochs=100),
-    Case("clf_underfitting", "underfitting", "a linear model on rings: a coin flip",
-         CLASSIFICATION, "circles", 400, 200, 0.1, epochs=60),
-    Case("clf_overfitting", "overfitting", "the seed's lesson: 64 units on 80 rows",
-         CLASSIFICATION, "features", 80, 200, 0.05, hidden=(64, 64), epochs=200, batch_size=16),
-    Case("clf_still_improving", "still improving", "small learning rate, stopped too early",
-         CLASSIFICATION, "moons", 400, 200, 0.3, hidden=(8,), learning_rate=0.001, epochs=30),
-    Case("clf_regularised_good_fit", "good fit", "L2 keeps a 64-unit net on 80 rows honest",
-         CLASSIFICATION, "features", 80, 200, 0.05, hidden=(64,), l2=0.03, epochs=150,
-         batch_size=16),
-    Case("clf_noisy_good_fit", "good fit", "clf_good_fit with 12 validation rows",
-         CLASSIFICATION, "moons", 400, 12, 0.3, hidden=(8,), epochs=100),
-    Case("clf_noisy_underfitting", "underfitting", "clf_underfitting with 12 validation rows",
-         CLASSIFICATION, "circles", 400, 12, 0.1, epochs=60),
-    Case("clf_noisy_overfitting", "overfitting", "clf_overfitting with 12 validation rows",
-         CLASSIFICATION, "features", 80, 12, 0.05, hidden=(64, 64), epochs=200, batch_size=16),
-    Case("clf_noisy_still_improving", "still improving",
-         "clf_still_improving with 12 validation rows",
-         CLASSIFICATION, "moons", 400, 12, 0.3, hidden=(8,), learning_rate=0.001, epochs=30),
-]
+def breast_cancer(n, noise, seed):
+    """The course's breast-cancer data (569 rows); ``n`` is ignored."""
+    return load_dataset("breast_cancer")
+
+
+DATA = {"quadratic": quadratic, "wave": wave, "pure_noise": pure_noise,
+        "coin_flips": coin_flips, "moons": moons, "circles": circles, "features": features,
+        "diabetes": diabetes, "breast_cancer": breast_cancer}
+
+
+def _cases():
+    """The corpus: a grid over data, models, levers and seeds, then notebook 04's runs."""
+    R, C = REGRESSION, CLASSIFICATION
+    designs = [
+        # name, task, data, n_train, n_val, keyword settings
+        ("reg_wave_good", R, "wave", 300, 200, dict(noise=0.3, hidden=(32, 32), epochs=120)),
+        ("reg_wave_small_val", R, "wave", 300, 10, dict(noise=0.3, hidden=(32, 32), epochs=120)),
+        ("reg_wave_slow", R, "wave", 300, 200, dict(noise=0.3, hidden=(16,),
+                                                    learning_rate=0.003, epochs=40)),
+        ("reg_wave_slow_small_val", R, "wave", 300, 10, dict(noise=0.3, hidden=(16,),
+                                                             learning_rate=0.003, epochs=40)),
+        ("reg_wave_linear", R, "wave", 300, 200, dict(noise=0.3, epochs=60)),
+        ("reg_wave_dropout", R, "wave", 300, 200, dict(noise=0.3, hidden=(64, 64),
+                                                       dropout=0.3, epochs=150)),
+        ("reg_quad_linear", R, "quadratic", 300, 200, dict(noise=0.3, epochs=80)),
+        ("reg_quad_memorise", R, "quadratic", 15, 200, dict(noise=0.5, hidden=(256, 256),
+                                                            epochs=400, batch_size=16)),
+        ("reg_quad_memorise_small_val", R, "quadratic", 15, 10,
+         dict(noise=0.5, hidden=(256, 256), epochs=400, batch_size=16)),
+        ("reg_quad_l2", R, "quadratic", 30, 200, dict(noise=0.5, hidden=(128, 128), l2=0.01,
+                                                      epochs=200, batch_size=16)),
+        ("reg_noise_small", R, "pure_noise", 200, 200, dict(hidden=(4,), epochs=60)),
+        ("reg_noise_big", R, "pure_noise", 60, 200, dict(hidden=(128, 128), epochs=200,
+                                                         batch_size=16)),
+        ("reg_diabetes_good", R, "diabetes", 200, 42, dict(hidden=(8,), learning_rate=0.003,
+                                                           epochs=100)),
+        ("reg_diabetes_big", R, "diabetes", 200, 42, dict(hidden=(128, 128), epochs=150)),
+        ("clf_moons_good", C, "moons", 400, 200, dict(noise=0.3, hidden=(8,), epochs=100)),
+        ("clf_moons_small_val", C, "moons", 400, 12, dict(noise=0.3, hidden=(8,), epochs=100)),
+        ("clf_moons_slow", C, "moons", 400, 200, dict(noise=0.3, hidden=(8,),
+                                                      learning_rate=0.001, epochs=30)),
+        ("clf_moons_linear", C, "moons", 400, 200, dict(noise=0.3, epochs=60)),
+        ("clf_circles_linear", C, "circles", 400, 200, dict(noise=0.1, epochs=60)),
+        ("clf_circles_good", C, "circles", 400, 200, dict(noise=0.1, hidden=(16,), epochs=150)),
+        ("clf_features_memorise", C, "features", 80, 200, dict(noise=0.05, hidden=(64, 64),
+                                                               epochs=200, batch_size=16)),
+        ("clf_features_memorise_small_val", C, "features", 80, 12,
+         dict(noise=0.05, hidden=(64, 64), epochs=200, batch_size=16)),
+        ("clf_features_l2", C, "features", 80, 200, dict(noise=0.05, hidden=(64,), l2=0.03,
+                                                         epochs=150, batch_size=16)),
+        ("clf_features_dropout", C, "features", 80, 200, dict(noise=0.05, hidden=(64,),
+                                                              dropout=0.5, epochs=150,
+                                                              batch_size=16)),
+        ("clf_coins_small", C, "coin_flips", 300, 200, dict(hidden=(4,), epochs=60)),
+        ("clf_coins_big", C, "coin_flips", 100, 200, dict(hidden=(128,), epochs=150,
+                                                          batch_size=16)),
+        ("clf_cancer_good", C, "breast_cancer", 200, 57, dict(hidden=(8,), learning_rate=0.003,
+                                                              epochs=60)),
+        ("clf_cancer_big", C, "breast_cancer", 200, 57, dict(hidden=(128, 128), epochs=150)),
+    ]
+    cases = []
+    for name, task, data, n_train, n_val, settings in designs:
+        for seed in (0, 1):
+            # the real datasets and every second seed are kept out of tuning
+            held_out = seed == 1 or data in ("diabetes", "breast_cancer")
+            cases.append(Case(f"{name}_s{seed}", task, data, n_train, n_val, seed=seed,
+                              held_out=held_out, **settings))
+    for name, settings in LESSON_RUNS.items():
+        cases.append(Case(f"nb04_{name}", CLASSIFICATION, "explorer", settings.train_size, 400,
+                          noise=settings.label_noise, hidden=(settings.width,) * settings.depth,
+                          l2=settings.l2, dropout=settings.dropout,
+                          learning_rate=settings.learning_rate, epochs=settings.epochs,
+                          lesson="04_reading_curves"))
+    return cases
+
+
+# Notebook 04's runs: the explorer's Settings as the lesson uses them.
+LESSON_RUNS = {
+    "defaults": Settings(),
+    "defaults_10_epochs": Settings(epochs=10),
+    "deep_strong_l2": Settings(depth=3, l2=0.1),
+    "big_100_rows": Settings(width=64, train_size=100, epochs=60),
+    "4_units_100_rows": Settings(width=4, train_size=100, epochs=60),
+    "16_units_100_rows": Settings(width=16, train_size=100, epochs=60),
+    "big_400_rows": Settings(width=64, train_size=400, epochs=60),
+    "big_100_rows_l2": Settings(width=64, train_size=100, epochs=60, l2=0.01),
+    "big_100_rows_dropout": Settings(width=64, train_size=100, epochs=60, dropout=0.5),
+    "1600_rows": Settings(train_size=1600),
+    "60_epochs": Settings(epochs=60),
+    "noise_20_60_epochs": Settings(label_noise=0.2, epochs=60),
+    "noise_40_60_epochs": Settings(label_noise=0.4, epochs=60),
+    "lr_0001": Settings(learning_rate=0.001),
+    "lr_01": Settings(learning_rate=0.1),
+    "64_units": Settings(width=64),
+}
+
+
+# ---- fitting -------------------------------------------------------------------------
 
 
 def make_split(case):
-    """Training and validation arrays for ``case``.
+    """Training rows, the validation rows ``diagnose`` sees, and the reference rows.
 
-    The rows are drawn once, with VALIDATION_POOL rows held out by a shuffled split
-    (stratified by class); ``case.n_val`` of those form the validation set. So two cases that
-    differ only in ``n_val`` train on the same rows and show the same training curve.
+    The reference rows are ``REFERENCE_ROWS`` held-out rows (a shuffled split, stratified by
+    class); the validation set is the first ``case.n_val`` of them. Features (and the
+    diabetes target) are standardised on the training rows.
     """
-    x, y = DATA[case.data](case.n_train + VALIDATION_POOL, case.noise, case.seed)
+    x, y = DATA[case.data](case.n_train + REFERENCE_ROWS, case.noise, case.seed)
     stratify = y if case.task == CLASSIFICATION else None
-    x_train, x_val, y_train, y_val = train_test_split(
-        x, y, test_size=VALIDATION_POOL, random_state=case.seed, stratify=stratify
-    )
-    x_val, y_val = x_val[: case.n_val], y_val[: case.n_val]
-    return [part.astype("float32") for part in (x_train, y_train, x_val, y_val)]
+    x_train, x_ref, y_train, y_ref = train_test_split(
+        x, y, train_size=case.n_train, test_size=REFERENCE_ROWS, random_state=case.seed,
+        stratify=stratify)
+    scaler = StandardScaler().fit(x_train)
+    x_train, x_ref = scaler.transform(x_train), scaler.transform(x_ref)
+    if case.data == "diabetes":
+        mean, std = y_train.mean(), y_train.std()
+        y_train, y_ref = (y_train - mean) / std, (y_ref - mean) / std
+    parts = [part.astype("float32") for part in (x_train, y_train, x_ref, y_ref)]
+    x_train, y_train, x_ref, y_ref = parts
+    return x_train, y_train, x_ref[: case.n_val], y_ref[: case.n_val], x_ref, y_ref
 
 
-def build_model(case, n_features):
-    """A Sequential model: ``case.hidden`` relu layers, then one output unit."""
-    regularizer = keras.regularizers.L2(case.l2) if case.l2 else None
+def build_model(case, n_features, hidden=None, learning_rate=None, regularise=True):
+    """A Sequential model: relu layers, one output unit, Adam; the plain loss as a metric."""
+    hidden = case.hidden if hidden is None else hidden
+    penalty = keras.regularizers.L2(case.l2) if case.l2 and regularise else None
     layers = [keras.Input(shape=(n_features,))]
-    for units in case.hidden:
-        layers.append(keras.layers.Dense(units, activation="relu",
-                                         kernel_regularizer=regularizer))
-        if case.dropout:
+    for units in hidden:
+        layers.append(keras.layers.Dense(units, activation="relu", kernel_regularizer=penalty))
+        if case.dropout and regularise:
             layers.append(keras.layers.Dropout(case.dropout))
-    output_activation = "sigmoid" if case.task == CLASSIFICATION else None
-    layers.append(keras.layers.Dense(1, activation=output_activation))
+    layers.append(keras.layers.Dense(1, activation="sigmoid" if case.task == CLASSIFICATION
+                                     else None))
     model = keras.Sequential(layers)
-    model.compile(optimizer=keras.optimizers.Adam(case.learning_rate), loss=LOSSES[case.task])
+    loss = LOSSES[case.task]
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate or case.learning_rate),
+                  loss=loss, metrics=[loss])
     return model
 
 
-def batches(x, y, batch_size, shuffle_seed=None):
-    """A tf.data pipeline (much faster per epoch than NumPy arrays); shuffled every epoch."""
-    dataset = tf.data.Dataset.from_tensor_slices((x, y))
-    if shuffle_seed is not None:
-        dataset = dataset.shuffle(len(x), seed=shuffle_seed, reshuffle_each_iteration=True)
-    return dataset.batch(batch_size)
+class ReferenceLoss(keras.callbacks.Callback):
+    """After every epoch, the plain loss (no penalty, inference mode) on the reference rows."""
+
+    def __init__(self, x, y, loss):
+        super().__init__()
+        self.x, self.y, self.loss, self.values = x, y[:, None], keras.losses.get(loss), []
+
+    def on_train_begin(self, logs=None):
+        self.measure = tf.function(
+            lambda: keras.ops.mean(self.loss(self.y, self.model(self.x, training=False))))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.values.append(float(self.measure()))
+
+
+def fit(case, split, epochs, **model_options):
+    """Fit one model for ``case``; returns (history dict, reference curve)."""
+    x_train, y_train, x_val, y_val, x_ref, y_ref = split
+    seed_everything(case.seed)
+    model = build_model(case, x_train.shape[1], **model_options)
+    reference = ReferenceLoss(x_ref, y_ref, LOSSES[case.task])
+    history = model.fit(**fit_data(x_train, y_train[:, None], validation_data=(x_val, y_val[:, None]),
+                                   batch_size=case.batch_size, seed=case.seed, model=model),
+                        epochs=epochs, verbose=0, callbacks=[reference])
+    return history.history, reference.values
+
+
+def fit_explorer(settings):
+    """Notebook 04's run for ``settings``: (history dict, reference curve, baseline)."""
+    run = run_experiment(settings)
+    return run.history, run.history["val_binary_crossentropy"], run.baseline
+
+
+def evidence(case):
+    """Fit ``case`` and the fits that label it; returns what its JSON file holds."""
+    metric = LOSSES[case.task]
+    if case.data == "explorer":
+        settings = Settings(width=case.hidden[0] if case.hidden else 16, depth=len(case.hidden),
+                            train_size=case.n_train, label_noise=case.noise, l2=case.l2,
+                            dropout=case.dropout, learning_rate=case.learning_rate,
+                            epochs=case.epochs)
+        history, reference, baseline = fit_explorer(settings)
+        longer = fit_explorer(replace(settings, epochs=LONGER * case.epochs))[1]
+        better = [fit_explorer(Settings(width=a, depth=2, train_size=case.n_train,
+                                        label_noise=case.noise, learning_rate=lr,
+                                        epochs=LONGER * case.epochs))[1]
+                  for a, _, lr in BETTER_MODELS]
+        reference_baseline = baseline
+    else:
+        split = make_split(case)
+        history, reference = fit(case, split, case.epochs)
+        longer = fit(case, split, LONGER * case.epochs)[1]
+        better = [fit(case, split, LONGER * case.epochs, hidden=(a, b), learning_rate=lr,
+                      regularise=False)[1] for a, b, lr in BETTER_MODELS]
+        y_train, y_val, y_ref = split[1], split[3], split[5]
+        baseline = baseline_loss(y_train, y_val, metric)
+        reference_baseline = baseline_loss(y_train, y_ref, metric)
+    return {
+        "history": history,
+        "metric": metric,
+        "baseline": baseline,
+        "evidence": {
+            "reference": reference,
+            "reference_rows": 400 if case.data == "explorer" else REFERENCE_ROWS,
+            "reference_baseline": reference_baseline,
+            "longer_best": min(longer),
+            "better_best": min(min(curve) for curve in better),
+        },
+    }
+
+
+# ---- labels --------------------------------------------------------------------------
+
+
+def label(history, metric, evidence):
+    """What happened in a run, from the evidence; the rules, in this order:
+
+    The reference and training curves are first smoothed (centred mean over 5 epochs); the
+    reference curve's noise is the standard deviation of its distance from that mean.
+
+    1. overfitting: the reference loss ends (mean of the last 5 epochs) above its smoothed
+       minimum by more than 5 % and by more than twice its noise, while the training loss
+       ends more than 5 % below where it was at that minimum; or the reference loss never
+       gets clearly below the constant guess (90 % of it) while the training loss ends
+       well below the reference loss (under 80 % of it): the model memorises its rows.
+    2. still improving: the 3x longer run reaches a best reference loss more than 5 % lower.
+    3. underfitting: a better model reaches a best reference loss more than 10 % lower than
+       the longer run's, and this run's training loss ends no lower than that better loss.
+    4. good fit: the best reference loss is clearly below the constant guess (under 90 %).
+    5. otherwise "no signal": no model here learns anything the constant guess does not know.
+    """
+    reference = np.asarray(evidence["reference"])
+    smooth_reference = _smooth(reference)
+    smooth_train = _smooth(np.asarray(history[metric]))
+    noise = np.std(reference - smooth_reference)
+    guess = evidence["reference_baseline"]
+    lowest = int(np.argmin(smooth_reference))
+    rise = reference[-5:].mean() - smooth_reference[lowest]
+    train_end = smooth_train[-1]
+    rises = (rise > max(CLEARLY_ABOVE_MINIMUM * smooth_reference[lowest], 2 * noise)
+             and train_end < (1 - CLEARLY_ABOVE_MINIMUM) * smooth_train[lowest])
+    memorises = (smooth_reference.min() >= CLEARLY_BELOW_GUESS * guess
+                 and train_end < WELL_BELOW * smooth_reference[-1])
+    if rises or memorises:
+        return "overfitting"
+    if evidence["longer_best"] < (1 - CLEARLY_LONGER) * reference.min():
+        return "still improving"
+    better = evidence["better_best"]
+    if better < (1 - CLEARLY_BETTER) * evidence["longer_best"] and train_end >= better:
+        return "underfitting"
+    if smooth_reference.min() < CLEARLY_BELOW_GUESS * guess:
+        return "good fit"
+    return "no signal"
+
+
+def _smooth(values, window=5):
+    """Centred moving average over ``window`` epochs; fewer epochs at the two ends."""
+    kernel = np.ones(window)
+    return np.convolve(values, kernel, "same") / np.convolve(np.ones_like(values), kernel, "same")
 
 
 def record(case):
-    """Fit ``case`` and return what its JSON file holds."""
-    x_train, y_train, x_val, y_val = make_split(case)
-    seed_everything(case.seed)
-    model = build_model(case, x_train.shape[1])
-    history = model.fit(
-        batches(x_train, y_train, case.batch_size, shuffle_seed=case.seed),
-        validation_data=batches(x_val, y_val, case.batch_size),
-        epochs=case.epochs,
-        shuffle=False,  # the pipeline shuffles every epoch
-        verbose=0,
-    )
+    recorded = evidence(case)
     return {
         "name": case.name,
-        "label": case.label,
+        "label": label(recorded["history"], recorded["metric"], recorded["evidence"]),
         "task": case.task,
-        "description": case.description,
-        "baseline": baseline_loss(y_train, y_val, LOSSES[case.task]),
+        "held_out": case.held_out,
+        "lesson": case.lesson,
         "settings": {k: v for k, v in asdict(case).items()
-                     if k not in ("name", "label", "task", "description")},
+                     if k not in ("name", "task", "held_out", "lesson")},
         "keras_version": keras.__version__,
-        "history": history.history,
+        **recorded,
     }
 
 
 def save_plot(recorded, directory):
-    """Draw one case's curves and its baseline to DIRECTORY/<name>.png."""
+    """Draw one case's curves, its reference curve and its baseline to DIRECTORY/<name>.png."""
     ax = Figure(figsize=(6, 4)).subplots()
-    plot_history(recorded["history"], ax=ax, title=f"{recorded['name']}: {recorded['label']}")
+    plot_history(recorded["history"], recorded["metric"], ax=ax,
+                 title=f"{recorded['name']}: {recorded['label']}")
+    ax.plot(range(1, len(recorded["evidence"]["reference"]) + 1),
+            recorded["evidence"]["reference"], color="0.3", linestyle="-.", label="reference")
     ax.axhline(recorded["baseline"], color="grey", linestyle=":", label="baseline")
     ax.legend()
     ax.figure.savefig(directory / f"{recorded['name']}.png", dpi=80)
+
+
+CASES = _cases()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plots", type=Path, help="also save one PNG per case here")
     parser.add_argument("--only", nargs="+", help="record only these case names")
+    parser.add_argument("--relabel", action="store_true",
+                        help="fit nothing: apply the label rules again to the stored evidence")
     args = parser.parse_args(argv)
+    if args.relabel:
+        for path in sorted(OUTPUT_DIR.glob("*.json")):
+            recorded = json.loads(path.read_text())
+            recorded["label"] = label(recorded["history"], recorded["metric"],
+                                      recorded["evidence"])
+            path.write_text(json.dumps(recorded, indent=1) + "\n")
+            print(f"{recorded['name']:38} {recorded['label']}")
+        return
     names = [case.name for case in CASES]
     unknown = sorted(set(args.only or ()) - set(names))
     if unknown:
@@ -231,8 +449,8 @@ def main(argv=None):
         path.write_text(json.dumps(recorded, indent=1) + "\n")
         if args.plots:
             save_plot(recorded, args.plots)
-        print(f"{case.name:26} {case.label:16} {len(recorded['history']['loss']):4} epochs "
-              f"-> {path.relative_to(OUTPUT_DIR.parents[2])}")
+        print(f"{case.name:38} {recorded['label']:16} {len(recorded['history']['loss']):4} "
+              f"epochs{' (held out)' if case.held_out else ''}", flush=True)
 
 
 if __name__ == "__main__":
