@@ -16,7 +16,7 @@ export $(ENV_KEYS)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help install lab test check notebooks lock clean learner slides
+.PHONY: help install lab test check notebooks lock clean learner slides corpus claims
 
 help:
 	@echo "make lab        set up (first time only) and start JupyterLab on notebooks/"
@@ -25,6 +25,8 @@ help:
 	@echo "make notebooks  re-execute every notebook in place to refresh its stored outputs"
 	@echo "make learner    regenerate the learner and live-coding copies (learner/, live-coding/) from notebooks/"
 	@echo "make slides     export every notebook as a reveal.js slide deck into build/slides/"
+	@echo "make corpus     re-record the labelled Keras runs diagnose is judged on, and its agreement table"
+	@echo "make claims     re-run every claim the lessons make with 10 seeds; writes tests/data/seed_claims.md"
 	@echo "make lock       regenerate requirements.lock from pyproject.toml (maintainers)"
 	@echo "make clean      remove .venv and caches"
 
@@ -62,6 +64,14 @@ learner: $(STAMP)
 
 slides: $(STAMP)
 	$(BIN)/python tools/slides.py $(NOTEBOOKS)
+
+# Evidence behind diagnose and the lessons' words (slow: not part of make test).
+corpus: $(STAMP)
+	$(BIN)/python tools/record_histories.py
+	$(BIN)/python tools/corpus_agreement.py --write
+
+claims: $(STAMP)
+	$(BIN)/python tools/seed_claims.py --write
 
 lock:
 	test -x .tools/bin/uv || ($(PYTHON) -m venv .tools && .tools/bin/pip install -q uv==0.13.9)

@@ -29,9 +29,6 @@ FALL_LIMIT = 0.05  # still improving: validation still falls by more than 5 % at
 NOISE_MARGIN = 3  # a rise or a fall must also exceed 3 standard errors of the noise
 UNDERFIT_LIMIT = 0.8  # no better than a guess: validation ends at 80 % of the baseline or more
 WELL_BELOW = 0.8  # memorising: training ends below 80 % of the validation loss
-# plain losses that a compiled model may also report as metrics, without any penalty
-PLAIN_LOSSES = ("mse", "mae", "binary_crossentropy", "categorical_crossentropy",
-                "sparse_categorical_crossentropy", "mean_squared_error", "mean_absolute_error")
 
 
 def curves(history, metric="loss"):
@@ -264,7 +261,7 @@ def diagnose(history, baseline=None, *, metric="loss"):
         reading = (
             f"From epoch {overfitting_epoch} on, the validation {name} rose again (from a "
             f"lowest level of {smooth_val[lowest]:.3g} to {val_end:.3g} at the end) while "
-            "the training loss kept falling: the model learns details of its training rows "
+            f"the training {name} kept falling: the model learns details of its training rows "
             f"that do not hold for new rows. Keep the weights of epoch {best_epoch} "
             "(EarlyStopping with restore_best_weights=True does this), or add data or "
             "regularisation, or use a smaller model."
@@ -283,9 +280,9 @@ def diagnose(history, baseline=None, *, metric="loss"):
         reading = (
             f"Over the last {tail} epochs the validation {name} was still falling (a "
             f"straight line through them drops by {fall:.3g}, more than its noise "
-            f"explains), and at the pace it is slowing down it would drop about "
-            f"{ahead / val_end:.0%} more if the run went on twice as long again: it stopped "
-            "before the curves levelled off. Train for more epochs, or with a larger "
+            f"explains), and it is not levelling off fast: at the pace it is slowing down, "
+            f"a run twice as long again would lower it by {_share_of(ahead, val_end)}. It "
+            "stopped before the curves levelled off. Train for more epochs, or with a larger "
             "learning rate, before you judge the fit."
         )
     elif no_better_than_guess:
@@ -324,9 +321,15 @@ def diagnose(history, baseline=None, *, metric="loss"):
         best_epoch=best_epoch,
         overfitting_epoch=overfitting_epoch,
         gap=float(val[-1] - train[-1]),
-        explanation=f"{summary} {reading}{_penalty_note(history, metric)}",
+        explanation=f"{summary} {reading}",
         metric=metric,
     )
+
+
+def _share_of(part, whole):
+    """``part`` as a share of ``whole`` in words: "about 12 %", or "most of it"."""
+    share = part / whole if whole else 1.0
+    return f"about {share:.0%}" if share < 0.9 else "most of its value"
 
 
 def _relation(train_end, val_end):
@@ -337,37 +340,19 @@ def _relation(train_end, val_end):
     return f"{'below' if ratio < 1 else 'above'} it ({train_end:.3g}, {ratio:.0%} of it)"
 
 
-def _penalty_note(history, metric):
-    """A sentence when ``loss`` was read but a penalty-free metric differs from it."""
-    if metric != "loss":
-        return ""
-    if isinstance(history, keras.callbacks.History):
-        history = history.history
-    for plain in PLAIN_LOSSES:
-        if "val_" + plain in history and plain in history:
-            val_loss, val_plain = np.asarray(history["val_loss"]), np.asarray(history["val_" + plain])
-            if len(val_plain) == len(val_loss) and np.abs(val_loss - val_plain).max() > 1e-3 * np.abs(val_plain).max():
-                return (
-                    f" Note: 'loss' differs from '{plain}', so it includes a penalty (such as "
-                    f"L2) that the baseline does not; diagnose(..., metric={plain!r}) judges "
-                    "the predictions alone."
-                )
-    return ""
-
-
 def _fall_ahead(values, tail):
     """How much further ``values`` would fall in 2 more runs as long as this one.
 
     The last ``tail`` epochs fell by ``f`` (a straight line through them); the epochs
     before them fell by ``g`` over as many epochs. A curve levelling off slows down by
-    about ``r = f / g`` every ``tail`` epochs, so the next six stretches of ``tail``
-    epochs fall by about ``f * (r + r**2 + ... + r**6)``. With ``r`` of 1 or more (not
-    slowing down) or nothing before to compare with, the pace is kept: ``6 * f``.
+    about ``r = f / g`` every ``tail`` epochs, so the next stretches of ``tail`` epochs
+    fall by about ``f * (r + r**2 + ...)``. With ``r`` of 1 or more (not slowing down),
+    or nothing before to compare with, the pace is kept: ``f`` per stretch.
     """
     fall = -_line(values[-tail:])[0] * (tail - 1)
-    before = values[:-tail][-tail:]
     if fall <= 0:
         return 0.0
+    before = values[:-tail][-tail:]
     ratio = 1.0
     if len(before) >= 2:
         fall_before = -_line(before)[0] * (tail - 1)

@@ -1,6 +1,6 @@
 """Pin the Keras behaviours that lesson 05 ("Surprises") states and test_keras_facts.py does not.
 
-test_keras_facts.py already pins the half-epoch lag, dropout, the L2 penalty in both losses
+test_keras_facts.py already pins the lag of the training loss, dropout, the L2 penalty in both losses
 (with the weights standing still), validation_split taking the last rows, and evaluate versus
 the logged loss. Lesson 05 also says:
 

@@ -20,7 +20,7 @@ thresholds are tuned, and ``tools/corpus_agreement.py`` reports them apart.
     python tools/record_histories.py --only reg_wave_good_s0 --plots /tmp/h
 
 Run it in the course's fixed environment (``make corpus`` does) so the numbers repeat;
-the whole corpus takes about ten minutes on two cores.
+the whole corpus takes about half an hour on two cores.
 """
 
 import argparse

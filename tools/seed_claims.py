@@ -1,0 +1,194 @@
+"""Do the lessons' claims hold for other seeds? (`make claims`)
+
+A lesson shows one run and says what it shows ("L2 removes the rise", "dropout still
+overfits"). This script re-runs each such claim with 10 seeds (the seed fixes the split,
+the starting weights, the batch order and any flipped labels) and prints, per claim, in
+how many seeds it held. A claim that holds in fewer than 8 of 10 is marked REWORD: the
+lesson must say that the result depends on the seed, or show another demo.
+
+    python tools/seed_claims.py            # print the table (about 5 minutes)
+    python tools/seed_claims.py --write    # and save it to tests/data/seed_claims.md
+    python tools/seed_claims.py --only 04  # only the claims of notebook 04
+"""
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from course_utils.datasets import load_dataset
+from course_utils.explorer import Settings, explorer_data, run_experiment
+from course_utils.feeding import fit_data
+from course_utils.reproducibility import seed_everything
+from course_utils.splits import split_data
+
+TABLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "seed_claims.md"
+SEEDS = range(10)
+NEEDED = 8  # a claim must hold in at least 8 of the 10 seeds
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence a lesson states, and a test of it for one seed: ``holds(seed) -> bool``."""
+
+    notebook: str
+    text: str
+    holds: Callable[[int], bool]  # True when the claim held for that seed
+
+
+def tally(claim, seeds=SEEDS):
+    """How many of ``seeds`` the claim held in, and whether that is enough (8 of 10).
+
+    >>> claim = Claim("00", "even seeds only", lambda seed: seed % 2 == 0)
+    >>> tally(claim)
+    (5, 10, False)
+    """
+    held = sum(bool(claim.holds(seed)) for seed in seeds)
+    return held, len(seeds), held >= NEEDED * len(seeds) / 10
+
+
+# ---- notebook 04: the explorer's runs --------------------------------------------------
+
+
+def explorer_run(settings, seed):
+    """Notebook 04's run for ``settings``, on the split and weights that ``seed`` fixes."""
+    return run_experiment(settings, data=explorer_data(seed), seed=seed)
+
+
+def verdict_is(expected, **settings):
+    return lambda seed: explorer_run(Settings(**settings), seed).diagnosis.verdict == expected
+
+
+BIG = dict(width=64, train_size=100, epochs=60)
+
+
+def lower_best(better, worse):
+    """Claim: with the settings ``better``, the penalty-free validation loss reaches a lower
+    minimum than with ``worse``."""
+    def holds(seed):
+        runs = [explorer_run(Settings(**settings), seed) for settings in (better, worse)]
+        lowest = [min(run.history["val_binary_crossentropy"]) for run in runs]
+        return lowest[0] < lowest[1]
+    return holds
+
+
+# ---- notebook 02 and 05: their own set-ups ----------------------------------------------
+
+
+def classifier_history(seed):
+    """02's classifier: 64 ReLU units on the 80 training rows, 150 epochs; its history."""
+    X, y = load_dataset("classification")
+    parts = split_data(X, y, val_size=0.2, seed=seed)
+    seed_everything(seed)
+    model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    return model.fit(**fit_data(parts.x_train, parts.y_train[:, None],
+                                validation_data=(parts.x_val, parts.y_val[:, None]),
+                                seed=seed, model=model), epochs=150, verbose=0).history
+
+
+def classifier_loss_rises(seed):
+    """02: the last val_loss is at least 50 % above its minimum."""
+    val_loss = classifier_history(seed)["val_loss"]
+    return val_loss[-1] >= 1.5 * min(val_loss)
+
+
+def classifier_accuracy_holds(seed):
+    """02: the last val accuracy is no more than one validation row (of 20) below its value
+    at the lowest val_loss."""
+    history = classifier_history(seed)
+    best = int(np.argmin(history["val_loss"]))
+    return history["val_accuracy"][-1] >= history["val_accuracy"][best] - 0.05 - 1e-9
+
+
+def dropout_val_below_training(seed):
+    """05: with Dropout(0.5), the last val_loss is below the last training loss."""
+    X, y = load_dataset("noisy_line")
+    parts = split_data(X, y, val_size=0.3, seed=seed, scale=False)
+    seed_everything(seed)
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.Dropout(0.5), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    history = model.fit(**fit_data(parts.x_train, parts.y_train,
+                                   validation_data=(parts.x_val, parts.y_val),
+                                   seed=seed, model=model), epochs=60, verbose=0).history
+    return history["val_loss"][-1] < history["loss"][-1]
+
+
+CLAIMS = [
+    Claim("04", "the defaults: good fit", verdict_is("good fit")),
+    Claim("04", "the defaults, 10 epochs: still improving", verdict_is("still improving", epochs=10)),
+    Claim("04", "3 layers, strong L2: underfitting", verdict_is("underfitting", depth=3, l2=0.1)),
+    Claim("04", "64 units, 100 rows: overfitting", verdict_is("overfitting", **BIG)),
+    Claim("04", "the defaults on 1,600 rows reach a lower val loss than on 200",
+          lower_best(dict(train_size=1600), {})),
+    Claim("04", "4 units, 100 rows: good fit", verdict_is("good fit", **BIG | dict(width=4))),
+    Claim("04", "4 units, 100 rows: not overfitting (good fit or still improving)",
+          lambda seed: not verdict_is("overfitting", **BIG | dict(width=4))(seed)),
+    Claim("04", "16 units, 100 rows: overfitting", verdict_is("overfitting", **BIG | dict(width=16))),
+    Claim("04", "64 units, 400 rows: still overfitting",
+          verdict_is("overfitting", **BIG | dict(train_size=400))),
+    Claim("04", "64 units: 400 rows reach a lower val loss than 100 rows",
+          lower_best(BIG | dict(train_size=400), BIG)),
+    Claim("04", "64 units, 100 rows, L2 0.01: still overfitting (penalty-free)",
+          verdict_is("overfitting", **BIG | dict(l2=0.01))),
+    Claim("04", "L2 0.01 reaches a lower val loss than no regularisation",
+          lower_best(BIG | dict(l2=0.01), BIG)),
+    Claim("04", "64 units, 100 rows, dropout 0.5: still overfitting",
+          verdict_is("overfitting", **BIG | dict(dropout=0.5))),
+    Claim("04", "dropout 0.5 reaches a lower val loss than no regularisation",
+          lower_best(BIG | dict(dropout=0.5), BIG)),
+    Claim("04", "20 % flipped labels, 60 epochs: overfitting",
+          verdict_is("overfitting", label_noise=0.2, epochs=60)),
+    Claim("04", "40 % flipped labels, 60 epochs: overfitting",
+          verdict_is("overfitting", label_noise=0.4, epochs=60)),
+    Claim("04", "learning rate 0.001: still improving", verdict_is("still improving", learning_rate=0.001)),
+    Claim("04", "learning rate 0.1: overfitting", verdict_is("overfitting", learning_rate=0.1)),
+    Claim("04", "64 units, 200 rows (the explorer cell): overfitting", verdict_is("overfitting", width=64)),
+    Claim("02", "64 units on 80 rows: val loss ends 50 %+ above its minimum", classifier_loss_rises),
+    Claim("02", "meanwhile val accuracy holds (within one of 20 rows) or rises",
+          classifier_accuracy_holds),
+    Claim("05", "with dropout 0.5, val_loss ends below the training loss", dropout_val_below_training),
+]
+
+
+def table(claims):
+    """Run every claim for every seed; the Markdown table, one row per claim."""
+    lines = [
+        "# The lessons' claims, re-run with 10 seeds",
+        "",
+        "Made by `python tools/seed_claims.py --write` (`make claims`). Each seed fixes the split, "
+        f"the starting weights, the batch order and any flipped labels. A claim that holds in "
+        f"fewer than {NEEDED} of 10 seeds is marked REWORD: its lesson says it depends on the seed.",
+        "",
+        "| notebook | claim | held in | |",
+        "| --- | --- | --- | --- |",
+    ]
+    for claim in claims:
+        held, total, enough = tally(claim)
+        lines.append(f"| {claim.notebook} | {claim.text} | {held}/{total} | "
+                     f"{'ok' if enough else 'REWORD'} |")
+        print(lines[-1], flush=True)
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help=f"also save it to {TABLE.name}")
+    parser.add_argument("--only", help="only the claims of this notebook, such as 04")
+    args = parser.parse_args(argv)
+    claims = [claim for claim in CLAIMS if not args.only or claim.notebook == args.only]
+    if not claims:
+        parser.error(f"no claims for notebook {args.only!r}")
+    report = table(claims)
+    if args.write:
+        TABLE.write_text(report)
+
+
+if __name__ == "__main__":
+    main()
