@@ -42,6 +42,7 @@ from course_utils.explorer import Settings, run_experiment
 from course_utils.feeding import fit_data
 from course_utils.plots import plot_history
 from course_utils.reproducibility import seed_everything
+from course_utils.splits import split_data
 
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "histories"
 REFERENCE_ROWS = 200  # held-out rows; each case validates on the first n_val of them
@@ -77,6 +78,7 @@ class Case:
     epochs: int = 100
     batch_size: int = 32
     seed: int = 0
+    patience: int = 0  # > 0: EarlyStopping(patience, restore_best_weights=True), as notebook 06
     held_out: bool = False
     lesson: str = ""  # the notebook that shows this run, if one does
 
@@ -134,6 +136,7 @@ def breast_cancer(n, noise, seed):
     return load_dataset("breast_cancer")
 
 
+LESSON_DATA = ("noisy_line", "classification", "capstone")  # split as notebooks 01, 02, 06 do
 DATA = {"quadratic": quadratic, "wave": wave, "pure_noise": pure_noise,
         "coin_flips": coin_flips, "moons": moons, "circles": circles, "features": features,
         "diabetes": diabetes, "breast_cancer": breast_cancer}
@@ -196,6 +199,17 @@ def _cases():
             held_out = seed == 1 or data in ("diabetes", "breast_cancer")
             cases.append(Case(f"{name}_s{seed}", task, data, n_train, n_val, seed=seed,
                               held_out=held_out, **settings))
+    # notebooks 01, 02 and 06: their data, split, model and fit, as the lesson has them
+    cases += [
+        Case("nb01_lr_0001", R, "noisy_line", 80, 20, hidden=(10,), learning_rate=0.001,
+             lesson="01_regression_mse"),
+        Case("nb01_lr_001", R, "noisy_line", 80, 20, hidden=(10,), learning_rate=0.01,
+             lesson="01_regression_mse"),
+        Case("nb02_64_units", C, "classification", 80, 20, hidden=(64,), learning_rate=0.003,
+             epochs=150, lesson="02_classification_cross_entropy"),
+        Case("nb06_capstone", C, "capstone", 341, 114, hidden=(32,), learning_rate=0.003,
+             epochs=300, patience=10, lesson="06_capstone"),
+    ]
     for name, settings in LESSON_RUNS.items():
         cases.append(Case(f"nb04_{name}", CLASSIFICATION, "explorer", settings.train_size, 400,
                           noise=settings.label_noise, hidden=(settings.width,) * settings.depth,
@@ -229,13 +243,35 @@ LESSON_RUNS = {
 # ---- fitting -------------------------------------------------------------------------
 
 
+def lesson_split(case):
+    """Notebook 01's, 02's or 06's split exactly as the lesson makes it, and reference rows:
+    for the noisy line 1,000 new rows from its generator (y = 2x + 1 + noise of sd 0.2 on
+    [-1, 1]); for 02 the validation rows themselves (its 100 rows are all there is); for
+    06 the validation and the test rows together (228)."""
+    if case.data == "noisy_line":
+        parts = split_data(*load_dataset("noisy_line"), val_size=0.2, seed=0, scale=False)
+        x_ref = np.random.default_rng(1).uniform(-1, 1, size=(1000, 1))
+        y_ref = 2 * x_ref[:, 0] + 1 + np.random.default_rng(2).normal(0, 0.2, size=1000)
+    elif case.data == "classification":
+        parts = split_data(*load_dataset("classification"), val_size=0.2, seed=2)
+        x_ref, y_ref = parts.x_val, parts.y_val
+    else:
+        parts = split_data(*load_dataset("breast_cancer"), val_size=0.2, test_size=0.2, seed=1)
+        x_ref, y_ref = np.vstack([parts.x_val, parts.x_test]), np.r_[parts.y_val, parts.y_test]
+    arrays = (parts.x_train, parts.y_train, parts.x_val, parts.y_val, x_ref, y_ref)
+    return [np.asarray(part, dtype="float32") for part in arrays]
+
+
 def make_split(case):
     """Training rows, the validation rows ``diagnose`` sees, and the reference rows.
 
     The reference rows are ``REFERENCE_ROWS`` held-out rows (a shuffled split, stratified by
     class); the validation set is the first ``case.n_val`` of them. Features (and the
-    diabetes target) are standardised on the training rows.
+    diabetes target) are standardised on the training rows. The lessons' own splits come
+    from ``lesson_split``.
     """
+    if case.data in LESSON_DATA:
+        return lesson_split(case)
     x, y = DATA[case.data](case.n_train + REFERENCE_ROWS, case.noise, case.seed)
     stratify = y if case.task == CLASSIFICATION else None
     x_train, x_ref, y_train, y_ref = train_test_split(
@@ -284,15 +320,19 @@ class ReferenceLoss(keras.callbacks.Callback):
         self.values.append(float(self.measure()))
 
 
-def fit(case, split, epochs, **model_options):
+def fit(case, split, epochs, stop_early=False, **model_options):
     """Fit one model for ``case``; returns (history dict, reference curve)."""
     x_train, y_train, x_val, y_val, x_ref, y_ref = split
     seed_everything(case.seed)
     model = build_model(case, x_train.shape[1], **model_options)
     reference = ReferenceLoss(x_ref, y_ref, LOSSES[case.task])
+    callbacks = [reference]
+    if stop_early:
+        callbacks.append(keras.callbacks.EarlyStopping(patience=case.patience,
+                                                       restore_best_weights=True))
     history = model.fit(**fit_data(x_train, y_train[:, None], validation_data=(x_val, y_val[:, None]),
                                    batch_size=case.batch_size, seed=case.seed, model=model),
-                        epochs=epochs, verbose=0, callbacks=[reference])
+                        epochs=epochs, verbose=0, callbacks=callbacks)
     return history.history, reference.values
 
 
@@ -319,20 +359,22 @@ def evidence(case):
         reference_baseline = baseline
     else:
         split = make_split(case)
-        history, reference = fit(case, split, case.epochs)
-        longer = fit(case, split, LONGER * case.epochs)[1]
-        better = [fit(case, split, LONGER * case.epochs, hidden=(a, b), learning_rate=lr,
+        history, reference = fit(case, split, case.epochs, stop_early=case.patience > 0)
+        epochs = LONGER * len(reference)  # 3x the epochs the run really had
+        longer = fit(case, split, epochs)[1]
+        better = [fit(case, split, epochs, hidden=(a, b), learning_rate=lr,
                       regularise=False)[1] for a, b, lr in BETTER_MODELS]
         y_train, y_val, y_ref = split[1], split[3], split[5]
         baseline = baseline_loss(y_train, y_val, metric)
         reference_baseline = baseline_loss(y_train, y_ref, metric)
+    reference_rows = 400 if case.data == "explorer" else len(split[5])
     return {
         "history": history,
         "metric": metric,
         "baseline": baseline,
         "evidence": {
             "reference": reference,
-            "reference_rows": 400 if case.data == "explorer" else REFERENCE_ROWS,
+            "reference_rows": reference_rows,
             "reference_baseline": reference_baseline,
             "longer_best": min(longer),
             "better_best": min(min(curve) for curve in better),
