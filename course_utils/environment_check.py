@@ -154,13 +154,30 @@ def _run_one(check):
         return CheckResult(check.__name__.removeprefix("check_"), False, f"{type(error).__name__}: {error}", SETUP_FIX)
 
 
-def run_environment_check(print_line=print):
-    """Run every check, print one line each, and return True when all are OK.
+def run_environment_check(print_line=print, checks=None):
+    """Run every check (``checks``, default ``CHECKS``), print one line each, and return
+    True when all are OK.
 
-    >>> run_environment_check(print_line=lambda line: None) in (True, False)
+    >>> def python_ok():
+    ...     return CheckResult("Python", True, "3.12.3")
+    >>> def kernel_missing():
+    ...     return CheckResult("Jupyter kernel", False, "not registered", "run `make lab`")
+    >>> def crashes():
+    ...     raise RuntimeError("disk on fire")
+    >>> run_environment_check(checks=(python_ok,))
+    OK    Python: 3.12.3
+    All OK: you are ready for the course.
     True
+    >>> run_environment_check(checks=(python_ok, kernel_missing, crashes))  # doctest: +ELLIPSIS
+    OK    Python: 3.12.3
+    FAIL  Jupyter kernel: not registered
+          fix: run `make lab`
+    FAIL  crashes: RuntimeError: disk on fire
+          fix: run `make lab` (or `make check`) in the course folder; ...
+    2 item(s) FAILED: follow the fix lines above, then run the check again.
+    False
     """
-    results = [_run_one(check) for check in CHECKS]
+    results = [_run_one(check) for check in (CHECKS if checks is None else checks)]
     for result in results:
         print_line(str(result))
     failed = sum(not r.ok for r in results)
