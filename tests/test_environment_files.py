@@ -54,6 +54,15 @@ def environment_yml_pins(platform):
     return _pins(pip_section, platform)
 
 
+def disagreements(yml_pins, locked):
+    """One message per package environment.yml pins at a version requirements.lock does not."""
+    return [
+        f"environment.yml pins {name}=={version} but requirements.lock has {locked.get(name)}"
+        for name, version in yml_pins.items()
+        if locked.get(name) != version
+    ]
+
+
 def pyproject_requirements(platform):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     texts = project["dependencies"] + [r for group in project["optional-dependencies"].values() for r in group]
@@ -75,11 +84,7 @@ def test_lock_satisfies_every_pyproject_range(platform):
 
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_environment_yml_pins_match_the_lock(platform):
-    locked = lock_pins(platform)
-    for name, version in environment_yml_pins(platform).items():
-        assert locked.get(name) == version, (
-            f"environment.yml pins {name}=={version} but requirements.lock has {locked.get(name)}"
-        )
+    assert not disagreements(environment_yml_pins(platform), lock_pins(platform))
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -96,9 +101,25 @@ def test_environment_yml_python_is_one_pyproject_allows():
     assert Requirement(f"python{requires}").specifier.contains(python.split("=")[1] + ".0")
 
 
-def test_the_pin_parser_sees_a_disagreement():
-    """Guards the guard: a changed version is noticed."""
-    assert _pins(["keras==9.9.9"], "linux-x86_64") != _pins(["keras==3.15.1"], "linux-x86_64")
+def test_the_pin_check_sees_a_disagreement():
+    """Guards the guard: environment.yml with one version changed, read and compared as above, is reported."""
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    changed = ["keras==9.9.9" if Requirement(line).name == "keras" else line for line in pip_section]
+    assert changed != pip_section, "environment.yml no longer pins keras: pick another package here"
+    locked = lock_pins("linux-x86_64")
+    assert disagreements(_pins(changed, "linux-x86_64"), locked) == [
+        f"environment.yml pins keras==9.9.9 but requirements.lock has {locked['keras']}"
+    ]
+
+
+def test_the_pin_parser_reads_names_versions_and_platform_markers():
+    linux_only = "tensorflow-cpu==2.21.0; sys_platform == 'linux' and platform_machine == 'x86_64'"
+    lines = ["# via keras", "", "Keras==3.15.1", linux_only]
+    assert _pins(lines, "linux-x86_64") == {"keras": "3.15.1", "tensorflow-cpu": "2.21.0"}
+    assert _pins(lines, "windows") == {"keras": "3.15.1"}
+    with pytest.raises(AssertionError, match="not an exact pin"):
+        _pins(["keras>=3.15"], "linux-x86_64")
 
 
 def test_the_test_run_uses_the_fixed_environment():
