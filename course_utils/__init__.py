@@ -20,8 +20,19 @@ module                   what it gives you
 Names are imported on first use, so ``import course_utils`` stays cheap and the
 environment check still runs when a package (Keras, say) is missing.
 
+>>> import subprocess, sys
+>>> cheap = "import sys, course_utils; print(sorted({'keras', 'tensorflow'} & set(sys.modules)))"
+>>> subprocess.run([sys.executable, "-c", cheap], capture_output=True, text=True).stdout.strip()
+'[]'
 >>> import course_utils
->>> course_utils.seed_everything(0)
+>>> from course_utils.diagnosis import diagnose
+>>> course_utils.diagnose is diagnose
+True
+>>> [name for name in course_utils.__all__ if not hasattr(course_utils, name)]
+[]
+>>> course_utils.no_such_name
+Traceback (most recent call last):
+AttributeError: module 'course_utils' has no attribute 'no_such_name'
 """
 
 import importlib
