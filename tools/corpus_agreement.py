@@ -1,4 +1,4 @@
-"""How often ``diagnose`` agrees with the labelled corpus (`make corpus-table`).
+"""How often ``diagnose`` agrees with the labelled corpus (part of `make corpus`).
 
 Reads every case that ``tools/record_histories.py`` stored in tests/data/histories/, asks
 ``diagnose`` for a verdict (on the case's penalty-free metric, with its baseline) and
