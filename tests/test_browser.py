@@ -1,41 +1,34 @@
 """A real browser runs the notebooks in JupyterLab, as a learner would.
 
-JupyterLab serves copies of the notebooks from a temporary folder on localhost; headless
-Chromium (Debian's `chromium` package) opens them, driven through the Chrome DevTools Protocol
-over a WebSocket (websocket-client, already part of the course's environment). The test runs
-notebook 01 up to its live-curve cell and checks the curve appears, then runs notebook 04 up to
-its curve explorer and moves the "hidden layers" slider. Screenshots go to test-artifacts/ at the
-repository root (gitignored), for a person to look at; a failing test leaves one too.
+JupyterLab serves copies of the notebooks from a temporary folder on localhost; Playwright drives
+the system's headless Chromium (Debian's `chromium` package; `playwright install` is never
+needed). The test runs notebook 01 up to its live-curve cell and checks the curve appears, then
+runs notebook 04 up to its curve explorer and moves the "hidden layers" slider. Screenshots go
+to test-artifacts/ at the repository root (gitignored), for a person to look at; a failing test
+leaves one too.
 
 Without any Chromium binary the tests skip, except in CI (CI=true), where they fail instead.
 """
 
-import base64
 import contextlib
-import itertools
-import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
-import websocket
+from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = next((path for path in map(shutil.which, ("chromium", "chromium-browser")) if path), None)
 READING_CURVES = next(iter(sorted((ROOT / "notebooks").glob("04_*.ipynb"))), None)
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1400,1100", "--remote-debugging-port=0",
-]
+ERRORS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 if CHROMIUM is None:
     if os.environ.get("CI") == "true":
@@ -43,58 +36,6 @@ if CHROMIUM is None:
                     pytrace=False)
     pytest.skip("no Chromium binary: install Debian's `chromium` package to run the browser test",
                 allow_module_level=True)
-
-
-def wait_until(condition, timeout, what):
-    """Poll ``condition()`` until it returns something truthy; return that, or fail naming ``what``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-class Page:
-    """One browser tab, driven through the Chrome DevTools Protocol."""
-
-    def __init__(self, websocket_url):
-        self._socket = websocket.create_connection(websocket_url, timeout=60, suppress_origin=True)
-        self._ids = itertools.count(1)
-
-    def send(self, method, **params):
-        message_id = next(self._ids)
-        self._socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
-        while True:  # skip events until the answer to this command arrives
-            message = json.loads(self._socket.recv())
-            if message.get("id") == message_id:
-                if "error" in message:
-                    raise AssertionError(f"{method} failed: {message['error']}")
-                return message["result"]
-
-    def evaluate(self, expression):
-        """The value of a JavaScript expression (awaited if it is a promise)."""
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
-        if "exceptionDetails" in result:
-            raise AssertionError(f"JavaScript failed: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def set_timeout(self, seconds):
-        self._socket.settimeout(seconds)
-
-    def press(self, key, code, key_code):
-        for kind in ("keyDown", "keyUp"):
-            self.send("Input.dispatchKeyEvent", type=kind, key=key, code=code, windowsVirtualKeyCode=key_code)
-
-    def screenshot(self, name):
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / name
-        path.write_bytes(base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"]))
-        return path
-
-    def close(self):
-        self._socket.close()
 
 
 @pytest.fixture(scope="module")
@@ -120,16 +61,18 @@ def lab(tmp_path_factory, free_port):
                                env={**os.environ, "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
                                     "JUPYTER_CONFIG_DIR": str(folder / "config")})  # no personal config
     base = f"http://127.0.0.1:{port}"
-
-    def answers():
-        try:
-            with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
     try:
-        wait_until(answers, 90, "JupyterLab to start (see its log in the temporary lab folder)")
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert process.poll() is None, f"JupyterLab exited: see {folder / 'lab.log'}"
+            assert time.monotonic() < deadline, f"JupyterLab did not start in 90 s: see {folder / 'lab.log'}"
+            time.sleep(0.2)
         yield base, token
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -139,124 +82,144 @@ def lab(tmp_path_factory, free_port):
 
 @pytest.fixture(scope="module")
 def browser():
-    """A headless Chromium with a fresh profile; yields its DevTools HTTP address."""
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    process = subprocess.Popen([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    port_file = Path(profile) / "DevToolsActivePort"
-    try:
-        wait_until(lambda: port_file.exists() and port_file.read_text().strip(), 60, "Chromium to start")
-        yield f"http://127.0.0.1:{port_file.read_text().split()[0]}"
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        shutil.rmtree(profile, ignore_errors=True)
+    """The system's headless Chromium, launched by Playwright."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu"])
+        yield browser
+        browser.close()
 
 
-def open_notebook(browser, lab, name):
-    """A Page showing the notebook ``name`` in JupyterLab, its kernel started and idle."""
-    base, token = lab
-    request = urllib.request.Request(f"{browser}/json/new?about:blank", method="PUT")
-    with urllib.request.urlopen(request, timeout=30) as response:
-        page = Page(json.load(response)["webSocketDebuggerUrl"])
-    workspace = Path(name).stem  # a fresh workspace per notebook: it opens that notebook alone
-    page.send("Page.navigate", url=f"{base}/lab/workspaces/{workspace}/tree/{name}?reset&token={token}")
-    wait_until(lambda: page.evaluate(
-        "(() => { window.nb = window.jupyterapp && [...jupyterapp.shell.widgets('main')]"
-        f".find(w => w.context && w.context.path === '{name}');"
-        " const kernel = window.nb && nb.sessionContext.session && nb.sessionContext.session.kernel;"
-        " return !!kernel && kernel.status === 'idle' && nb.content.widgets.length > 0; })()"), 90,
-        f"{name} to open with an idle kernel")
-    page.evaluate("jupyterapp.commands.execute('application:toggle-left-area')")  # more room for the lesson
-    page.evaluate("jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")  # every output is fresh
-    assert page.evaluate("document.querySelectorAll('.jp-OutputArea-output').length") == 0
-    return page
-
-
-def run(page, command, timeout):
-    """Run a notebook command ("notebook:run-all-cells"...); fail if a cell raised an error."""
-    page.set_timeout(timeout)
-    succeeded = page.evaluate(f"jupyterapp.commands.execute('{command}')")  # resolves when the cells are done
-    page.set_timeout(60)
-    errors = page.evaluate("[...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"application/vnd.jupyter.stderr\"]')]"
-                           ".map(e => e.innerText).filter(t => t.includes('Error'))")
-    assert succeeded and not errors, f"{command}: a cell raised an error {errors}"
+@pytest.fixture
+def page(browser):
+    """A fresh tab (its own profile and storage), the size of a laptop screen."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
 
 
 @contextlib.contextmanager
 def screenshot_on_failure(page, name):
-    """Close ``page`` at the end; if the block fails, first save what the browser showed."""
+    """If the block fails, save what the browser showed before the failure propagates."""
     try:
         yield
     except BaseException:
-        page.screenshot(f"{name}-failure.png")
+        screenshot(page, f"{name}-failure.png")
         raise
-    finally:
-        page.close()
 
 
-def cell_node(index):
-    return f"nb.content.widgets[{index}].node"
+def screenshot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    return page.screenshot(path=ARTIFACTS / name)
 
 
-def scroll_to(page, index):
-    page.evaluate(f"{cell_node(index)}.scrollIntoView({{block: 'start'}})")
-    time.sleep(0.5)  # let the notebook render the cells now in view
+def open_notebook(page, lab, name):
+    """Show the notebook ``name`` in JupyterLab, its kernel started and idle, its outputs cleared."""
+    base, token = lab
+    workspace = Path(name).stem  # a fresh workspace per notebook: it opens that notebook alone
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?reset&token={token}")
+    page.wait_for_function(
+        """name => {
+            window.nb = window.jupyterapp && [...jupyterapp.shell.widgets('main')]
+                .find(w => w.context && w.context.path === name);
+            const kernel = window.nb && nb.sessionContext.session && nb.sessionContext.session.kernel;
+            return !!kernel && kernel.status === 'idle' && nb.content.widgets.length > 0;
+        }""", arg=name, timeout=90_000)
+    page.evaluate("jupyterapp.commands.execute('application:toggle-left-area')")  # more room for the lesson
+    page.evaluate("jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")  # every output is fresh
+    expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
 
 
-def test_notebook_01_draws_the_live_training_curve(browser, lab):
-    page = open_notebook(browser, lab, "01_regression_mse.ipynb")
+def find_cell(page, pattern, label):
+    """(index, locator) of the first cell whose source matches the JavaScript regex ``pattern``.
+
+    The cell becomes the active one and is tagged ``data-browser-test=label`` for the locator.
+    """
+    index = page.evaluate(
+        """([pattern, label]) => {
+            const cells = nb.content.widgets;
+            const index = cells.findIndex(c => new RegExp(pattern).test(c.model.sharedModel.getSource()));
+            if (index >= 0) {
+                cells[index].node.dataset.browserTest = label;
+                nb.content.activeCellIndex = index;
+            }
+            return index;
+        }""", [pattern, label])
+    return index, page.locator(f'.jp-Cell[data-browser-test="{label}"]')
+
+
+def start(page, command):
+    """Start a notebook command ("notebook:run-cell"...) without waiting for it."""
+    page.evaluate(
+        """command => {
+            window.commandResult = undefined;
+            jupyterapp.commands.execute(command).then(
+                ok => { window.commandResult = {ok}; },
+                error => { window.commandResult = {ok: false, error: String(error)}; });
+        }""", command)
+
+
+def finish(page, command, timeout):
+    """Wait until the started command is done (its cells ran); fail if a cell raised an error."""
+    result = page.wait_for_function("window.commandResult", timeout=timeout * 1000).json_value()
+    errors = page.locator(ERRORS).filter(has_text="Error").all_text_contents()
+    assert result["ok"] and not errors, f"{command}: a cell raised an error {result} {errors}"
+
+
+def run(page, command, timeout):
+    start(page, command)
+    finish(page, command, timeout)
+
+
+def test_notebook_01_draws_the_live_training_curve(page, lab):
+    open_notebook(page, lab, "01_regression_mse.ipynb")
     with screenshot_on_failure(page, "browser-01"):
-        live_cell = page.evaluate(
-            "nb.content.widgets.findIndex(c => c.model.sharedModel.getSource()"
-            ".includes('callbacks=[LiveLossPlot()]'))")
-        assert live_cell >= 0, "notebook 01 has a cell that trains with LiveLossPlot"
-        page.evaluate(f"nb.content.activeCellIndex = {live_cell}")
+        index, cell = find_cell(page, r"callbacks=\[LiveLossPlot\(\)\]", "live")
+        assert index >= 0, "notebook 01 has a cell that trains with LiveLossPlot"
         run(page, "notebook:run-all-above", 60)
-        page.evaluate("window.liveCellRun = jupyterapp.commands.execute('notebook:run-cell'); true")
-        scroll_to(page, live_cell)
-        image = wait_until(lambda: page.evaluate(
-            f"(() => {{ const img = {cell_node(live_cell)}.querySelector('.jp-OutputArea-output img');"
-            " return img && img.complete && img.naturalWidth > 200 ? [img.naturalWidth, img.naturalHeight] : null; })()"),
-            60, "the live training curve to appear under the training cell")
-        page.set_timeout(60)
-        assert page.evaluate("window.liveCellRun"), "the training cell ran without an error"
-        scroll_to(page, live_cell)
-        text = page.evaluate(f"{cell_node(live_cell)}.innerText")
-        assert "epoch 100: loss" in text, "the cell printed its final losses under the curve"
-        assert image[0] > 200 and image[1] > 100
-        assert page.screenshot("browser-01-live-curve.png").stat().st_size > 10_000
+        start(page, "notebook:run-cell")
+        cell.scroll_into_view_if_needed()
+        width, height = page.wait_for_function(
+            """() => {
+                const img = document.querySelector('[data-browser-test="live"] .jp-OutputArea-output img');
+                return img && img.complete && img.naturalWidth > 200 && [img.naturalWidth, img.naturalHeight];
+            }""", timeout=60_000).json_value()  # while it trains: the curve is live
+        finish(page, "notebook:run-cell", 60)
+        expect(cell.locator(".jp-OutputArea"), "the cell printed its final losses under the curve"
+               ).to_contain_text("epoch 100: loss")
+        assert width > 200 and height > 100
+        cell.scroll_into_view_if_needed()
+        assert len(screenshot(page, "browser-01-live-curve.png")) > 10_000
 
 
 @pytest.mark.skipif(READING_CURVES is None, reason="notebook 04 (reading curves) is not in this checkout yet")
-def test_notebook_04_explorer_changes_plot_and_verdict(browser, lab):
+def test_notebook_04_explorer_changes_plot_and_verdict(page, lab):
     """One step right on the "hidden layers" slider (1 -> 2 layers) retrains: a new plot, and overfitting."""
-    page = open_notebook(browser, lab, READING_CURVES.name)
+    open_notebook(page, lab, READING_CURVES.name)
     with screenshot_on_failure(page, "browser-04"):
-        explorer = page.evaluate("nb.content.widgets.findIndex(c => /= *CurveExplorer\\(/.test(c.model.sharedModel.getSource()))")
-        assert explorer >= 0, "notebook 04 has a cell that shows a CurveExplorer"
-        page.evaluate(f"nb.content.activeCellIndex = {explorer}")
+        index, explorer = find_cell(page, r"= *CurveExplorer\(", "explorer")
+        assert index >= 0, "notebook 04 has a cell that shows a CurveExplorer"
         run(page, "notebook:run-all-above", 90)
         run(page, "notebook:run-cell", 60)  # the explorer alone: later cells move its sliders from Python
-        scroll_to(page, explorer)
-        state = (f"(() => {{ const n = {cell_node(explorer)}; const img = n.querySelector('.widget-image');"
-                 " const verdict = n.querySelector('.widget-html b');"
-                 " return img && verdict ? [img.src, verdict.textContent] : null; })()")
-        before = wait_until(lambda: page.evaluate(state), 60, "the explorer's first plot and verdict")
-        page.screenshot("browser-04-explorer-before.png")
-        focused = page.evaluate(
-            f"(() => {{ const slider = [...{cell_node(explorer)}.querySelectorAll('.widget-slider')]"
-            ".find(s => s.querySelector('.widget-label').textContent.trim() === 'hidden layers');"
-            " slider.querySelector('.noUi-handle').focus();"
-            " return document.activeElement.classList.contains('noUi-handle'); })()")
-        assert focused, "the 'hidden layers' slider takes the keyboard focus"
-        page.press("ArrowRight", "ArrowRight", 39)
+        image, verdict = explorer.locator(".widget-image"), explorer.locator(".widget-html b")
+        slider = explorer.locator(".widget-slider").filter(has=page.get_by_text("hidden layers", exact=True))
+        explorer.scroll_into_view_if_needed()
+        expect(image, "the explorer's first plot").to_have_attribute("src", re.compile(r"^(blob|data):"))
+        expect(verdict, "the explorer's first verdict").to_have_count(1)
+        before_plot, before_verdict = image.get_attribute("src"), verdict.text_content()
+        assert before_verdict != "overfitting", "the default model (one hidden layer) does not overfit"
+        expect(slider.locator(".widget-readout")).to_have_text("1")
+        screenshot(page, "browser-04-explorer-before.png")
 
-        def redrawn():
-            now = page.evaluate(state)
-            return now if now and now[0] != before[0] and now[1] != before[1] else None
+        handle = slider.locator(".noUi-handle")
+        handle.focus()
+        expect(handle, "the 'hidden layers' slider takes the keyboard focus").to_be_focused()
+        page.keyboard.press("ArrowRight")
+        expect(slider.locator(".widget-readout")).to_have_text("2")
 
-        after = wait_until(redrawn, 60, f"a new plot and a new verdict after the slider moved (before: {before[1]!r})")
-        assert after[1] == "overfitting", "a second hidden layer gives the model the capacity to overfit"
-        scroll_to(page, explorer)
-        page.screenshot("browser-04-explorer-after.png")
+        expect(verdict, "a second hidden layer gives the model the capacity to overfit").to_have_text(
+            "overfitting", timeout=60_000)
+        expect(image, "a new plot after the slider moved").not_to_have_attribute("src", before_plot)
+        explorer.scroll_into_view_if_needed()
+        screenshot(page, "browser-04-explorer-after.png")
