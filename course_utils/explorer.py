@@ -363,9 +363,9 @@ class CurveExplorer:
             curves["before"] = self.runs[-2].history
         ax = plot_history(curves, "binary_crossentropy", ax=ax, title=self.run.diagnosis.verdict)
         # beside the curves: never covers them, and much faster to draw than loc="best";
-        # "lowest validation" instead of the metric's long name, so the legend fits beside
+        # "best epoch N" without the metric's long name, so the legend fits beside the plot
         handles, labels = ax.get_legend_handles_labels()
-        labels = [label.replace("best val_binary_crossentropy", "lowest validation")
+        labels = [label.replace("best val_binary_crossentropy: epoch", "best epoch")
                   for label in labels]
         ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
         return ax

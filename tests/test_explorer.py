@@ -189,7 +189,7 @@ def test_static_plot_shows_the_last_run_and_the_one_before(explorer):
     assert ax.get_title() == explorer.run.diagnosis.verdict
     assert np.allclose(ax.lines[1].get_ydata(), explorer.run.history["val_binary_crossentropy"])
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert any(text.startswith("now: lowest validation: epoch") for text in legend)
+    assert any(text.startswith("now: best epoch ") for text in legend)
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         explorer.plot(ax="left")
 
