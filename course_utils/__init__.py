@@ -12,6 +12,7 @@ module                   what it gives you
 ``feeding``              ``fit_data``: fast input pipelines for ``model.fit``
 ``plots``                ``plot_history``: training solid, validation dashed
 ``live``                 ``LiveLossPlot``: curves drawn while ``fit`` runs
+``histories``            ``curves``: read what ``model.fit`` recorded
 ``diagnosis``            ``diagnose``: underfitting, overfitting, good fit...
 ``checks``               self-checks for the exercises
 ``environment_check``    ``python -m course_utils check``

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 import keras
 import numpy as np
 
-from course_utils.diagnosis import VERDICTS, diagnose, lower_is_better
+from course_utils.diagnosis import VERDICTS, diagnose
+from course_utils.histories import history_dict, lower_is_better
 
 
 class _NotYet(Exception):
@@ -657,13 +658,13 @@ def _judge_history(history, metric, target, goal):
 
 def _metric_values(history, metric):
     """The per-epoch values of ``metric`` in a History or its ``.history`` dict."""
-    if isinstance(history, keras.callbacks.History):
-        history = history.history
-    if not isinstance(history, Mapping):
+    try:
+        history = history_dict(history)
+    except TypeError:
         raise _NotYet(
             f"{_shown(history)} is not a training history.",
             "pass what fit returned (history = model.fit(...)), or its dict history.history.",
-        )
+        ) from None
     if metric not in history:
         if metric.startswith("val_") and "val_loss" not in history:
             hint = (
@@ -730,8 +731,6 @@ _VERDICT_HINTS = {
 
 
 def _judge_verdict(history, expected, baseline, metric):
-    if isinstance(history, keras.callbacks.History):
-        history = history.history
     try:
         found = diagnose(history, baseline, metric=metric)
     except (TypeError, ValueError) as error:

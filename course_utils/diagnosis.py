@@ -2,9 +2,8 @@
 
 ``diagnose(history, baseline)`` reads the training and validation loss that ``model.fit``
 recorded and returns a ``Diagnosis``: underfitting, overfitting, a good fit, or still
-improving, with the epochs and numbers behind the verdict. ``curves(history)`` is the
-small reader it uses (``plot_history`` uses it too): it turns a history into two arrays
-and explains what is missing when it cannot.
+improving, with the epochs and numbers behind the verdict. It reads the history with
+``course_utils.histories.curves``, as ``plot_history`` does.
 
 The thresholds were chosen on a labelled corpus of real Keras runs
 (``tools/record_histories.py``); ``tools/corpus_agreement.py`` prints how often the
@@ -16,11 +15,11 @@ Epochs are counted from 1, as Keras prints them ("Epoch 4/100").
 import math
 import numbers
 import textwrap
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-import keras
 import numpy as np
+
+from course_utils.histories import curves
 
 VERDICTS = ("underfitting", "overfitting", "good fit", "still improving")
 MIN_EPOCHS = 5  # fewer epochs than this are too few to see a trend
@@ -29,92 +28,6 @@ FALL_LIMIT = 0.05  # still improving: validation still falls by more than 5 % at
 NOISE_MARGIN = 3  # a rise or a fall must also exceed 3 standard errors of the noise
 UNDERFIT_LIMIT = 0.8  # no better than a guess: validation ends at 80 % of the baseline or more
 WELL_BELOW = 0.8  # memorising: training ends below 80 % of the validation loss
-
-
-def curves(history, metric="loss"):
-    """Return the training and validation values of ``metric``, one per epoch, as arrays.
-
-    ``history`` is what ``model.fit`` returns (a ``keras.callbacks.History``) or its
-    ``.history`` dict. ``metric`` is a name without the ``val_`` prefix, such as
-    ``"loss"``, ``"accuracy"`` or ``"mae"``; both ``metric`` and ``"val_" + metric``
-    must be there, with the same number of finite values.
-
-    >>> train, val = curves({"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.6, 0.7]})
-    >>> train.tolist(), val.tolist()
-    ([0.9, 0.5, 0.4], [1.0, 0.6, 0.7])
-    """
-    if isinstance(history, keras.callbacks.History):
-        history = history.history
-    if not isinstance(history, Mapping):
-        raise TypeError(
-            "history must be what model.fit returns (a keras.callbacks.History) or its "
-            f".history dict, got {type(history).__name__}."
-        )
-    if not isinstance(metric, str):
-        raise TypeError(f"metric must be a name such as 'loss', got {type(metric).__name__}.")
-    if metric.startswith("val_"):
-        raise ValueError(
-            f"metric={metric!r}: give the name without 'val_' (metric={metric[4:]!r}); "
-            "the training and the validation curve are both read."
-        )
-    if metric not in history:
-        available = ", ".join(repr(key) for key in history if not key.startswith("val_"))
-        raise ValueError(
-            f"history has no {metric!r}. It has: {available or 'nothing (did model.fit run?)'}. "
-            "Pass one of those, or add the metric to model.compile(metrics=[...])."
-        )
-    if "val_" + metric not in history:
-        raise ValueError(
-            f"history has no 'val_{metric}': it was fitted without validation data. "
-            "model.fit needs validation_data=(x_val, y_val) or validation_split=0.2 "
-            "to record the validation curve."
-        )
-    train, val = (_values(history, key) for key in (metric, "val_" + metric))
-    if len(train) != len(val):
-        raise ValueError(
-            f"history[{metric!r}] has {len(train)} values but history['val_{metric}'] has "
-            f"{len(val)}: both need one value per epoch, from the same fit."
-        )
-    return train, val
-
-
-def lower_is_better(metric):
-    """Whether a lower ``metric`` is better, decided as Keras's EarlyStopping(mode="auto").
-
-    >>> lower_is_better("loss"), lower_is_better("mae"), lower_is_better("val_accuracy")
-    (True, True, False)
-    """
-    metric = metric.removeprefix("val_")
-    if metric == "loss" or metric.endswith("_loss"):
-        return True
-    try:
-        direction = getattr(keras.metrics.get(metric), "_direction", None)
-    except ValueError:  # not a name Keras knows
-        direction = None
-    if direction is None:
-        raise ValueError(
-            f"Cannot tell whether a higher or a lower {metric!r} is better (it is neither a "
-            "loss nor a Keras built-in metric), so its best epoch cannot be found. Use "
-            "'loss' or a built-in metric such as 'accuracy' or 'mae'."
-        )
-    return direction == "down"
-
-
-def _values(history, key):
-    """history[key] as a 1-D float array of finite numbers, or an error that says why not."""
-    try:
-        values = np.asarray(history[key], dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"history[{key!r}] must be a list of numbers, one per epoch.") from None
-    if values.ndim != 1 or len(values) == 0:
-        raise ValueError(f"history[{key!r}] must be a non-empty list of numbers, one per epoch.")
-    bad = np.flatnonzero(~np.isfinite(values))
-    if len(bad):
-        raise ValueError(
-            f"history[{key!r}] is {values[bad[0]]} at epoch {bad[0] + 1}: the training "
-            "diverged. Lower the learning rate (or scale the inputs) and fit again."
-        )
-    return values
 
 
 @dataclass(frozen=True)

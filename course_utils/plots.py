@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from course_utils.diagnosis import curves, lower_is_better
+from course_utils.histories import curves, lower_is_better
 
 # Okabe & Ito (2008), "Color Universal Design". Yellow comes last: it is faint on white.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",

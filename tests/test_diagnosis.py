@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils.diagnosis import MIN_EPOCHS, VERDICTS, Diagnosis, curves, diagnose
+from course_utils.diagnosis import MIN_EPOCHS, VERDICTS, Diagnosis, diagnose
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY_DIR = ROOT / "tests" / "data" / "histories"
@@ -344,16 +344,6 @@ def test_bad_input_is_explained(data, baseline, error, words):
     with pytest.raises(error) as raised:
         diagnose(data, baseline)
     assert words in str(raised.value)
-
-
-def test_curves_reads_any_metric_and_refuses_a_val_prefix():
-    data = {"loss": [1.0], "val_loss": [2.0], "accuracy": [0.5], "val_accuracy": [0.6]}
-    train, val = curves(data, "accuracy")
-    assert train.tolist() == [0.5] and val.tolist() == [0.6]
-    with pytest.raises(ValueError, match="metric='accuracy'"):
-        curves(data, "val_accuracy")
-    with pytest.raises(TypeError, match="metric"):
-        curves(data, None)
 
 
 # ---- the Diagnosis record -----------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Read what ``model.fit`` recorded: ``history_dict``, ``curves`` and ``lower_is_better``.
+
+``model.fit`` returns a ``keras.callbacks.History``; its ``.history`` dict maps each logged
+name (``loss``, ``val_loss``, ``accuracy``, ...) to one value per epoch. ``plot_history``,
+``diagnose`` and the self-checks all read histories through these functions, so a history
+that cannot be read gets the same explanation everywhere.
+"""
+
+from collections.abc import Mapping
+
+import keras
+import numpy as np
+
+
+def history_dict(history):
+    """The ``.history`` dict of what ``model.fit`` returned; a dict is returned as it is.
+
+    >>> history = keras.callbacks.History()
+    >>> history.history = {"loss": [0.9, 0.5]}
+    >>> history_dict(history), history_dict({"loss": [0.4]})
+    ({'loss': [0.9, 0.5]}, {'loss': [0.4]})
+    >>> history_dict([0.9, 0.5])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: history must be what model.fit returns (a keras.callbacks.History) or ... got list.
+    """
+    if isinstance(history, keras.callbacks.History):
+        return history.history
+    if not isinstance(history, Mapping):
+        raise TypeError(
+            "history must be what model.fit returns (a keras.callbacks.History) or its "
+            f".history dict, got {type(history).__name__}."
+        )
+    return history
+
+
+def curves(history, metric="loss"):
+    """Return the training and validation values of ``metric``, one per epoch, as arrays.
+
+    ``history`` is what ``model.fit`` returns (a ``keras.callbacks.History``) or its
+    ``.history`` dict. ``metric`` is a name without the ``val_`` prefix, such as
+    ``"loss"``, ``"accuracy"`` or ``"mae"``; both ``metric`` and ``"val_" + metric``
+    must be there, with the same number of finite values.
+
+    >>> train, val = curves({"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.6, 0.7]})
+    >>> train.tolist(), val.tolist()
+    ([0.9, 0.5, 0.4], [1.0, 0.6, 0.7])
+    """
+    history = history_dict(history)
+    if not isinstance(metric, str):
+        raise TypeError(f"metric must be a name such as 'loss', got {type(metric).__name__}.")
+    if metric.startswith("val_"):
+        raise ValueError(
+            f"metric={metric!r}: give the name without 'val_' (metric={metric[4:]!r}); "
+            "the training and the validation curve are both read."
+        )
+    if metric not in history:
+        available = ", ".join(repr(key) for key in history if not key.startswith("val_"))
+        raise ValueError(
+            f"history has no {metric!r}. It has: {available or 'nothing (did model.fit run?)'}. "
+            "Pass one of those, or add the metric to model.compile(metrics=[...])."
+        )
+    if "val_" + metric not in history:
+        raise ValueError(
+            f"history has no 'val_{metric}': it was fitted without validation data. "
+            "model.fit needs validation_data=(x_val, y_val) or validation_split=0.2 "
+            "to record the validation curve."
+        )
+    train, val = (_values(history, key) for key in (metric, "val_" + metric))
+    if len(train) != len(val):
+        raise ValueError(
+            f"history[{metric!r}] has {len(train)} values but history['val_{metric}'] has "
+            f"{len(val)}: both need one value per epoch, from the same fit."
+        )
+    return train, val
+
+
+def lower_is_better(metric):
+    """Whether a lower ``metric`` is better, decided as Keras's EarlyStopping(mode="auto").
+
+    >>> lower_is_better("loss"), lower_is_better("mae"), lower_is_better("val_accuracy")
+    (True, True, False)
+    """
+    metric = metric.removeprefix("val_")
+    if metric == "loss" or metric.endswith("_loss"):
+        return True
+    try:
+        direction = getattr(keras.metrics.get(metric), "_direction", None)
+    except ValueError:  # not a name Keras knows
+        direction = None
+    if direction is None:
+        raise ValueError(
+            f"Cannot tell whether a higher or a lower {metric!r} is better (it is neither a "
+            "loss nor a Keras built-in metric), so its best epoch cannot be found. Use "
+            "'loss' or a built-in metric such as 'accuracy' or 'mae'."
+        )
+    return direction == "down"
+
+
+def _values(history, key):
+    """history[key] as a 1-D float array of finite numbers, or an error that says why not."""
+    try:
+        values = np.asarray(history[key], dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"history[{key!r}] must be a list of numbers, one per epoch.") from None
+    if values.ndim != 1 or len(values) == 0:
+        raise ValueError(f"history[{key!r}] must be a non-empty list of numbers, one per epoch.")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if len(bad):
+        raise ValueError(
+            f"history[{key!r}] is {values[bad[0]]} at epoch {bad[0] + 1}: the training "
+            "diverged. Lower the learning rate (or scale the inputs) and fit again."
+        )
+    return values
