@@ -1,6 +1,6 @@
 """Re-execute notebooks in place so their stored outputs are fresh (`make notebooks`).
 
-Runs each notebook top to bottom in a new kernel of the course ("loss-course"), in the
+Runs each notebook top to bottom in a new kernel of the course (``KERNEL_NAME``), in the
 fixed execution environment the Makefile exports, and writes it back without timing
 metadata, so running it twice leaves no difference in any compared output.
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-KERNEL_NAME = "loss-course"
+from course_utils.course_kernel import KERNEL_NAME
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
