@@ -24,7 +24,7 @@ from course_utils.histories import curves
 VERDICTS = ("underfitting", "overfitting", "good fit", "still improving")
 MIN_EPOCHS = 5  # fewer epochs than this are too few to see a trend
 RISE_LIMIT = 0.04  # overfitting: validation ends more than 4 % above its lowest level
-FALL_LIMIT = 0.05  # still improving: validation still falls by more than 5 % at the end
+FALL_LIMIT = 0.05  # still improving: the fall ahead is more than 5 % of the end level
 NOISE_MARGIN = 3  # a rise or a fall must also exceed 3 standard errors of the noise
 UNDERFIT_LIMIT = 0.8  # no better than a guess: validation ends at 80 % of the baseline or more
 WELL_BELOW = 0.8  # memorising: training ends below 80 % of the validation loss
@@ -154,8 +154,8 @@ def diagnose(history, baseline=None, *, metric="loss"):
     train_at_lowest = _moving_average(train, window)[lowest]
     rise = val_end - smooth_val[lowest]
     tail = max(MIN_EPOCHS, epochs // 3)
-    fall, fall_error = -_line(val[-tail:])[0] * (tail - 1), _error_factors(tail)[1]
-    ahead = _fall_ahead(val, tail)
+    fall, fall_error = _fall(val[-tail:]), _error_factors(tail)[1]
+    ahead = _fall_ahead(val, tail, fall)
     share = None if baseline is None else val_end / baseline
     no_better_than_guess = share is not None and share >= UNDERFIT_LIMIT
     memorises = no_better_than_guess and train_end < WELL_BELOW * val_end
@@ -167,14 +167,13 @@ def diagnose(history, baseline=None, *, metric="loss"):
     )
     still_falling = (ahead > FALL_LIMIT * val_end
                      and fall > NOISE_MARGIN * noise * fall_error)
-    name = "loss" if metric == "loss" else metric
     overfitting_epoch = None
     if rises:
         verdict, overfitting_epoch = "overfitting", best_epoch + 1
         reading = (
-            f"From epoch {overfitting_epoch} on, the validation {name} rose again (from a "
+            f"From epoch {overfitting_epoch} on, the validation {metric} rose again (from a "
             f"lowest level of {smooth_val[lowest]:.3g} to {val_end:.3g} at the end) while "
-            f"the training {name} kept falling: the model learns details of its training rows "
+            f"the training {metric} kept falling: the model learns details of its training rows "
             f"that do not hold for new rows. Keep the weights of epoch {best_epoch} "
             "(EarlyStopping with restore_best_weights=True does this), or add data or "
             "regularisation, or use a smaller model."
@@ -182,8 +181,8 @@ def diagnose(history, baseline=None, *, metric="loss"):
     elif memorises:
         verdict = "overfitting"
         reading = (
-            f"The validation {name} stays at {share:.0%} of the baseline {baseline:.3g} (the "
-            f"loss of always predicting the same value), while the training {name} fell to "
+            f"The validation {metric} stays at {share:.0%} of the baseline {baseline:.3g} (the "
+            f"loss of always predicting the same value), while the training {metric} fell to "
             f"{train_end:.3g}: the model memorises its training rows, noise included, and "
             "gains nothing on new rows. More capacity would make this worse: use more or "
             "cleaner data, regularisation or a smaller model."
@@ -191,7 +190,7 @@ def diagnose(history, baseline=None, *, metric="loss"):
     elif still_falling:
         verdict = "still improving"
         reading = (
-            f"Over the last {tail} epochs the validation {name} was still falling (a "
+            f"Over the last {tail} epochs the validation {metric} was still falling (a "
             f"straight line through them drops by {fall:.3g}, more than its noise "
             f"explains), and it is not levelling off fast: at the pace it is slowing down, "
             f"a run twice as long again would lower it by {_share_of(ahead, val_end)}. It "
@@ -201,9 +200,9 @@ def diagnose(history, baseline=None, *, metric="loss"):
     elif no_better_than_guess:
         verdict = "underfitting"
         reading = (
-            f"The validation {name} levelled off at {share:.0%} of the baseline "
+            f"The validation {metric} levelled off at {share:.0%} of the baseline "
             f"{baseline:.3g} (the loss of always predicting the same value), and the "
-            f"training {name} is as high ({train_end:.3g}): the model learned little beyond "
+            f"training {metric} is as high ({train_end:.3g}): the model learned little beyond "
             "that guess, even on its training rows. Give it more capacity (units, layers), "
             "less regularisation or a better learning rate. If a larger model does no "
             "better either, the features may carry little signal about the target."
@@ -211,7 +210,7 @@ def diagnose(history, baseline=None, *, metric="loss"):
     elif baseline is None:
         verdict = "good fit"
         reading = (
-            f"The validation {name} has levelled off and does not rise again. Without a "
+            f"The validation {metric} has levelled off and does not rise again. Without a "
             "baseline it cannot tell how much the model learned: a curve that is flat "
             "because nothing more can be learned looks like one flat because the model is "
             "too small. Pass baseline=baseline_loss(y_train, y_val, loss) to find out."
@@ -219,15 +218,15 @@ def diagnose(history, baseline=None, *, metric="loss"):
     else:
         verdict = "good fit"
         reading = (
-            f"The validation {name} levelled off at {share:.0%} of the baseline "
+            f"The validation {metric} levelled off at {share:.0%} of the baseline "
             f"{baseline:.3g} (the loss of always predicting the same value) and does not "
-            f"rise again; the training {name} ends {_relation(train_end, val_end)}. These "
+            f"rise again; the training {metric} ends {_relation(train_end, val_end)}. These "
             "curves cannot tell whether a larger model or more data would go lower: try "
             "one to find out."
         )
     summary = (
-        f"Validation {name} was lowest at epoch {best_epoch} ({val.min():.3g}) and is "
-        f"{val[-1]:.3g} at the last epoch, {epochs}; training {name} ends at {train[-1]:.3g}."
+        f"Validation {metric} was lowest at epoch {best_epoch} ({val.min():.3g}) and is "
+        f"{val[-1]:.3g} at the last epoch, {epochs}; training {metric} ends at {train[-1]:.3g}."
     )
     return Diagnosis(
         verdict=verdict,
@@ -240,7 +239,7 @@ def diagnose(history, baseline=None, *, metric="loss"):
 
 
 def _share_of(part, whole):
-    """``part`` as a share of ``whole`` in words: "about 12 %", or "most of it"."""
+    """``part`` as a share of ``whole`` in words: "about 12%", or "most of its value"."""
     share = part / whole if whole else 1.0
     return f"about {share:.0%}" if share < 0.9 else "most of its value"
 
@@ -253,22 +252,26 @@ def _relation(train_end, val_end):
     return f"{'below' if ratio < 1 else 'above'} it ({train_end:.3g}, {ratio:.0%} of it)"
 
 
-def _fall_ahead(values, tail):
+def _fall(values):
+    """How far a straight line through ``values`` falls from the first epoch to the last."""
+    return -_line(values)[0] * (len(values) - 1)
+
+
+def _fall_ahead(values, tail, fall):
     """How much further ``values`` would fall in 2 more runs as long as this one.
 
-    The last ``tail`` epochs fell by ``f`` (a straight line through them); the epochs
+    The last ``tail`` epochs fell by ``fall`` (``f``, a straight line through them); the epochs
     before them fell by ``g`` over as many epochs. A curve levelling off slows down by
     about ``r = f / g`` every ``tail`` epochs, so the next stretches of ``tail`` epochs
     fall by about ``f * (r + r**2 + ...)``. With ``r`` of 1 or more (not slowing down),
     or nothing before to compare with, the pace is kept: ``f`` per stretch.
     """
-    fall = -_line(values[-tail:])[0] * (tail - 1)
     if fall <= 0:
         return 0.0
     before = values[:-tail][-tail:]
     ratio = 1.0
     if len(before) >= 2:
-        fall_before = -_line(before)[0] * (tail - 1)
+        fall_before = -_line(before)[0] * (tail - 1)  # over as many epochs as the last
         ratio = min(fall / fall_before, 1.0) if fall_before > 0 else 1.0
     stretches = 2 * len(values) // tail
     return fall * (stretches if ratio >= 1 else sum(ratio**k for k in range(1, stretches + 1)))

@@ -78,8 +78,9 @@ def table(cases):
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append("| **overall** | " + " | ".join(_share(*results[name][1]) for name in parts)
                  + " |")
-    misses = [(case["name"], case["label"], verdict(case)) for case in cases
-              if verdict(case) != EXPECTED[case["label"]]]
+    found = {case["name"]: verdict(case) for case in cases}
+    misses = [(case["name"], case["label"], found[case["name"]]) for case in cases
+              if found[case["name"]] != EXPECTED[case["label"]]]
     lines += ["", "Runs where `diagnose` disagrees with the label:", ""]
     lines += [f"- `{name}`: labelled {label}, diagnosed {found}" for name, label, found in misses]
     if not misses:

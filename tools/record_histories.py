@@ -38,7 +38,8 @@ from sklearn.preprocessing import StandardScaler
 
 from course_utils.baselines import baseline_loss
 from course_utils.datasets import load_dataset
-from course_utils.explorer import Settings, run_experiment
+from course_utils.diagnosis import _moving_average  # the smoothing diagnose uses
+from course_utils.explorer import Settings, explorer_data, run_experiment
 from course_utils.feeding import fit_data
 from course_utils.plots import plot_history
 from course_utils.reproducibility import seed_everything
@@ -59,6 +60,7 @@ CLEARLY_LONGER = 0.05  # still improving: 3x longer lowers the best loss by more
 CLEARLY_BETTER = 0.10  # underfitting: a better model reaches a loss 10 % lower
 CLEARLY_BELOW_GUESS = 0.90  # good fit: the best loss is under 90 % of the constant guess
 WELL_BELOW = 0.80  # memorising: training loss under 80 % of the reference loss
+SMOOTHING = 5  # epochs in the centred moving average of the reference and training curves
 
 
 @dataclass(frozen=True)
@@ -356,7 +358,7 @@ def evidence(case):
                                         label_noise=case.noise, learning_rate=lr,
                                         epochs=LONGER * case.epochs))[1]
                   for a, _, lr in BETTER_MODELS]
-        reference_baseline = baseline
+        reference_baseline, reference_rows = baseline, len(explorer_data().y_val)
     else:
         split = make_split(case)
         history, reference = fit(case, split, case.epochs, stop_early=case.patience > 0)
@@ -366,8 +368,7 @@ def evidence(case):
                       regularise=False)[1] for a, b, lr in BETTER_MODELS]
         y_train, y_val, y_ref = split[1], split[3], split[5]
         baseline = baseline_loss(y_train, y_val, metric)
-        reference_baseline = baseline_loss(y_train, y_ref, metric)
-    reference_rows = 400 if case.data == "explorer" else len(split[5])
+        reference_baseline, reference_rows = baseline_loss(y_train, y_ref, metric), len(y_ref)
     return {
         "history": history,
         "metric": metric,
@@ -403,8 +404,8 @@ def label(history, metric, evidence):
     5. otherwise "no signal": no model here learns anything the constant guess does not know.
     """
     reference = np.asarray(evidence["reference"])
-    smooth_reference = _smooth(reference)
-    smooth_train = _smooth(np.asarray(history[metric]))
+    smooth_reference = _moving_average(reference, SMOOTHING)
+    smooth_train = _moving_average(np.asarray(history[metric]), SMOOTHING)
     noise = np.std(reference - smooth_reference)
     guess = evidence["reference_baseline"]
     lowest = int(np.argmin(smooth_reference))
@@ -424,12 +425,6 @@ def label(history, metric, evidence):
     if smooth_reference.min() < CLEARLY_BELOW_GUESS * guess:
         return "good fit"
     return "no signal"
-
-
-def _smooth(values, window=5):
-    """Centred moving average over ``window`` epochs; fewer epochs at the two ends."""
-    kernel = np.ones(window)
-    return np.convolve(values, kernel, "same") / np.convolve(np.ones_like(values), kernel, "same")
 
 
 def record(case):
