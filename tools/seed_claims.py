@@ -14,6 +14,7 @@ lesson must say that the result depends on the seed, or show another demo.
 import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import keras
@@ -54,6 +55,7 @@ def tally(claim, seeds=SEEDS):
 # ---- notebook 04: the explorer's runs --------------------------------------------------
 
 
+@cache  # several claims read the same run
 def explorer_run(settings, seed):
     """Notebook 04's run for ``settings``, on the split and weights that ``seed`` fixes."""
     return run_experiment(settings, data=explorer_data(seed), seed=seed)
@@ -79,6 +81,7 @@ def lower_best(better, worse):
 # ---- notebook 02 and 05: their own set-ups ----------------------------------------------
 
 
+@cache  # both of 02's claims read the same run
 def classifier_history(seed):
     """02's classifier: 64 ReLU units on the 80 training rows, 150 epochs; its history."""
     X, y = load_dataset("classification")
