@@ -16,11 +16,13 @@ export $(ENV_KEYS)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help install lab test check notebooks lock clean learner slides corpus claims
+.PHONY: help install lab test lint dev check notebooks lock clean learner slides corpus claims
 
 help:
 	@echo "make lab        set up (first time only) and start JupyterLab on notebooks/"
-	@echo "make test       set up (first time only) and run unit tests + nbval on every notebook"
+	@echo "make test       set up (first time only), lint, and run unit tests + nbval on every notebook"
+	@echo "make lint       ruff: lint and format check of the code and the notebooks (part of make test)"
+	@echo "make dev        contributors: install the pre-commit hooks and nbdime's git diff/merge for notebooks"
 	@echo "make check      the environment check learners run the day before a workshop"
 	@echo "make notebooks  re-execute every notebook in place to refresh its stored outputs"
 	@echo "make learner    regenerate the learner and live-coding copies (learner/, live-coding/) from notebooks/"
@@ -47,9 +49,20 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -n auto --dist loadscope --doctest-modules --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg course_utils tests notebooks $(PYTEST_ARGS)
+
+# ruff's settings are in pyproject.toml; `ruff format .` and `ruff check --fix .` repair most findings.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# A contributor's clone: the hooks in .pre-commit-config.yaml run on every commit, and `git diff`
+# shows notebooks cell by cell (nbdime, configured for this repository only).
+dev: $(STAMP)
+	$(BIN)/pre-commit install
+	$(BIN)/nbdime config-git --enable
 
 check: $(STAMP)
 	$(BIN)/python -m course_utils check

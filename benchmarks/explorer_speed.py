@@ -29,9 +29,8 @@ import subprocess
 import sys
 
 import nbformat
-from nbclient import NotebookClient
-
 from fit_speed import FIXED_ENVIRONMENT
+from nbclient import NotebookClient
 
 SETUP = """\
 import json, time
@@ -137,9 +136,11 @@ def main():
     times = [seconds for _, _, seconds in drives["live"]]
     quartiles = statistics.quantiles(times, n=4)
     median = statistics.median(times)
-    print(f"\n{len(times)} live changes: median {median:.3f} s, quartiles {quartiles[0]:.3f} to "
-          f"{quartiles[2]:.3f} s, range {min(times):.3f} to {max(times):.3f} s; "
-          f"allowed median {args.max_median:g} s")
+    print(
+        f"\n{len(times)} live changes: median {median:.3f} s, quartiles {quartiles[0]:.3f} to "
+        f"{quartiles[2]:.3f} s, range {min(times):.3f} to {max(times):.3f} s; "
+        f"allowed median {args.max_median:g} s"
+    )
     if median > args.max_median:
         sys.exit(1)
 

@@ -73,8 +73,9 @@ def course_fit():
 
     start = time.perf_counter()
     model.fit(
-        **fit_data(x_train, y_train, validation_data=(x_val, y_val), batch_size=32, seed=0,
-                   model=model),
+        **fit_data(
+            x_train, y_train, validation_data=(x_val, y_val), batch_size=32, seed=0, model=model
+        ),
         epochs=100,
         verbose=0,
     )
@@ -121,8 +122,10 @@ def main():
     seed, course = statistics.median(times["seed"]), statistics.median(times["course"])
     ratio = seed / course
     for way in WAYS:
-        print(f"{way:>6}: median {statistics.median(times[way]):.2f} s "
-              f"(min {min(times[way]):.2f}, max {max(times[way]):.2f}) for 100 epochs")
+        print(
+            f"{way:>6}: median {statistics.median(times[way]):.2f} s "
+            f"(min {min(times[way]):.2f}, max {max(times[way]):.2f}) for 100 epochs"
+        )
     print(f"speed-up (median seed / median course): {ratio:.1f}x, required {args.min_ratio:g}x")
     if ratio < args.min_ratio:
         sys.exit(1)

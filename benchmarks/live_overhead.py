@@ -27,9 +27,8 @@ import subprocess
 import sys
 
 import nbformat
-from nbclient import NotebookClient
-
 from fit_speed import FIXED_ENVIRONMENT
+from nbclient import NotebookClient
 
 SETUP = """\
 import time
@@ -50,7 +49,9 @@ model.compile(optimizer="adam", loss="mse", metrics=["mae"])
 TIMED_FIT = """\
 start = time.perf_counter()
 model.fit(
-    **fit_data(x[:80], y[:80], validation_data=(x[80:], y[80:]), batch_size=32, seed=0, model=model),
+    **fit_data(
+        x[:80], y[:80], validation_data=(x[80:], y[80:]), batch_size=32, seed=0, model=model
+    ),
     epochs=100,
     verbose=0,
     callbacks={callbacks},
@@ -71,8 +72,12 @@ def fit_seconds_in_fresh_kernel(callbacks):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="runs with and without (default 5)")
-    parser.add_argument("--redraw-interval", type=float, default=None,
-                        help="seconds between redraws (default: LiveLossPlot's own default)")
+    parser.add_argument(
+        "--redraw-interval",
+        type=float,
+        default=None,
+        help="seconds between redraws (default: LiveLossPlot's own default)",
+    )
     parser.add_argument("--max-overhead", type=float, default=10.0, help="fail above this %%")
     args = parser.parse_args()
     os.environ.update(FIXED_ENVIRONMENT)  # the kernels inherit the course's fixed environment
@@ -92,8 +97,10 @@ def main():
     without, with_live = (statistics.median(times) for times in runs.values())
     overhead = 100 * (with_live - without) / without
     for callbacks, times in runs.items():
-        print(f"callbacks={callbacks}: median {statistics.median(times):.3f} s "
-              f"(min {min(times):.3f}, max {max(times):.3f})")
+        print(
+            f"callbacks={callbacks}: median {statistics.median(times):.3f} s "
+            f"(min {min(times):.3f}, max {max(times):.3f})"
+        )
     print(f"overhead of {live}: {overhead:+.1f} % of the fit time, allowed {args.max_overhead:g} %")
     if overhead > args.max_overhead:
         sys.exit(1)

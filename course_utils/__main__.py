@@ -1,7 +1,7 @@
 """Command line.
 
-    python -m course_utils check            # is this machine ready for the course?
-    python -m course_utils install-kernel   # register the course's Jupyter kernel
+python -m course_utils check            # is this machine ready for the course?
+python -m course_utils install-kernel   # register the course's Jupyter kernel
 """
 
 import argparse
@@ -16,7 +16,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m course_utils", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="check this machine is ready for the course")
-    commands.add_parser("install-kernel", help="register the course's Jupyter kernel in this environment")
+    commands.add_parser(
+        "install-kernel", help="register the course's Jupyter kernel in this environment"
+    )
     command = parser.parse_args(argv).command
     for key, value in read_course_env().items():  # the course's settings, unless already set
         os.environ.setdefault(key, value)

@@ -238,7 +238,7 @@ def _judge_split(parts, x, y, val_sizes):
     names = ("x_train", "x_val", "y_train", "y_val")
     x_train, x_val, y_train, y_val = map(_learner_array, parts, names)
     order_hint = "train_test_split(x, y) returns x_train, x_val, y_train, y_val, in that order."
-    for name, part in zip(names, (x_train, x_val, y_train, y_val)):
+    for name, part in zip(names, (x_train, x_val, y_train, y_val), strict=True):
         full = x if name.startswith("x") else y
         if part.shape[1:] != full.shape[1:]:
             raise _NotYet(
@@ -426,8 +426,9 @@ def _judge_accuracy_threshold(model, from_logits):
         threshold = _accuracy_threshold(metric)
         if threshold is None:
             continue
-        shown = (repr(metric) if isinstance(metric, str)
-                 else f"BinaryAccuracy(threshold={threshold:g})")
+        shown = (
+            repr(metric) if isinstance(metric, str) else f"BinaryAccuracy(threshold={threshold:g})"
+        )
         if from_logits and threshold == 0.5:
             raise _NotYet(
                 f"the model outputs logits, but the metric {shown} counts a row as class 1 "
@@ -719,14 +720,14 @@ def check_verdict(history, expected, *, baseline=None, metric="loss"):
 
 _VERDICT_HINTS = {
     "overfitting": "the training loss falls far below the validation loss: the model learns "
-                   "its training rows by heart. Read diagnose's explanation for what it saw, "
-                   "then try a smaller model, more training rows, or a penalty such as L2.",
+    "its training rows by heart. Read diagnose's explanation for what it saw, "
+    "then try a smaller model, more training rows, or a penalty such as L2.",
     "underfitting": "both losses stay near the baseline: give the model more units or "
-                    "layers, less regularisation, or a better learning rate.",
+    "layers, less regularisation, or a better learning rate.",
     "still improving": "the validation loss was still falling at the end: train for more "
-                       "epochs, or with a larger learning rate.",
+    "epochs, or with a larger learning rate.",
     "good fit": "the curves already level off well below the baseline: which lever did "
-                "you mean to change?",
+    "you mean to change?",
 }
 
 
@@ -734,9 +735,13 @@ def _judge_verdict(history, expected, baseline, metric):
     try:
         found = diagnose(history, baseline, metric=metric)
     except (TypeError, ValueError) as error:
-        raise _NotYet(f"diagnose cannot read this history: {error}",
-                      "pass the history of a fit with validation data, such as run.history.")
+        raise _NotYet(
+            f"diagnose cannot read this history: {error}",
+            "pass the history of a fit with validation data, such as run.history.",
+        ) from error
     if found.verdict != expected:
-        raise _NotYet(f"diagnose calls this run {found.verdict!r}, not {expected!r}.",
-                      _VERDICT_HINTS[found.verdict])
+        raise _NotYet(
+            f"diagnose calls this run {found.verdict!r}, not {expected!r}.",
+            _VERDICT_HINTS[found.verdict],
+        )
     return f"diagnose calls it {expected!r} too: {found.explanation}"

@@ -29,7 +29,9 @@ def read_course_env(path=COURSE_ENV_FILE):
             continue
         key, equals, value = line.partition("=")
         if not equals or not key.isidentifier():
-            raise ValueError(f"{path}, line {number}: expected KEY=VALUE, got {line!r}; fix that line.")
+            raise ValueError(
+                f"{path}, line {number}: expected KEY=VALUE, got {line!r}; fix that line."
+            )
         settings[key] = value
     return settings
 
@@ -42,4 +44,6 @@ def install_course_kernel(prefix=sys.prefix):
     """
     from ipykernel.kernelspec import install
 
-    return install(kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix, env=read_course_env())
+    return install(
+        kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix, env=read_course_env()
+    )

@@ -165,8 +165,7 @@ def diagnose(history, baseline=None, *, metric="loss"):
         and train_end < train_at_lowest
         and best_epoch < epochs
     )
-    still_falling = (ahead > FALL_LIMIT * val_end
-                     and fall > NOISE_MARGIN * noise * fall_error)
+    still_falling = ahead > FALL_LIMIT * val_end and fall > NOISE_MARGIN * noise * fall_error
     overfitting_epoch = None
     if rises:
         verdict, overfitting_epoch = "overfitting", best_epoch + 1

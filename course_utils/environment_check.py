@@ -44,7 +44,9 @@ def check_python():
     if sys.version_info >= MINIMUM_PYTHON:
         return CheckResult("Python", True, version)
     return CheckResult(
-        "Python", False, f"{version} is too old (the course needs {needed} or newer)",
+        "Python",
+        False,
+        f"{version} is too old (the course needs {needed} or newer)",
         f"install Python {needed} or newer, then run `make lab` again",
     )
 
@@ -57,7 +59,9 @@ def _required_packages():
     for text in metadata.requires(DISTRIBUTION) or []:
         requirement = Requirement(text)
         marker = requirement.marker  # platform markers, and "extra == 'lab'" for optional groups
-        if marker is None or any(marker.evaluate({"extra": extra}) for extra in ("", *EXTRAS_LEARNERS_NEED)):
+        if marker is None or any(
+            marker.evaluate({"extra": extra}) for extra in ("", *EXTRAS_LEARNERS_NEED)
+        ):
             wanted.append(requirement)
     return wanted
 
@@ -105,12 +109,19 @@ def check_keras_fit():
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
     history = model.fit(x[::2], y[::2], validation_data=(x[1::2], y[1::2]), epochs=5, verbose=0)
     loss, val_loss = history.history["loss"], history.history["val_loss"]
-    if not (np.all(np.isfinite(loss + val_loss)) and loss[-1] < loss[0] and val_loss[-1] < val_loss[0]):
+    if not (
+        np.all(np.isfinite(loss + val_loss)) and loss[-1] < loss[0] and val_loss[-1] < val_loss[0]
+    ):
         return CheckResult(
-            "Keras fit", False, f"losses did not go down (loss {loss}, val_loss {val_loss})",
+            "Keras fit",
+            False,
+            f"losses did not go down (loss {loss}, val_loss {val_loss})",
             "reinstall with `make clean lab`; if it persists, ask your instructor",
         )
-    detail = f"5 epochs, loss {loss[0]:.2f} -> {loss[-1]:.2f}, val_loss {val_loss[0]:.2f} -> {val_loss[-1]:.2f}"
+    detail = (
+        f"5 epochs, loss {loss[0]:.2f} -> {loss[-1]:.2f}, "
+        f"val_loss {val_loss[0]:.2f} -> {val_loss[-1]:.2f}"
+    )
     return CheckResult("Keras fit", True, detail)
 
 
@@ -121,12 +132,16 @@ def check_kernel():
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
     except NoSuchKernel:
         return CheckResult(
-            "Jupyter kernel", False, f"kernel {KERNEL_NAME!r} is not registered",
+            "Jupyter kernel",
+            False,
+            f"kernel {KERNEL_NAME!r} is not registered",
             "run `make lab` (it registers the kernel), or: python -m course_utils install-kernel",
         )
     if spec.env != read_course_env():
         return CheckResult(
-            "Jupyter kernel", False, f"kernel {KERNEL_NAME!r} does not carry the settings of course.env",
+            "Jupyter kernel",
+            False,
+            f"kernel {KERNEL_NAME!r} does not carry the settings of course.env",
             "register it again: python -m course_utils install-kernel",
         )
     return CheckResult("Jupyter kernel", True, f"{KERNEL_NAME!r} ({spec.display_name})")
@@ -137,7 +152,9 @@ def check_data():
 
     problems = verify_datasets()
     if problems:
-        return CheckResult("data files", False, "; ".join(problems), "restore them as each message says")
+        return CheckResult(
+            "data files", False, "; ".join(problems), "restore them as each message says"
+        )
     return CheckResult("data files", True, f"{len(dataset_names())} datasets, checksums match")
 
 
@@ -149,9 +166,16 @@ def _run_one(check):
     try:
         return check()
     except ImportError as error:
-        return CheckResult(check.__name__.removeprefix("check_"), False, f"cannot import {error.name}", SETUP_FIX)
+        return CheckResult(
+            check.__name__.removeprefix("check_"), False, f"cannot import {error.name}", SETUP_FIX
+        )
     except Exception as error:  # the report must reach its end whatever breaks
-        return CheckResult(check.__name__.removeprefix("check_"), False, f"{type(error).__name__}: {error}", SETUP_FIX)
+        return CheckResult(
+            check.__name__.removeprefix("check_"),
+            False,
+            f"{type(error).__name__}: {error}",
+            SETUP_FIX,
+        )
 
 
 def run_environment_check(print_line=print, checks=None):
@@ -181,6 +205,9 @@ def run_environment_check(print_line=print, checks=None):
     for result in results:
         print_line(str(result))
     failed = sum(not r.ok for r in results)
-    print_line("All OK: you are ready for the course." if not failed else
-               f"{failed} item(s) FAILED: follow the fix lines above, then run the check again.")
+    print_line(
+        "All OK: you are ready for the course."
+        if not failed
+        else f"{failed} item(s) FAILED: follow the fix lines above, then run the check again."
+    )
     return failed == 0

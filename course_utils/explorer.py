@@ -197,8 +197,9 @@ def flip_labels(y, fraction, seed=0):
     labels = np.array(y)
     if labels.ndim != 1 or not np.isin(labels, (0, 1)).all():
         raise ValueError("y must be a 1-D list of labels 0 and 1, one per training row.")
-    flipped = np.random.default_rng(seed).choice(len(labels), round(fraction * len(labels)),
-                                                 replace=False)
+    flipped = np.random.default_rng(seed).choice(
+        len(labels), round(fraction * len(labels)), replace=False
+    )
     labels[flipped] = 1 - labels[flipped]
     return labels
 
@@ -217,14 +218,18 @@ def build_model(settings, n_features):
     layers = [keras.Input(shape=(n_features,))]
     for _ in range(settings.depth):
         penalty = keras.regularizers.L2(settings.l2) if settings.l2 else None
-        layers.append(keras.layers.Dense(settings.width, activation="relu",
-                                         kernel_regularizer=penalty))
+        layers.append(
+            keras.layers.Dense(settings.width, activation="relu", kernel_regularizer=penalty)
+        )
         if settings.dropout:
             layers.append(keras.layers.Dropout(settings.dropout))
     layers.append(keras.layers.Dense(1, activation="sigmoid"))
     model = keras.Sequential(layers)
-    model.compile(optimizer=keras.optimizers.Adam(settings.learning_rate),
-                  loss="binary_crossentropy", metrics=["accuracy", "binary_crossentropy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(settings.learning_rate),
+        loss="binary_crossentropy",
+        metrics=["accuracy", "binary_crossentropy"],
+    )
     return model
 
 
@@ -243,24 +248,33 @@ def run_experiment(settings=None, *, data=None, seed=0):
     """
     settings = Settings() if settings is None else settings
     if not isinstance(settings, Settings):
-        raise TypeError(f"settings must be Settings, such as Settings(width=64), got "
-                        f"{type(settings).__name__}.")
+        raise TypeError(
+            f"settings must be Settings, such as Settings(width=64), got {type(settings).__name__}."
+        )
     _check_whole("seed", seed, minimum=0)
     data = explorer_data() if data is None else data
     if not isinstance(data, Split):
         raise TypeError(f"data must be a Split from split_data(X, y), got {type(data).__name__}.")
     available = len(data.y_train)
     if settings.train_size > available:
-        raise ValueError(f"settings.train_size is {settings.train_size} but data has only "
-                         f"{available} training rows: use train_size={available} or less.")
+        raise ValueError(
+            f"settings.train_size is {settings.train_size} but data has only "
+            f"{available} training rows: use train_size={available} or less."
+        )
     x_train = data.x_train[: settings.train_size]
     y_train = flip_labels(data.y_train[: settings.train_size], settings.label_noise, seed)
     seed_everything(seed)
     model = build_model(settings, n_features=x_train.shape[1])
     # labels as one column, the shape of the model's output, as the cross-entropy metric needs
     fitted = model.fit(
-        **fit_data(x_train, y_train[:, None], validation_data=(data.x_val, data.y_val[:, None]),
-                   batch_size=BATCH_SIZE, seed=seed, model=model),
+        **fit_data(
+            x_train,
+            y_train[:, None],
+            validation_data=(data.x_val, data.y_val[:, None]),
+            batch_size=BATCH_SIZE,
+            seed=seed,
+            model=model,
+        ),
         epochs=settings.epochs,
         verbose=0,
     )
@@ -299,8 +313,10 @@ class CurveExplorer:
             raise TypeError(f"settings must be Settings or None, got {type(settings).__name__}.")
         for lever, options in LEVER_OPTIONS.items():
             if getattr(settings, lever) not in options:
-                raise ValueError(f"settings.{lever}={getattr(settings, lever)!r} is not on its "
-                                 f"slider: pick one of {options}.")
+                raise ValueError(
+                    f"settings.{lever}={getattr(settings, lever)!r} is not on its "
+                    f"slider: pick one of {options}."
+                )
         _check_whole("live_batches", live_batches, minimum=1)
         self.data = explorer_data() if data is None else data
         self.seed = seed
@@ -308,8 +324,12 @@ class CurveExplorer:
         self.runs = []
         self.controls = {
             lever: widgets.SelectionSlider(
-                options=options, value=getattr(settings, lever), description=LEVER_LABELS[lever],
-                continuous_update=False, style={"description_width": "110px"})
+                options=options,
+                value=getattr(settings, lever),
+                description=LEVER_LABELS[lever],
+                continuous_update=False,
+                style={"description_width": "110px"},
+            )
             for lever, options in LEVER_OPTIONS.items()
         }
         self.train_button = widgets.Button(description="Train", tooltip="train these settings")
@@ -322,11 +342,13 @@ class CurveExplorer:
             control.observe(self._on_change, names="value")
         self.train_button.on_click(lambda _button: self.train())
         sliders = list(self.controls.values())
-        self.widget = widgets.VBox([
-            widgets.HBox([widgets.VBox(sliders[:4]), widgets.VBox(sliders[4:])]),
-            widgets.HBox([self.train_button, self.message]),
-            self.image,
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([widgets.VBox(sliders[:4]), widgets.VBox(sliders[4:])]),
+                widgets.HBox([self.train_button, self.message]),
+                self.image,
+            ]
+        )
         self.train()
 
     @property
@@ -365,8 +387,9 @@ class CurveExplorer:
         # beside the curves: never covers them, and much faster to draw than loc="best";
         # "best epoch N" without the metric's long name, so the legend fits beside the plot
         handles, labels = ax.get_legend_handles_labels()
-        labels = [label.replace("best val_binary_crossentropy: epoch", "best epoch")
-                  for label in labels]
+        labels = [
+            label.replace("best val_binary_crossentropy: epoch", "best epoch") for label in labels
+        ]
         ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
         return ax
 
@@ -387,8 +410,10 @@ class CurveExplorer:
         if len(self.runs) > 1:
             difference = self.run.settings.changes_from(self.runs[-2].settings)
             changed = f"<br>changed: {html.escape(difference or 'nothing (same run again)')}"
-        return (f"<b>{html.escape(diagnosis.verdict)}</b>: "
-                f"{html.escape(diagnosis.explanation)}{changed}")
+        return (
+            f"<b>{html.escape(diagnosis.verdict)}</b>: "
+            f"{html.escape(diagnosis.explanation)}{changed}"
+        )
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -408,16 +433,17 @@ def _check_whole(name, value, minimum):
 
 def _check_real(name, value, example):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number such as {example}, got "
-                        f"{type(value).__name__} {value!r}.")
+        raise TypeError(
+            f"{name} must be a number such as {example}, got {type(value).__name__} {value!r}."
+        )
     if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number, 0 or more (such as {example}), "
-                         f"got {value}.")
+        raise ValueError(
+            f"{name} must be a finite number, 0 or more (such as {example}), got {value}."
+        )
 
 
 def _check_fraction(name, value, top, example, top_allowed):
     _check_real(name, value, example)
     if value > top or (value == top and not top_allowed):
         limit = f"at most {top}" if top_allowed else f"below {top}"
-        raise ValueError(f"{name} must be at least 0 and {limit} (such as {example}), "
-                         f"got {value}.")
+        raise ValueError(f"{name} must be at least 0 and {limit} (such as {example}), got {value}.")

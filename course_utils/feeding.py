@@ -182,7 +182,8 @@ def _as_validation_arrays(validation_data, like):
             "fit_data takes no sample weights: pass arrays to model.fit if you need them."
         )
     arrays = _as_arrays(*validation_data, names=("x_val", "y_val"))
-    for name, array, train_name, train_array in zip(("x_val", "y_val"), arrays, ("x", "y"), like):
+    pairs = zip(("x_val", "y_val"), arrays, ("x", "y"), like, strict=True)
+    for name, array, train_name, train_array in pairs:
         if array.shape[1:] != train_array.shape[1:]:
             raise ValueError(
                 f"{name} rows have shape {array.shape[1:]} but {train_name} rows have shape "

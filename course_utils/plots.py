@@ -16,16 +16,23 @@ from matplotlib.ticker import MaxNLocator
 from course_utils.histories import curves, lower_is_better
 
 # Okabe & Ito (2008), "Color Universal Design". Yellow comes last: it is faint on white.
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-             "#F0E442")
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 HISTORY_FORMS = (
     "history must be what model.fit returns (a keras.callbacks.History), its .history "
     "dict, or a dict of names to either, such as {'small': history_a, 'large': history_b}"
 )
 
 
-def plot_history(history, metric="loss", *, ax=None, early_stopping=None,
-                 shift_training=False, log_scale=False, title=None):
+def plot_history(
+    history,
+    metric="loss",
+    *,
+    ax=None,
+    early_stopping=None,
+    shift_training=False,
+    log_scale=False,
+    title=None,
+):
     """Plot the training (solid) and validation (dashed) curves of ``metric``.
 
     ``history``: what ``model.fit`` returns, its ``.history`` dict, or a dict of names to
@@ -72,9 +79,7 @@ def plot_history(history, metric="loss", *, ax=None, early_stopping=None,
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None, got {type(title).__name__}.")
     if log_scale and any((values <= 0).any() for pair in models.values() for values in pair):
-        raise ValueError(
-            f"log_scale=True needs every {metric} value above 0; use log_scale=False."
-        )
+        raise ValueError(f"log_scale=True needs every {metric} value above 0; use log_scale=False.")
     marks = []
     if early_stopping is not None:
         if len(models) > 1:
@@ -89,14 +94,20 @@ def plot_history(history, metric="loss", *, ax=None, early_stopping=None,
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
 
     offset, shifted = (0.5, " (drawn ½ epoch earlier)") if shift_training else (0.0, "")
-    for (name, (train, val)), colour in zip(models.items(), OKABE_ITO):
+    # zip stops at the last run: there are more colours than runs
+    for (name, (train, val)), colour in zip(models.items(), OKABE_ITO, strict=False):
         epochs = np.arange(1, len(val) + 1)
         prefix = f"{name}: " if name else ""
         ax.plot(epochs - offset, train, "-", color=colour, label=f"{prefix}training{shifted}")
         ax.plot(epochs, val, "--", color=colour, label=f"{prefix}validation")
         best = int(np.argmin(val) if lowest_is_best else np.argmax(val))
-        ax.plot(best + 1, val[best], "o", color=colour,
-                label=f"{prefix}best val_{metric}: epoch {best + 1}")
+        ax.plot(
+            best + 1,
+            val[best],
+            "o",
+            color=colour,
+            label=f"{prefix}best val_{metric}: epoch {best + 1}",
+        )
     for epoch, linestyle, label in marks:
         if epoch is None:  # EarlyStopping never fired: say so in the legend
             ax.plot([], [], " ", label=label)

@@ -112,9 +112,7 @@ def split_data(X, y, *, val_size=0.2, test_size=0.0, seed=0, stratify=None, scal
             f"X and y must have one row per example, got {len(X)} rows in X and {len(y)} in y."
         )
     if stratify is not None and not isinstance(stratify, bool):
-        raise TypeError(
-            f"stratify must be None (automatic), True or False, got {stratify!r}."
-        )
+        raise TypeError(f"stratify must be None (automatic), True or False, got {stratify!r}.")
     if not isinstance(scale, bool):
         raise TypeError(f"scale must be True or False, got {scale!r}.")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):

@@ -79,7 +79,9 @@ def test_no_probability_beats_the_class_prior(y, probability):
 def test_all_one_class_training_labels_give_the_clipped_finite_loss():
     # the prior is 0, which Keras clips to 1e-7: one right and one confidently wrong row
     expected = (-math.log(1 - EPSILON) - math.log(EPSILON)) / 2
-    assert math.isclose(baseline_loss([0, 0, 0], [0, 1], "binary_crossentropy"), expected, rel_tol=1e-5)
+    assert math.isclose(
+        baseline_loss([0, 0, 0], [0, 1], "binary_crossentropy"), expected, rel_tol=1e-5
+    )
 
 
 @pytest.mark.parametrize(
@@ -91,14 +93,16 @@ def test_baseline_equals_what_keras_logs_for_a_constant_model(name, loss):
     parts = split_data(X, y, seed=0)
     constant = {"mse": np.mean, "mae": np.median, "binary_crossentropy": np.mean}[loss]
     seed_everything(0)
-    model = keras.Sequential([
-        keras.Input(shape=(X.shape[1],)),
-        keras.layers.Dense(
-            1,
-            kernel_initializer="zeros",
-            bias_initializer=keras.initializers.Constant(constant(parts.y_train)),
-        ),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(X.shape[1],)),
+            keras.layers.Dense(
+                1,
+                kernel_initializer="zeros",
+                bias_initializer=keras.initializers.Constant(constant(parts.y_train)),
+            ),
+        ]
+    )
     model.compile(loss=loss)
     logged = model.evaluate(parts.x_val, parts.y_val, batch_size=8, verbose=0)
     assert math.isclose(baseline_loss(parts.y_train, parts.y_val, loss), logged, rel_tol=1e-6)
@@ -114,7 +118,11 @@ def test_returns_a_python_float_and_accepts_a_single_column():
 @pytest.mark.parametrize(
     ("arguments", "error", "message"),
     [
-        (([1.0], [1.0], "cross_entropy"), ValueError, "Known losses: mse, mae, binary_crossentropy"),
+        (
+            ([1.0], [1.0], "cross_entropy"),
+            ValueError,
+            "Known losses: mse, mae, binary_crossentropy",
+        ),
         (([1.0], [1.0], None), TypeError, "loss must be a loss name"),
         (([], [1.0], "mse"), ValueError, "y_train is empty"),
         (([1.0], [], "mse"), ValueError, "y_val is empty"),

@@ -26,16 +26,23 @@ from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = next((path for path in map(shutil.which, ("chromium", "chromium-browser")) if path), None)
+CHROMIUM = next(
+    (path for path in map(shutil.which, ("chromium", "chromium-browser")) if path), None
+)
 READING_CURVES = next(iter(sorted((ROOT / "notebooks").glob("04_*.ipynb"))), None)
 ERRORS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 if CHROMIUM is None:
     if os.environ.get("CI") == "true":
-        pytest.fail("CI needs Chromium for the browser test: .ci/run installs it (apt-get install chromium)",
-                    pytrace=False)
-    pytest.skip("no Chromium binary: install Debian's `chromium` package to run the browser test",
-                allow_module_level=True)
+        pytest.fail(
+            "CI needs Chromium for the browser test: "
+            ".ci/run installs it (apt-get install chromium)",
+            pytrace=False,
+        )
+    pytest.skip(
+        "no Chromium binary: install Debian's `chromium` package to run the browser test",
+        allow_module_level=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,35 +50,57 @@ def lab(tmp_path_factory, free_port):
     """(base URL, token) of a JupyterLab serving copies of the notebooks from a temporary folder."""
     folder = tmp_path_factory.mktemp("lab")
     notebooks = folder / "notebooks"
-    shutil.copytree(ROOT / "notebooks", notebooks)  # the browser saves into the copies, never the repository
+    shutil.copytree(
+        ROOT / "notebooks", notebooks
+    )  # the browser saves into the copies, never the repository
     settings = folder / "settings"
     (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false"}')  # no "get news?" prompt over the screenshots
+    (
+        settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    ).write_text('{"fetchNews": "false"}')  # no "get news?" prompt over the screenshots
     port, token = free_port(), "browser-test-token"
     command = [
-        str(Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", f"--port={port}",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={notebooks}", f"--IdentityProvider.token={token}",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+        str(Path(sys.executable).parent / "jupyter"),
+        "lab",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.root_dir={notebooks}",
+        f"--IdentityProvider.token={token}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        f"--LabApp.workspaces_dir={folder / 'workspaces'}", f"--LabApp.user_settings_dir={settings}",
+        f"--LabApp.workspaces_dir={folder / 'workspaces'}",
+        f"--LabApp.user_settings_dir={settings}",
     ] + (["--allow-root"] if os.getuid() == 0 else [])
     log = open(folder / "lab.log", "w")
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                               env={**os.environ, "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
-                                    "JUPYTER_CONFIG_DIR": str(folder / "config")})  # no personal config
+    process = subprocess.Popen(
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={
+            **os.environ,
+            "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
+            "JUPYTER_CONFIG_DIR": str(folder / "config"),
+        },
+    )  # no personal config
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as response:
+                with urllib.request.urlopen(
+                    f"{base}/api/status?token={token}", timeout=5
+                ) as response:
                     if response.status == 200:
                         break
             except OSError:
                 pass
             assert process.poll() is None, f"JupyterLab exited: see {folder / 'lab.log'}"
-            assert time.monotonic() < deadline, f"JupyterLab did not start in 90 s: see {folder / 'lab.log'}"
+            assert time.monotonic() < deadline, (
+                f"JupyterLab did not start in 90 s: see {folder / 'lab.log'}"
+            )
             time.sleep(0.2)
         yield base, token
     finally:
@@ -115,7 +144,7 @@ def screenshot(page, name):
 
 
 def open_notebook(page, lab, name):
-    """Show the notebook ``name`` in JupyterLab, its kernel started and idle, its outputs cleared."""
+    """Show notebook ``name`` in JupyterLab, its kernel started and idle, its outputs cleared."""
     base, token = lab
     workspace = Path(name).stem  # a fresh workspace per notebook: it opens that notebook alone
     page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?reset&token={token}")
@@ -123,11 +152,19 @@ def open_notebook(page, lab, name):
         """name => {
             window.nb = window.jupyterapp && [...jupyterapp.shell.widgets('main')]
                 .find(w => w.context && w.context.path === name);
-            const kernel = window.nb && nb.sessionContext.session && nb.sessionContext.session.kernel;
+            const session = window.nb && nb.sessionContext.session;
+            const kernel = session && session.kernel;
             return !!kernel && kernel.status === 'idle' && nb.content.widgets.length > 0;
-        }""", arg=name, timeout=90_000)
-    page.evaluate("jupyterapp.commands.execute('application:toggle-left-area')")  # more room for the lesson
-    page.evaluate("jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")  # every output is fresh
+        }""",
+        arg=name,
+        timeout=90_000,
+    )
+    page.evaluate(
+        "jupyterapp.commands.execute('application:toggle-left-area')"
+    )  # more room for the lesson
+    page.evaluate(
+        "jupyterapp.commands.execute('notebook:clear-all-cell-outputs')"
+    )  # every output is fresh
     expect(page.locator(".jp-OutputArea-output")).to_have_count(0)
 
 
@@ -139,13 +176,16 @@ def find_cell(page, pattern, label):
     index = page.evaluate(
         """([pattern, label]) => {
             const cells = nb.content.widgets;
-            const index = cells.findIndex(c => new RegExp(pattern).test(c.model.sharedModel.getSource()));
+            const matches = c => new RegExp(pattern).test(c.model.sharedModel.getSource());
+            const index = cells.findIndex(matches);
             if (index >= 0) {
                 cells[index].node.dataset.browserTest = label;
                 nb.content.activeCellIndex = index;
             }
             return index;
-        }""", [pattern, label])
+        }""",
+        [pattern, label],
+    )
     return index, page.locator(f'.jp-Cell[data-browser-test="{label}"]')
 
 
@@ -157,7 +197,9 @@ def start(page, command):
             jupyterapp.commands.execute(command).then(
                 ok => { window.commandResult = {ok}; },
                 error => { window.commandResult = {ok: false, error: String(error)}; });
-        }""", command)
+        }""",
+        command,
+    )
 
 
 def finish(page, command, timeout):
@@ -182,33 +224,48 @@ def test_notebook_01_draws_the_live_training_curve(page, lab):
         cell.scroll_into_view_if_needed()
         width, height = page.wait_for_function(
             """() => {
-                const img = document.querySelector('[data-browser-test="live"] .jp-OutputArea-output img');
-                return img && img.complete && img.naturalWidth > 200 && [img.naturalWidth, img.naturalHeight];
-            }""", timeout=60_000).json_value()  # while it trains: the curve is live
+                const img = document.querySelector(
+                    '[data-browser-test="live"] .jp-OutputArea-output img');
+                return img && img.complete && img.naturalWidth > 200
+                    && [img.naturalWidth, img.naturalHeight];
+            }""",
+            timeout=60_000,
+        ).json_value()  # while it trains: the curve is live
         finish(page, "notebook:run-cell", 60)
-        expect(cell.locator(".jp-OutputArea"), "the cell printed its final losses under the curve"
-               ).to_contain_text("epoch 100: loss")
+        expect(
+            cell.locator(".jp-OutputArea"), "the cell printed its final losses under the curve"
+        ).to_contain_text("epoch 100: loss")
         assert width > 200 and height > 100
         cell.scroll_into_view_if_needed()
         assert len(screenshot(page, "browser-01-live-curve.png")) > 10_000
 
 
-@pytest.mark.skipif(READING_CURVES is None, reason="notebook 04 (reading curves) is not in this checkout yet")
+@pytest.mark.skipif(
+    READING_CURVES is None, reason="notebook 04 (reading curves) is not in this checkout yet"
+)
 def test_notebook_04_explorer_changes_plot_and_verdict(page, lab):
-    """One step right on the "hidden layers" slider (1 -> 2 layers) retrains: a new plot, and overfitting."""
+    """One step right on "hidden layers" (1 -> 2 layers) retrains: a new plot, and overfitting."""
     open_notebook(page, lab, READING_CURVES.name)
     with screenshot_on_failure(page, "browser-04"):
         index, explorer = find_cell(page, r"= *CurveExplorer\(", "explorer")
         assert index >= 0, "notebook 04 has a cell that shows a CurveExplorer"
         run(page, "notebook:run-all-above", 90)
-        run(page, "notebook:run-cell", 60)  # the explorer alone: later cells move its sliders from Python
+        run(
+            page, "notebook:run-cell", 60
+        )  # the explorer alone: later cells move its sliders from Python
         image, verdict = explorer.locator(".widget-image"), explorer.locator(".widget-html b")
-        slider = explorer.locator(".widget-slider").filter(has=page.get_by_text("hidden layers", exact=True))
+        slider = explorer.locator(".widget-slider").filter(
+            has=page.get_by_text("hidden layers", exact=True)
+        )
         explorer.scroll_into_view_if_needed()
-        expect(image, "the explorer's first plot").to_have_attribute("src", re.compile(r"^(blob|data):"))
+        expect(image, "the explorer's first plot").to_have_attribute(
+            "src", re.compile(r"^(blob|data):")
+        )
         expect(verdict, "the explorer's first verdict").to_have_count(1)
         before_plot, before_verdict = image.get_attribute("src"), verdict.text_content()
-        assert before_verdict != "overfitting", "the default model (one hidden layer) does not overfit"
+        assert before_verdict != "overfitting", (
+            "the default model (one hidden layer) does not overfit"
+        )
         expect(slider.locator(".widget-readout")).to_have_text("1")
         screenshot(page, "browser-04-explorer-before.png")
 
@@ -218,8 +275,9 @@ def test_notebook_04_explorer_changes_plot_and_verdict(page, lab):
         page.keyboard.press("ArrowRight")
         expect(slider.locator(".widget-readout")).to_have_text("2")
 
-        expect(verdict, "a second hidden layer gives the model the capacity to overfit").to_have_text(
-            "overfitting", timeout=60_000)
+        expect(
+            verdict, "a second hidden layer gives the model the capacity to overfit"
+        ).to_have_text("overfitting", timeout=60_000)
         expect(image, "a new plot after the slider moved").not_to_have_attribute("src", before_plot)
         explorer.scroll_into_view_if_needed()
         screenshot(page, "browser-04-explorer-after.png")

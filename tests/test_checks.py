@@ -196,12 +196,20 @@ def test_choice_set_up_wrongly_by_the_author_raises(bad, error):
 
 @pytest.mark.parametrize(
     "answer, expected",
-    [(0.25, 0.25), (0.259, 0.25), (0.241, 0.25), (np.float32(0.25), 0.25), (np.array(0.251), 0.25),
-     (3, 3.0), (np.int64(3), 3.0)],
+    [
+        (0.25, 0.25),
+        (0.259, 0.25),
+        (0.241, 0.25),
+        (np.float32(0.25), 0.25),
+        (np.array(0.251), 0.25),
+        (3, 3.0),
+        (np.int64(3), 3.0),
+    ],
 )
 def test_number_within_tolerance_passes(capsys, answer, expected):
-    result, line = verdict(capsys, check_number, answer, expected, tolerance=0.01, name="x",
-                           hint="h")
+    result, line = verdict(
+        capsys, check_number, answer, expected, tolerance=0.01, name="x", hint="h"
+    )
     assert result is True
     assert line == f"✅ Correct: x is {float(answer):.4g}."
 
@@ -279,8 +287,9 @@ def test_split_accepts_any_shuffled_split_from_sklearn(capsys, n_rows, val_fract
     )
     n_val = len(val_rows)  # a shuffle can land on one end by chance: that is not this test
     assume(set(val_rows) not in ({*rows[:n_val]}, {*rows[-n_val:]}))
-    result, _ = verdict(capsys, check_split, x_train, x_val, y_train, y_val, x=x, y=y,
-                        val_fraction=val_fraction)
+    result, _ = verdict(
+        capsys, check_split, x_train, x_val, y_train, y_val, x=x, y=y, val_fraction=val_fraction
+    )
     assert result is True
 
 
@@ -341,8 +350,9 @@ def test_split_explains_each_mistake(capsys, parts, message):
 
 
 def test_split_points_at_shuffling_for_the_seeds_split(capsys):
-    _, line = verdict(capsys, check_split, X[:16], X[16:], Y[:16], Y[16:], x=X, y=Y,
-                      val_fraction=0.2)
+    _, line = verdict(
+        capsys, check_split, X[:16], X[16:], Y[:16], Y[16:], x=X, y=Y, val_fraction=0.2
+    )
     assert "Hint: shuffle before splitting" in line
     assert "extrapolation" in line
 
@@ -369,12 +379,18 @@ Dense = keras.layers.Dense
 @pytest.mark.parametrize(
     "build, praise",
     [
-        (lambda: classifier(Dense(4, activation="relu"), Dense(1, activation="sigmoid")),
-         "one sigmoid output unit"),
-        (lambda: classifier(Dense(1), keras.layers.Activation("sigmoid"), loss="bce"),
-         "one sigmoid output unit"),
-        (lambda: classifier(Dense(1), loss=keras.losses.BinaryCrossentropy(from_logits=True)),
-         "with from_logits=True"),
+        (
+            lambda: classifier(Dense(4, activation="relu"), Dense(1, activation="sigmoid")),
+            "one sigmoid output unit",
+        ),
+        (
+            lambda: classifier(Dense(1), keras.layers.Activation("sigmoid"), loss="bce"),
+            "one sigmoid output unit",
+        ),
+        (
+            lambda: classifier(Dense(1), loss=keras.losses.BinaryCrossentropy(from_logits=True)),
+            "with from_logits=True",
+        ),
     ],
 )
 def test_binary_classifier_accepts_sigmoid_or_logits(capsys, build, praise):
@@ -443,8 +459,9 @@ def logits_classifier(**compile_arguments):
 
 
 def sigmoid_classifier(**compile_arguments):
-    return classifier(Dense(4, activation="relu"), Dense(1, activation="sigmoid"),
-                      **compile_arguments)
+    return classifier(
+        Dense(4, activation="relu"), Dense(1, activation="sigmoid"), **compile_arguments
+    )
 
 
 @pytest.mark.parametrize(
@@ -457,8 +474,14 @@ def sigmoid_classifier(**compile_arguments):
         lambda: logits_classifier(metrics=["mse"]),
         lambda: logits_classifier(),
     ],
-    ids=["sigmoid, accuracy", "sigmoid, binary_accuracy and auc", "sigmoid, BinaryAccuracy()",
-         "logits, BinaryAccuracy(threshold=0.0)", "logits, mse", "logits, no metric"],
+    ids=[
+        "sigmoid, accuracy",
+        "sigmoid, binary_accuracy and auc",
+        "sigmoid, BinaryAccuracy()",
+        "logits, BinaryAccuracy(threshold=0.0)",
+        "logits, mse",
+        "logits, no metric",
+    ],
 )
 def test_binary_classifier_accepts_an_accuracy_that_cuts_at_p_half(capsys, build):
     result, _ = verdict(capsys, check_binary_classifier, build())
@@ -469,7 +492,8 @@ WRONG_ACCURACY = {
     "accuracy": (lambda: logits_classifier(metrics=["accuracy"]), "the metric 'accuracy'"),
     "acc": (lambda: logits_classifier(metrics=["acc"]), "the metric 'acc'"),
     "binary_accuracy": (
-        lambda: logits_classifier(metrics=["binary_accuracy"]), "the metric 'binary_accuracy'"
+        lambda: logits_classifier(metrics=["binary_accuracy"]),
+        "the metric 'binary_accuracy'",
     ),
     "BinaryAccuracy()": (
         lambda: logits_classifier(metrics=[keras.metrics.BinaryAccuracy()]),
@@ -577,10 +601,16 @@ def test_early_stopping_explains_each_mistake(capsys, callback, message):
 @pytest.mark.parametrize(
     "callback, asked, message",
     [
-        (EarlyStopping(), dict(restore_best_weights=True),
-         "restore_best_weights is False, but the exercise asks for True"),
-        (EarlyStopping(restore_best_weights=True), dict(restore_best_weights=False),
-         "restore_best_weights is True, but the exercise asks for False"),
+        (
+            EarlyStopping(),
+            dict(restore_best_weights=True),
+            "restore_best_weights is False, but the exercise asks for True",
+        ),
+        (
+            EarlyStopping(restore_best_weights=True),
+            dict(restore_best_weights=False),
+            "restore_best_weights is True, but the exercise asks for False",
+        ),
         (EarlyStopping(), dict(min_delta=0.01), "min_delta is 0, but the exercise asks for 0.01"),
     ],
 )
@@ -660,8 +690,9 @@ def test_history_that_reached_the_target_passes(capsys, history):
     result, line = verdict(capsys, check_history, history, metric="val_loss", below=0.35)
     assert result is True
     assert line == "✅ Correct: val_loss reached 0.3 at epoch 3, below 0.35."
-    result, _ = verdict(capsys, check_history, {"val_accuracy": [0.6, 0.95]},
-                        metric="val_accuracy", above=0.9)
+    result, _ = verdict(
+        capsys, check_history, {"val_accuracy": [0.6, 0.95]}, metric="val_accuracy", above=0.9
+    )
     assert result is True
 
 
@@ -712,8 +743,9 @@ def test_history_set_up_wrongly_by_the_author_raises(bad, error):
 
 
 def test_an_error_inside_the_learners_object_becomes_a_hint(capsys):
-    result, line = verdict(capsys, check_history, {"val_loss": Hostile()}, metric="val_loss",
-                           below=0.1)
+    result, line = verdict(
+        capsys, check_history, {"val_loss": Hostile()}, metric="val_loss", below=0.1
+    )
     assert result is False
     assert line.startswith("❌ Not yet: looking at your answer raised RuntimeError. Hint: run")
 

@@ -10,8 +10,10 @@ from course_utils.checks import check_verdict
 from course_utils.diagnosis import VERDICTS, diagnose
 
 RISING = {"loss": [0.9, 0.5, 0.3, 0.2, 0.1, 0.05], "val_loss": [0.8, 0.6, 0.5, 0.6, 0.7, 0.9]}
-LEVELLED = {"loss": [0.9, 0.5, 0.35, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3],
-            "val_loss": [0.8, 0.5, 0.4, 0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.35]}
+LEVELLED = {
+    "loss": [0.9, 0.5, 0.35, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3],
+    "val_loss": [0.8, 0.5, 0.4, 0.35, 0.35, 0.35, 0.35, 0.35, 0.35, 0.35],
+}
 
 
 def test_the_diagnosed_verdict_passes_and_the_others_get_its_hint(capsys):
@@ -35,8 +37,15 @@ def test_a_keras_history_object_is_read_too(capsys):
 
 
 @settings(database=None, deadline=None, max_examples=30)
-@given(st.one_of(st.none(), st.integers(), st.text(), st.lists(st.floats()),
-                 st.dictionaries(st.text(), st.lists(st.floats(), max_size=8))))
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(),
+        st.lists(st.floats()),
+        st.dictionaries(st.text(), st.lists(st.floats(), max_size=8)),
+    )
+)
 def test_any_learner_answer_gives_a_verdict_not_an_exception(answer):
     assert check_verdict(answer, "good fit", baseline=1.0) in (True, False)
 

@@ -38,32 +38,40 @@ def cleared_cells(notebook):
 
 
 def tiny_notebook():
-    solution = new_code_cell("answer = 2", metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}})
+    solution = new_code_cell(
+        "answer = 2", metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}}
+    )
     live = new_code_cell("model = 'typed in front of the room'", metadata={"tags": ["live"]})
     live.outputs = [nbformat.v4.new_output("stream", text="trained\n")]
-    return new_notebook(cells=[
-        new_markdown_cell("# Title"),
-        new_code_cell("import math"),
-        live,
-        new_code_cell("answer = None\ncheck(answer)"),
-        solution,
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Title"),
+            new_code_cell("import math"),
+            live,
+            new_code_cell("answer = None\ncheck(answer)"),
+            solution,
+        ]
+    )
 
 
 def test_every_committed_copy_is_up_to_date():
     stale = classroom.stale_copies()
-    assert not stale, f"copies out of date with notebooks/: {stale}. Run `make learner` and commit them."
+    assert not stale, (
+        f"copies out of date with notebooks/: {stale}. Run `make learner` and commit them."
+    )
 
 
 def test_there_is_a_copy_of_each_kind_for_every_source():
     assert SOURCES, "no source notebooks found"
     for folder in classroom.COPY_DIRS.values():
-        assert sorted(path.name for path in folder.glob("*.ipynb")) == [path.name for path in SOURCES]
+        assert sorted(path.name for path in folder.glob("*.ipynb")) == [
+            path.name for path in SOURCES
+        ]
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
 def test_learner_copy_with_solutions_put_back_is_the_source(source):
-    """Same cells, sources and metadata as the source, so nbval checks both alike: they cannot drift."""
+    """Same cells, sources and metadata as the source: nbval checks both alike; no drift."""
     learner = read_copy("learner", source)
     restored = classroom.restore_solutions(learner, read(source))
     assert cleared_cells(restored) == cleared_cells(read(source))
@@ -72,13 +80,23 @@ def test_learner_copy_with_solutions_put_back_is_the_source(source):
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
 def test_learner_copy_shows_no_solution_and_no_output(source):
     learner = read_copy("learner", source)
-    solutions = [cell.source for cell in read(source).cells if "solution" in cell.metadata.get("tags", [])]
+    solutions = [
+        cell.source for cell in read(source).cells if "solution" in cell.metadata.get("tags", [])
+    ]
     assert solutions, "every lesson has at least one exercise with a solution"
-    assert not [solution for solution in solutions for cell in learner.cells if solution in cell.source]
+    assert not [
+        solution for solution in solutions for cell in learner.cells if solution in cell.source
+    ]
     assert not [cell for cell in learner.cells if "solution" in cell.metadata.get("tags", [])]
     assert all(not cell.outputs for cell in learner.cells if cell.cell_type == "code")
-    checks_in_source = sum("checks." in cell.source for cell in read(source).cells if "solution" not in cell.metadata.get("tags", []))
-    assert sum("checks." in cell.source for cell in learner.cells) == checks_in_source, "self-checks are kept"
+    checks_in_source = sum(
+        "checks." in cell.source
+        for cell in read(source).cells
+        if "solution" not in cell.metadata.get("tags", [])
+    )
+    assert sum("checks." in cell.source for cell in learner.cells) == checks_in_source, (
+        "self-checks are kept"
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
@@ -87,7 +105,7 @@ def test_live_coding_copy_empties_exactly_the_live_cells(source):
     live = read_copy("live-coding", source)
     assert len(live.cells) == len(original.cells)
     live_cells = 0
-    for before, after in zip(original.cells, live.cells):
+    for before, after in zip(original.cells, live.cells, strict=True):
         tags = before.metadata.get("tags", [])
         if "live" in tags:
             live_cells += 1
@@ -103,7 +121,10 @@ def test_learner_copy_of_a_tiny_notebook():
     notebook = tiny_notebook()
     learner = classroom.learner_copy(notebook, "99_tiny.ipynb")
     assert [cell.source for cell in learner.cells] == [
-        "# Title", "import math", "model = 'typed in front of the room'", "answer = None\ncheck(answer)",
+        "# Title",
+        "import math",
+        "model = 'typed in front of the room'",
+        "answer = None\ncheck(answer)",
         classroom.PLACEHOLDER_SOURCE,
     ]
     assert learner.cells[4].id == notebook.cells[4].id
@@ -116,7 +137,11 @@ def test_learner_copy_of_a_tiny_notebook():
 def test_live_coding_copy_of_a_tiny_notebook():
     live = classroom.live_coding_copy(tiny_notebook(), "99_tiny.ipynb")
     assert [cell.source for cell in live.cells] == [
-        "# Title", "import math", "", "answer = None\ncheck(answer)", classroom.PLACEHOLDER_SOURCE,
+        "# Title",
+        "import math",
+        "",
+        "answer = None\ncheck(answer)",
+        classroom.PLACEHOLDER_SOURCE,
     ]
     assert live.metadata["course_copy"]["kind"] == "live-coding"
 
@@ -141,12 +166,14 @@ TINY = "00_tiny.ipynb"
 
 @pytest.fixture
 def course_copy(tmp_path, monkeypatch):
-    """A course with one tiny notebook and its classroom copies in tmp_path, where the tool then works."""
+    """A course with one tiny notebook and its classroom copies in tmp_path, for the tool to use."""
     (tmp_path / "notebooks").mkdir()
     nbformat.write(tiny_notebook(), tmp_path / "notebooks" / TINY)
     monkeypatch.setattr(classroom, "ROOT", tmp_path)
     monkeypatch.setattr(classroom, "SOURCE_DIR", tmp_path / "notebooks")
-    monkeypatch.setattr(classroom, "COPY_DIRS", {kind: tmp_path / kind for kind in classroom.COPY_DIRS})
+    monkeypatch.setattr(
+        classroom, "COPY_DIRS", {kind: tmp_path / kind for kind in classroom.COPY_DIRS}
+    )
     classroom.write_copies()
     return tmp_path
 
@@ -159,7 +186,10 @@ def test_check_fails_when_a_source_changes_without_its_copies(course_copy, capsy
     nbformat.write(notebook, source)
     assert classroom.main(["--check"]) == 1
     out = capsys.readouterr().out
-    assert f"out of date: learner/{source.name}" in out and f"out of date: live-coding/{source.name}" in out
+    assert (
+        f"out of date: learner/{source.name}" in out
+        and f"out of date: live-coding/{source.name}" in out
+    )
     assert "make learner" in out
     classroom.main([])
     assert classroom.main(["--check"]) == 0, "regenerating makes the copies current again"
@@ -183,12 +213,21 @@ def test_regenerating_twice_gives_the_same_bytes(course_copy):
 
 # Class-scale hosting: the Binder files and the links the README gives.
 
+
 def test_postbuild_is_an_executable_bash_script_that_installs_the_package_and_the_kernel():
     post_build = ROOT / "postBuild"
-    assert post_build.stat().st_mode & 0o111, "repo2docker runs postBuild only if it is executable: chmod +x postBuild"
+    assert post_build.stat().st_mode & 0o111, (
+        "repo2docker runs postBuild only if it is executable: chmod +x postBuild"
+    )
     assert subprocess.run(["bash", "-n", str(post_build)], capture_output=True).returncode == 0
-    commands = [line.strip() for line in post_build.read_text().splitlines() if line.strip() and not line.startswith("#")]
-    assert "pip install --no-deps -e ." in commands, "installs course_utils without changing the pinned packages"
+    commands = [
+        line.strip()
+        for line in post_build.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert "pip install --no-deps -e ." in commands, (
+        "installs course_utils without changing the pinned packages"
+    )
     assert "python -m course_utils install-kernel" in commands
 
 
@@ -197,7 +236,9 @@ def test_binder_reads_environment_yml_alone():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert environment["channels"] == ["conda-forge"]
     pip = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
-    assert any(line.startswith("jupyterlab==") for line in pip), "Binder serves JupyterLab from this environment"
+    assert any(line.startswith("jupyterlab==") for line in pip), (
+        "Binder serves JupyterLab from this environment"
+    )
     for hidden_by in ("binder", ".binder", "Dockerfile", "requirements.txt", "Pipfile", "setup.py"):
         assert not (ROOT / hidden_by).exists(), f"{hidden_by} would change what Binder builds"
 
@@ -211,7 +252,9 @@ def test_readme_binder_link_opens_a_folder_that_exists():
     assert links
     for link in links:
         folder = link.split("lab/tree/", 1)[1].rstrip(")")
-        assert (ROOT / folder).is_dir(), f"the Binder link opens {folder}, which is not in the repository"
+        assert (ROOT / folder).is_dir(), (
+            f"the Binder link opens {folder}, which is not in the repository"
+        )
 
 
 def test_readme_nbgitpuller_link_has_the_documented_format():
@@ -220,7 +263,9 @@ def test_readme_nbgitpuller_link_has_the_documented_format():
     assert query["repo"] == ["https://github.com/OWNER/REPO"] and query["branch"] == ["main"]
     (urlpath,) = query["urlpath"]
     assert urlpath.startswith("lab/tree/REPO/")
-    assert (ROOT / urlpath.removeprefix("lab/tree/REPO/")).is_file(), f"{urlpath} is not a file of the repository"
+    assert (ROOT / urlpath.removeprefix("lab/tree/REPO/")).is_file(), (
+        f"{urlpath} is not a file of the repository"
+    )
 
 
 def test_main_explains_a_source_without_live_cells_instead_of_a_traceback(course_copy, capsys):

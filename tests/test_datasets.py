@@ -15,7 +15,13 @@ from course_utils.datasets import dataset_names, load_dataset, verify_datasets
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-EXPECTED_NAMES = ["noisy_line", "classification", "classification_large", "breast_cancer", "diabetes"]
+EXPECTED_NAMES = [
+    "noisy_line",
+    "classification",
+    "classification_large",
+    "breast_cancer",
+    "diabetes",
+]
 
 
 def _import_make_data():
@@ -90,7 +96,9 @@ def test_real_datasets_are_sklearn_copies_unchanged():
     np.testing.assert_array_equal(y, bunch.target)
 
 
-@pytest.mark.parametrize(("name", "n_samples"), [("classification", 100), ("classification_large", 2000)])
+@pytest.mark.parametrize(
+    ("name", "n_samples"), [("classification", 100), ("classification_large", 2000)]
+)
 def test_classification_data_is_make_classification(name, n_samples):
     X, y = load_dataset(name)
     X_expected, y_expected = make_classification(

@@ -64,12 +64,15 @@ def test_each_stored_label_follows_the_recorders_rules(name):
     assert recorder.label(case["history"], case["metric"], case["evidence"]) == case["label"]
 
 
-@pytest.mark.parametrize(("part", "at_least"), [("tuning", 0.95), ("held out", 0.75), ("all", 0.88)])
+@pytest.mark.parametrize(
+    ("part", "at_least"), [("tuning", 0.95), ("held out", 0.75), ("all", 0.88)]
+)
 def test_agreement_with_the_corpus_stays_at_what_the_table_reports(part, at_least):
     # The floors are the measured agreement (tests/data/corpus_agreement.md), rounded down:
     # a change to diagnose that loses agreement fails here.
-    cases = [case for case in CASES.values()
-             if part == "all" or case["held_out"] == (part == "held out")]
+    cases = [
+        case for case in CASES.values() if part == "all" or case["held_out"] == (part == "held out")
+    ]
     _, (agreeing, total) = agreement.agreement(cases)
     assert agreeing / total >= at_least
 
@@ -122,7 +125,10 @@ def test_a_penalised_run_is_judged_on_its_penalty_free_metric_when_asked():
     val_plain = case["history"]["val_" + case["metric"]]
     assert f"({min(val_plain):.3g})" in plain.explanation
     on_loss = diagnose(case["history"], case["baseline"])
-    assert on_loss.metric == "loss" and f"({min(case['history']['val_loss']):.3g})" in on_loss.explanation
+    assert (
+        on_loss.metric == "loss"
+        and f"({min(case['history']['val_loss']):.3g})" in on_loss.explanation
+    )
 
 
 # ---- hand-made curves ---------------------------------------------------------------
@@ -161,7 +167,10 @@ def test_a_curve_still_falling_at_the_end_is_still_improving():
     val = np.linspace(1.0, 0.5, 30)
     result = diagnose(history(val), baseline=1.2)
     assert (result.verdict, result.best_epoch, result.overfitting_epoch) == (
-        "still improving", 30, None)
+        "still improving",
+        30,
+        None,
+    )
     assert "Over the last 10 epochs" in result.explanation
 
 

@@ -20,7 +20,9 @@ def test_every_item_is_ok_in_the_course_environment(capsys):
 
 
 def test_command_line_exit_status_is_zero_when_all_ok():
-    result = subprocess.run([sys.executable, "-m", "course_utils", "check"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "course_utils", "check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout
     assert "FAIL" not in result.stdout
 
@@ -42,7 +44,9 @@ def test_a_missing_package_fails_with_a_fix(monkeypatch):
 
 def test_a_wrong_version_fails_and_names_the_needed_range(monkeypatch):
     real_version = metadata.version
-    monkeypatch.setattr(check.metadata, "version", lambda name: "3.0.0" if name == "keras" else real_version(name))
+    monkeypatch.setattr(
+        check.metadata, "version", lambda name: "3.0.0" if name == "keras" else real_version(name)
+    )
     result = check.check_packages()
     assert not result.ok
     assert "keras 3.0.0 (needs" in result.detail and "3.15" in result.detail

@@ -24,7 +24,9 @@ PLATFORMS = {
 
 def _marker_environment(platform):
     environment = default_environment()
-    environment.update(python_version="3.11", python_full_version="3.11.9", extra="", **PLATFORMS[platform])
+    environment.update(
+        python_version="3.11", python_full_version="3.11.9", extra="", **PLATFORMS[platform]
+    )
     return environment
 
 
@@ -50,7 +52,9 @@ def lock_pins(platform):
 
 def environment_yml_pins(platform):
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_section = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    pip_section = next(
+        item["pip"] for item in environment["dependencies"] if isinstance(item, dict)
+    )
     return _pins(pip_section, platform)
 
 
@@ -65,7 +69,9 @@ def disagreements(yml_pins, locked):
 
 def pyproject_requirements(platform):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    texts = project["dependencies"] + [r for group in project["optional-dependencies"].values() for r in group]
+    texts = project["dependencies"] + [
+        r for group in project["optional-dependencies"].values() for r in group
+    ]
     environment = _marker_environment(platform)
     requirements = [Requirement(text) for text in texts]
     return [r for r in requirements if r.marker is None or r.marker.evaluate(environment)]
@@ -76,9 +82,12 @@ def test_lock_satisfies_every_pyproject_range(platform):
     pins = lock_pins(platform)
     for requirement in pyproject_requirements(platform):
         name = requirement.name.lower()
-        assert name in pins, f"{name} is in pyproject.toml but not in requirements.lock: run `make lock`"
+        assert name in pins, (
+            f"{name} is in pyproject.toml but not in requirements.lock: run `make lock`"
+        )
         assert requirement.specifier.contains(pins[name]), (
-            f"requirements.lock pins {name}=={pins[name]}, outside pyproject.toml's {requirement.specifier}: run `make lock`"
+            f"requirements.lock pins {name}=={pins[name]}, outside pyproject.toml's "
+            f"{requirement.specifier}: run `make lock`"
         )
 
 
@@ -96,16 +105,22 @@ def test_environment_yml_lists_every_direct_dependency(platform):
 
 def test_environment_yml_python_is_one_pyproject_allows():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    python = next(d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python="))
+    python = next(
+        d for d in environment["dependencies"] if isinstance(d, str) and d.startswith("python=")
+    )
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     assert Requirement(f"python{requires}").specifier.contains(python.split("=")[1] + ".0")
 
 
 def test_the_pin_check_sees_a_disagreement():
-    """Guards the guard: environment.yml with one version changed, read and compared as above, is reported."""
+    """Guards the guard: environment.yml with one version changed is reported."""
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip_section = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
-    changed = ["keras==9.9.9" if Requirement(line).name == "keras" else line for line in pip_section]
+    pip_section = next(
+        item["pip"] for item in environment["dependencies"] if isinstance(item, dict)
+    )
+    changed = [
+        "keras==9.9.9" if Requirement(line).name == "keras" else line for line in pip_section
+    ]
     assert changed != pip_section, "environment.yml no longer pins keras: pick another package here"
     locked = lock_pins("linux-x86_64")
     assert disagreements(_pins(changed, "linux-x86_64"), locked) == [
@@ -129,4 +144,6 @@ def test_the_test_run_uses_the_fixed_environment():
     from course_utils.course_kernel import read_course_env
 
     for key, value in read_course_env().items():
-        assert os.environ.get(key) == value, f"{key} is not exported: run the suite with `make test`"
+        assert os.environ.get(key) == value, (
+            f"{key} is not exported: run the suite with `make test`"
+        )

@@ -52,13 +52,17 @@ def test_settings_reject_bad_values_and_say_which(changes, error, words):
 
 
 @PROPERTY
-@given(st.fixed_dictionaries({}, optional={lever: st.sampled_from(options)
-                                           for lever, options in LEVER_OPTIONS.items()}))
+@given(
+    st.fixed_dictionaries(
+        {}, optional={lever: st.sampled_from(options) for lever, options in LEVER_OPTIONS.items()}
+    )
+)
 def test_changes_from_names_exactly_the_levers_that_differ(changes):
     text = Settings(**changes).changes_from(Settings())
     changed = [lever for lever, value in changes.items() if value != getattr(Settings(), lever)]
     assert [part.split()[0] for part in text.split(", ") if part] == sorted(
-        changed, key=list(LEVER_OPTIONS).index)
+        changed, key=list(LEVER_OPTIONS).index
+    )
 
 
 def test_batches_count_training_and_validation_batches_of_every_epoch():
@@ -92,8 +96,11 @@ def test_flip_labels_flips_the_stated_number_and_leaves_the_input_alone(labels, 
 
 @pytest.mark.parametrize(
     ("y", "fraction", "error", "words"),
-    [([0, 2], 0.1, ValueError, "labels 0 and 1"), ([0, 1], 1.5, ValueError, "fraction"),
-     ([0, 1], None, TypeError, "fraction")],
+    [
+        ([0, 2], 0.1, ValueError, "labels 0 and 1"),
+        ([0, 1], 1.5, ValueError, "fraction"),
+        ([0, 1], None, TypeError, "fraction"),
+    ],
 )
 def test_flip_labels_rejects_bad_arguments(y, fraction, error, words):
     with pytest.raises(error, match=words):
@@ -106,7 +113,12 @@ def test_flip_labels_rejects_bad_arguments(y, fraction, error, words):
 def test_build_model_follows_the_levers():
     model = build_model(Settings(width=8, depth=2, dropout=0.2, l2=0.01), n_features=3)
     assert [type(layer).__name__ for layer in model.layers] == [
-        "Dense", "Dropout", "Dense", "Dropout", "Dense"]
+        "Dense",
+        "Dropout",
+        "Dense",
+        "Dropout",
+        "Dense",
+    ]
     assert model.layers[0].units == 8
     assert model.layers[0].kernel_regularizer.l2 == pytest.approx(0.01)
     assert len(build_model(Settings(depth=0), n_features=3).layers) == 1  # logistic regression

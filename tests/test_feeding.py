@@ -170,8 +170,12 @@ def training_step_traces(model, give_fit_data_the_model):
     traced = []
     original_step = model.train_step
     model.train_step = lambda data: traced.append(1) or original_step(data)
-    data = fit_data(X_TRAIN, Y_TRAIN, validation_data=(X_VAL, Y_VAL),
-                    model=model if give_fit_data_the_model else None)
+    data = fit_data(
+        X_TRAIN,
+        Y_TRAIN,
+        validation_data=(X_VAL, Y_VAL),
+        model=model if give_fit_data_the_model else None,
+    )
     model.fit(**data, epochs=2, verbose=0)
     return len(traced)
 
@@ -192,8 +196,11 @@ def test_a_model_fitted_before_is_fitted_again_without_a_new_trace():
 def classifier(with_input):
     """Dropout, a sigmoid output and accuracy: the cases where building early could differ."""
     seed_everything(0)
-    layers = [keras.layers.Dense(8, activation="relu"), keras.layers.Dropout(0.3),
-              keras.layers.Dense(1, activation="sigmoid")]
+    layers = [
+        keras.layers.Dense(8, activation="relu"),
+        keras.layers.Dropout(0.3),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ]
     model = keras.Sequential([keras.Input(shape=(1,)), *layers] if with_input else layers)
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     return model
@@ -202,8 +209,11 @@ def classifier(with_input):
 @pytest.mark.parametrize("with_input", [True, False])
 def test_given_the_model_the_training_and_the_history_are_unchanged(with_input):
     labels = (X[:, 0] % 3 == 0).astype("int64")
-    data = {"x": (X_TRAIN - 40) / 20, "y": labels[:80],
-            "validation_data": ((X_VAL - 40) / 20, labels[80:])}
+    data = {
+        "x": (X_TRAIN - 40) / 20,
+        "y": labels[:80],
+        "validation_data": ((X_VAL - 40) / 20, labels[80:]),
+    }
     plain_model, prepared_model = classifier(with_input), classifier(with_input)
     plain = plain_model.fit(**fit_data(**data), epochs=3, verbose=0)
     prepared = prepared_model.fit(**fit_data(**data, model=prepared_model), epochs=3, verbose=0)
@@ -215,8 +225,11 @@ def test_given_the_model_the_training_and_the_history_are_unchanged(with_input):
     ("model", "error", "message"),
     [
         ("small_model", TypeError, "model must be the Keras model you are about to fit, got str"),
-        (keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)]), ValueError,
-         r"model has not been compiled: call model.compile\(optimizer=..., loss=...\)"),
+        (
+            keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)]),
+            ValueError,
+            r"model has not been compiled: call model.compile\(optimizer=..., loss=...\)",
+        ),
     ],
 )
 def test_a_model_that_is_not_ready_is_named_in_the_error(model, error, message):
@@ -226,7 +239,9 @@ def test_a_model_that_is_not_ready_is_named_in_the_error(model, error, message):
 
 def test_a_model_that_does_not_take_the_rows_of_x_is_named_in_the_error():
     two_columns = np.hstack([X_TRAIN, X_TRAIN])
-    with pytest.raises(ValueError, match=r"model cannot take the rows of x, which have shape \(2,\)"):
+    with pytest.raises(
+        ValueError, match=r"model cannot take the rows of x, which have shape \(2,\)"
+    ):
         fit_data(two_columns, Y_TRAIN, model=small_model())
 
 

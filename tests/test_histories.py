@@ -29,9 +29,16 @@ def test_curves_reads_any_metric_and_refuses_a_val_prefix():
         curves(data, None)
 
 
-@pytest.mark.parametrize(("metric", "lower"), [("loss", True), ("val_mae", True),
-                                               ("binary_crossentropy", True),
-                                               ("accuracy", False), ("val_auc", False)])
+@pytest.mark.parametrize(
+    ("metric", "lower"),
+    [
+        ("loss", True),
+        ("val_mae", True),
+        ("binary_crossentropy", True),
+        ("accuracy", False),
+        ("val_auc", False),
+    ],
+)
 def test_lower_is_better_follows_keras(metric, lower):
     assert lower_is_better(metric) is lower
 

@@ -94,7 +94,7 @@ def test_training_loss_is_the_batch_weighted_mean_measured_before_each_update():
     history = model.fit(X, Y, epochs=2, batch_size=2, shuffle=False, verbose=0)
     by_hand = sgd_by_hand(learning_rate=0.02, epochs=2, batch_size=2)
 
-    for logged, epoch in zip(history.history["loss"], by_hand):
+    for logged, epoch in zip(history.history["loss"], by_hand, strict=True):
         assert logged == pytest.approx(epoch["weighted_before"], rel=1e-5)
         assert differs(logged, epoch["plain_mean_before"])  # the weighting matters
         assert differs(logged, epoch["weighted_after"])  # measured before, not after
@@ -110,7 +110,7 @@ def test_val_loss_is_measured_once_after_the_epochs_last_update():
     )
     by_hand = sgd_by_hand(learning_rate=0.02, epochs=2, batch_size=2)
 
-    for logged, epoch in zip(history.history["val_loss"], by_hand):
+    for logged, epoch in zip(history.history["val_loss"], by_hand, strict=True):
         assert logged == pytest.approx(mse(epoch["kernel"], epoch["bias"], X_VAL, Y_VAL), rel=1e-5)
     assert history.history["val_loss"][-1] == pytest.approx(
         model.evaluate(X_VAL, Y_VAL, verbose=0), rel=1e-6
@@ -149,8 +149,9 @@ def test_training_loss_lags_n_plus_1_over_2n_epochs_behind_val_loss(rows, batch_
     model = keras.Sequential([keras.Input(shape=(1,)), bias_only])
     model.compile(optimizer=keras.optimizers.SGD(0.05 / n), loss="mae")  # 0.05 an epoch
     x, y = np.zeros((rows, 1)), np.ones((rows, 1))
-    history = model.fit(x, y, batch_size=batch_size, epochs=3, shuffle=False,
-                        validation_data=(x, y), verbose=0)
+    history = model.fit(
+        x, y, batch_size=batch_size, epochs=3, shuffle=False, validation_data=(x, y), verbose=0
+    )
     loss, val_loss = history.history["loss"], history.history["val_loss"]
 
     for epoch in (1, 2):  # 0-based; each needs the epoch before it
@@ -333,9 +334,7 @@ def test_validation_split_takes_the_last_rows_even_with_shuffle():
     x = np.arange(10.0).reshape(-1, 1)
     model = line_model(learning_rate=0.0)
     model.set_weights([np.zeros((1, 1)), np.zeros(1)])
-    history = model.fit(
-        x, x, epochs=2, batch_size=4, validation_split=0.2, shuffle=True, verbose=0
-    )
+    history = model.fit(x, x, epochs=2, batch_size=4, validation_split=0.2, shuffle=True, verbose=0)
 
     assert history.history["val_loss"] == pytest.approx([np.mean(x[-2:] ** 2)] * 2, rel=1e-6)
     assert history.history["loss"] == pytest.approx([np.mean(x[:-2] ** 2)] * 2, rel=1e-6)
@@ -427,7 +426,9 @@ def test_evaluate_on_training_data_after_fit_differs_from_the_last_logged_loss()
     assert differs(evaluated, history.history["loss"][-1])
 
 
-@pytest.mark.parametrize("values, first_not_improving", [([1.0, 2.0, 0.5, 0.6], 1), ([1.0, 0.9, 0.95, 0.8], 2)])
+@pytest.mark.parametrize(
+    "values, first_not_improving", [([1.0, 2.0, 0.5, 0.6], 1), ([1.0, 0.9, 0.95, 0.8], 2)]
+)
 def test_patience_0_and_1_stop_at_the_same_epoch(values, first_not_improving):
     """Fact 4, as notebook 03 states it: Keras adds the non-improving epoch to `wait` before
     comparing with patience, so patience=0 and patience=1 both stop at the first epoch that
@@ -453,10 +454,12 @@ CLIPPED_LOGIT_20 = 15.942385  # -log(1 - (1 - 1e-7)) in float32: 1 - 1e-7 is 0.9
 def logit_model(activation, loss, metrics=None):
     """Dense(1) with weight 1 and bias 0: it outputs activation(x), so x = LOGITS are its
     logits."""
-    model = keras.Sequential([
-        keras.Input(shape=(1,)),
-        keras.layers.Dense(1, activation=activation, kernel_initializer="ones"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(1,)),
+            keras.layers.Dense(1, activation=activation, kernel_initializer="ones"),
+        ]
+    )
     model.compile(optimizer="sgd", loss=loss, metrics=metrics)
     return model
 
@@ -506,8 +509,9 @@ def test_accuracy_on_logits_cuts_at_0_5_not_at_0():
     BinaryAccuracy(threshold=0.5) applied to the logits, i.e. p > sigmoid(0.5) = 0.62.
     The row with logit 0.3 (p = 0.57, class 1) is right at threshold 0 and wrong at 0.5."""
     at_zero = keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy_at_0")
-    model = logit_model(None, keras.losses.BinaryCrossentropy(from_logits=True),
-                        metrics=["accuracy", at_zero])
+    model = logit_model(
+        None, keras.losses.BinaryCrossentropy(from_logits=True), metrics=["accuracy", at_zero]
+    )
     logged = model.evaluate(LOGITS, LABELS, verbose=0, return_dict=True)
     sigmoid_model = logit_model("sigmoid", keras.losses.BinaryCrossentropy(), metrics=["accuracy"])
     on_probabilities = sigmoid_model.evaluate(LOGITS, LABELS, verbose=0, return_dict=True)

@@ -44,8 +44,15 @@ def test_make_lab_serves_jupyterlab_with_token_auth(free_port):
     port = free_port()
     process = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"LAB_ARGS=--no-browser --port {port}"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-        env={**os.environ, "JUPYTER_RUNTIME_DIR": str(Path(os.environ.get("TMPDIR", "/tmp")) / f"lab-test-{port}")},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={
+            **os.environ,
+            "JUPYTER_RUNTIME_DIR": str(Path(os.environ.get("TMPDIR", "/tmp")) / f"lab-test-{port}"),
+        },
     )
     try:
         url = wait_for_url(process)
@@ -66,5 +73,7 @@ def test_make_lab_serves_jupyterlab_with_token_auth(free_port):
 def test_setup_is_not_repeated_while_the_lock_is_unchanged():
     """`make lab` and `make test` share one set-up step; once it has run (it has: this suite
     runs under `make test`), make considers it up to date and reinstalls nothing."""
-    result = subprocess.run(["make", "--question", "install"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "--question", "install"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, "make would reinstall .venv although nothing changed"

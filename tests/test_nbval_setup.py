@@ -15,7 +15,12 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SOURCE = 'import sys\nprint("best epoch: 7, val_loss 0.123")\nprint("3/3 - 0s - 12ms/step")\nprint("noise", file=sys.stderr)'
+SOURCE = (
+    "import sys\n"
+    'print("best epoch: 7, val_loss 0.123")\n'
+    'print("3/3 - 0s - 12ms/step")\n'
+    'print("noise", file=sys.stderr)'
+)
 
 
 def stored_notebook(stdout, stderr="noise\n"):
@@ -31,9 +36,22 @@ def nbval_passes(tmp_path, notebook):
     shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
     nbformat.write(notebook, tmp_path / "lesson.ipynb")
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"), "lesson.ipynb"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(ROOT / "tests" / "nbval_sanitize.cfg"),
+            "lesson.ipynb",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     return result.returncode == 0
 

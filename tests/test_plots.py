@@ -41,8 +41,9 @@ def lines_by_label(ax):
     return {line.get_label(): line for line in ax.lines}
 
 
-def fitted_early_stopping(*, stopped_epoch, best_epoch, restore_best_weights=True,
-                          saved_weights=True):
+def fitted_early_stopping(
+    *, stopped_epoch, best_epoch, restore_best_weights=True, saved_weights=True
+):
     """An EarlyStopping in the state model.fit leaves it in (Keras's 0-based epochs)."""
     callback = keras.callbacks.EarlyStopping(restore_best_weights=restore_best_weights)
     callback.on_train_begin()
@@ -74,7 +75,7 @@ def test_every_history_form_draws_each_model_train_solid_val_dashed(
     histories = [keras_history(d) if as_keras_objects else d for d in dicts]
     if as_named_mapping or len(histories) > 1:
         names = [f"model {i}" for i in range(len(histories))]
-        history = dict(zip(names, histories))
+        history = dict(zip(names, histories, strict=True))
     else:
         names, history = [""], histories[0]
 
@@ -82,7 +83,7 @@ def test_every_history_form_draws_each_model_train_solid_val_dashed(
     assert plot_history(history, ax=ax) is ax
 
     assert len(ax.lines) == 3 * len(dicts)
-    for i, (name, values) in enumerate(zip(names, dicts)):
+    for i, (name, values) in enumerate(zip(names, dicts, strict=True)):
         train, val, best = ax.lines[3 * i : 3 * i + 3]
         prefix = f"{name}: " if name else ""
         epochs = list(range(1, len(values["loss"]) + 1))
@@ -170,7 +171,9 @@ def test_restore_is_marked_even_when_no_early_stop_fired():
 )
 def test_without_a_restore_only_the_stop_is_marked(restore_best_weights, saved_weights):
     callback = fitted_early_stopping(
-        stopped_epoch=4, best_epoch=1, restore_best_weights=restore_best_weights,
+        stopped_epoch=4,
+        best_epoch=1,
+        restore_best_weights=restore_best_weights,
         saved_weights=saved_weights,
     )
     lines = lines_by_label(plot_history(HISTORY, ax=new_ax(), early_stopping=callback))

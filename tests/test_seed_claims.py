@@ -27,8 +27,9 @@ def test_every_seed_is_tried_once_and_truthy_results_count(capsys):
 
 
 def test_the_table_marks_a_claim_that_depends_on_the_seed(capsys):
-    report = seed_claims.table([Claim("02", "always", lambda seed: True),
-                                Claim("05", "rarely", lambda seed: seed == 3)])
+    report = seed_claims.table(
+        [Claim("02", "always", lambda seed: True), Claim("05", "rarely", lambda seed: seed == 3)]
+    )
     assert "| 02 | always | 10/10 | ok |" in report
     assert "| 05 | rarely | 1/10 | REWORD |" in report
 

@@ -36,7 +36,9 @@ def plain(markdown_or_html):
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory):
     deck_dir = tmp_path_factory.mktemp("slides")
-    return {path: slides.build_deck(path, deck_dir).read_text(encoding="utf-8") for path in NOTEBOOKS}
+    return {
+        path: slides.build_deck(path, deck_dir).read_text(encoding="utf-8") for path in NOTEBOOKS
+    }
 
 
 @pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -44,8 +46,12 @@ def test_deck_builds_as_reveal_slides_with_the_key_points(decks, notebook_path):
     deck = decks[notebook_path]
     notebook = nbformat.read(notebook_path, as_version=4)
     assert "reveal.js" in deck and "Reveal.initialize" in deck
-    headings = sum(1 for cell in notebook.cells if cell.cell_type == "markdown" and cell.source.startswith(("# ", "## ")))
-    assert deck.count('<section') >= headings, "each # and ## heading opens a slide"
+    headings = sum(
+        1
+        for cell in notebook.cells
+        if cell.cell_type == "markdown" and cell.source.startswith(("# ", "## "))
+    )
+    assert deck.count("<section") >= headings, "each # and ## heading opens a slide"
     points = key_points(notebook)
     assert points, "the lesson states its key points"
     text = plain(deck)
@@ -71,7 +77,10 @@ def test_deck_gives_no_solution_away(decks, notebook_path):
         (new_markdown_cell("Some prose with a # in it"), "-"),
         (new_code_cell("x = 1"), "-"),
         (new_code_cell("answer = 1", metadata={"tags": ["solution"]}), "skip"),
-        (new_markdown_cell("## Shown as notes", metadata={"slideshow": {"slide_type": "notes"}}), "notes"),
+        (
+            new_markdown_cell("## Shown as notes", metadata={"slideshow": {"slide_type": "notes"}}),
+            "notes",
+        ),
     ],
 )
 def test_slide_type_follows_headings_unless_the_cell_says_otherwise(cell, expected):

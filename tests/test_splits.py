@@ -104,7 +104,7 @@ def test_same_seed_gives_the_same_split(case, seed):
     X, y = _with_row_ids(n_rows), np.arange(n_rows, dtype=float)
     first = split_data(X, y, val_size=val_size, test_size=test_size, seed=seed)
     second = split_data(X, y, val_size=val_size, test_size=test_size, seed=seed)
-    for a, b in zip(first[:6], second[:6]):
+    for a, b in zip(first[:6], second[:6], strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -127,8 +127,11 @@ def test_scaler_is_fitted_on_the_training_part_only(case, seed):
     assert scaled.scaler.n_samples_seen_ == len(raw.x_train)
     np.testing.assert_allclose(scaled.scaler.mean_, raw.x_train.mean(axis=0))
     reference = StandardScaler().fit(raw.x_train)
-    for raw_part, scaled_part in [(raw.x_train, scaled.x_train), (raw.x_val, scaled.x_val),
-                                  (raw.x_test, scaled.x_test)]:
+    for raw_part, scaled_part in [
+        (raw.x_train, scaled.x_train),
+        (raw.x_val, scaled.x_val),
+        (raw.x_test, scaled.x_test),
+    ]:
         if raw_part is not None:
             np.testing.assert_allclose(scaled_part, reference.transform(raw_part), atol=1e-12)
     np.testing.assert_array_equal(scaled.y_val, raw.y_val)  # targets are never scaled
@@ -200,7 +203,11 @@ X10, Y10 = _with_row_ids(10), np.arange(10.0)
         ({"val_size": True}, TypeError, "val_size must be a fraction"),
         ({"test_size": -1}, ValueError, r"test_size as a number of rows must be 0 \(no test set\)"),
         ({"test_size": 1.0}, ValueError, "test_size as a fraction must be between 0 and 1"),
-        ({"val_size": 5, "test_size": 5}, ValueError, "5 \\+ 5 of the 10 rows, leaving no training"),
+        (
+            {"val_size": 5, "test_size": 5},
+            ValueError,
+            "5 \\+ 5 of the 10 rows, leaving no training",
+        ),
         ({"val_size": 0.6, "test_size": 0.4}, ValueError, "leaving no training rows"),
         ({"stratify": "yes"}, TypeError, "stratify must be None"),
         ({"scale": 1}, TypeError, "scale must be True or False"),

@@ -1,7 +1,7 @@
 """Pin the Keras behaviours that lesson 05 ("Surprises") states and test_keras_facts.py does not.
 
-test_keras_facts.py already pins the lag of the training loss, dropout, the L2 penalty in both losses
-(with the weights standing still), validation_split taking the last rows, and evaluate versus
+test_keras_facts.py already pins the lag of the training loss, dropout, the L2 penalty in both
+losses (with the weights standing still), validation_split taking the last rows, and evaluate versus
 the logged loss. Lesson 05 also says:
 
 - the penalty inside val_loss is the penalty of the end-of-epoch weights (what model.losses
@@ -107,7 +107,12 @@ def test_validation_data_silently_wins_over_validation_split():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         history = model.fit(
-            x, x, epochs=1, batch_size=4, validation_data=(x_val, x_val), validation_split=0.2,
+            x,
+            x,
+            epochs=1,
+            batch_size=4,
+            validation_data=(x_val, x_val),
+            validation_split=0.2,
             verbose=0,
         )
 

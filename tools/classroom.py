@@ -74,9 +74,13 @@ def learner_copy(notebook, source_name):
     if not any(SOLUTION_TAG in _tags(cell) for cell in notebook.cells):
         raise ValueError(
             f"notebooks/{source_name} has no cell tagged {SOLUTION_TAG!r}: tag each exercise's "
-            "solution cell (cell metadata, tags), and set jupyter.source_hidden so JupyterLab folds it."
+            "solution cell (cell metadata, tags), and set jupyter.source_hidden so JupyterLab "
+            "folds it."
         )
-    cells = [_placeholder(cell) if SOLUTION_TAG in _tags(cell) else _cleared(cell) for cell in notebook.cells]
+    cells = [
+        _placeholder(cell) if SOLUTION_TAG in _tags(cell) else _cleared(cell)
+        for cell in notebook.cells
+    ]
     return _with_cells(notebook, cells, "learner", source_name)
 
 
@@ -96,13 +100,16 @@ def live_coding_copy(notebook, source_name):
 
 
 def restore_solutions(learner_notebook, source_notebook):
-    """``learner_notebook`` with each placeholder replaced by the source's solution cell of the same id."""
+    """``learner_notebook`` with each placeholder replaced by the source's same-id solution cell."""
     solutions = {cell.id: cell for cell in source_notebook.cells if SOLUTION_TAG in _tags(cell)}
     cells = []
     for cell in learner_notebook.cells:
         if PLACEHOLDER_TAG in _tags(cell):
             if cell.id not in solutions:
-                raise ValueError(f"the placeholder cell {cell.id!r} has no solution cell with that id in the source")
+                raise ValueError(
+                    f"the placeholder cell {cell.id!r} has no solution cell with that id "
+                    "in the source"
+                )
             cell = _cleared(solutions[cell.id])
         cells.append(cell)
     restored = copy.deepcopy(learner_notebook)
@@ -133,7 +140,11 @@ def expected_copies():
 def stale_copies():
     """Relative paths of the copies that are missing, out of date, or have no source any more."""
     expected = expected_copies()
-    stale = [path for path, text in expected.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale = [
+        path
+        for path, text in expected.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
     for folder in COPY_DIRS.values():
         stale += [path for path in folder.glob("*.ipynb") if path not in expected]
     return sorted(str(path.relative_to(ROOT)) for path in stale)
@@ -168,10 +179,16 @@ def _write_and_report_copies():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="only report copies that are out of date")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only report copies that are out of date"
+    )
     try:
-        return _report_stale_copies() if parser.parse_args(argv).check else _write_and_report_copies()
+        return (
+            _report_stale_copies() if parser.parse_args(argv).check else _write_and_report_copies()
+        )
     except ValueError as error:  # a source notebook lacks the tags its copies are made from
         print(error, file=sys.stderr)
         return 1

@@ -67,8 +67,8 @@ def table(cases):
         "",
         f"{len(cases)} real Keras runs recorded by `tools/record_histories.py` (its docstring "
         "and `label` give the rules that label each run from evidence `diagnose` never sees). "
-        "Made by `python tools/corpus_agreement.py --write`. A \"no signal\" run agrees when "
-        "`diagnose` says \"underfitting\" (see that script's docstring).",
+        'Made by `python tools/corpus_agreement.py --write`. A "no signal" run agrees when '
+        '`diagnose` says "underfitting" (see that script\'s docstring).',
         "",
         "| label | " + " | ".join(parts) + " |",
         "| --- |" + " --- |" * len(parts),
@@ -76,11 +76,15 @@ def table(cases):
     for label in LABELS:
         cells = [_share(*results[name][0].get(label, (0, 0))) for name in parts]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines.append("| **overall** | " + " | ".join(_share(*results[name][1]) for name in parts)
-                 + " |")
+    lines.append(
+        "| **overall** | " + " | ".join(_share(*results[name][1]) for name in parts) + " |"
+    )
     found = {case["name"]: verdict(case) for case in cases}
-    misses = [(case["name"], case["label"], found[case["name"]]) for case in cases
-              if found[case["name"]] != EXPECTED[case["label"]]]
+    misses = [
+        (case["name"], case["label"], found[case["name"]])
+        for case in cases
+        if found[case["name"]] != EXPECTED[case["label"]]
+    ]
     lines += ["", "Runs where `diagnose` disagrees with the label:", ""]
     lines += [f"- `{name}`: labelled {label}, diagnosed {found}" for name, label, found in misses]
     if not misses:

@@ -16,7 +16,6 @@ from nbclient import NotebookClient
 
 from course_utils.course_kernel import KERNEL_NAME
 
-
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 

@@ -26,8 +26,7 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 FLOAT_FORMAT = ".8g"
 
 SYNTHETIC_LICENCE = (
-    "MIT, the licence of this repository (see LICENSE): synthetic data made by "
-    "tools/make_data.py."
+    "MIT, the licence of this repository (see LICENSE): synthetic data made by tools/make_data.py."
 )
 
 
@@ -38,9 +37,7 @@ def noisy_line():
 
 
 def classification(n_samples):
-    X, y = make_classification(
-        n_samples=n_samples, n_features=10, n_informative=5, random_state=42
-    )
+    X, y = make_classification(n_samples=n_samples, n_features=10, n_informative=5, random_state=42)
     return [f"x{i}" for i in range(1, 11)], X, y
 
 
@@ -92,7 +89,7 @@ DATASETS = {
         "make": lambda: classification(2000),
         "task": "binary classification",
         "description": (
-            "The same generator settings with 2,000 rows, for \"more data\" experiments. "
+            'The same generator settings with 2,000 rows, for "more data" experiments. '
             "Its first 100 rows are not the rows of `classification`."
         ),
         "source": CLASSIFICATION_SOURCE.format(n=2000),
@@ -111,10 +108,10 @@ DATASETS = {
             "(no download): sklearn.datasets.load_breast_cancer(); columns are its "
             "feature_names, y its target. Created by W. H. Wolberg, W. N. Street and "
             "O. L. Mangasarian, University of Wisconsin, November 1995; published in the UCI "
-            "Machine Learning Repository as \"Breast Cancer Wisconsin (Diagnostic)\", "
+            'Machine Learning Repository as "Breast Cancer Wisconsin (Diagnostic)", '
             "https://archive.ics.uci.edu/dataset/17/breast+cancer+wisconsin+diagnostic . "
-            "Cite: W. N. Street, W. H. Wolberg and O. L. Mangasarian, \"Nuclear feature "
-            "extraction for breast tumor diagnosis\", IS&T/SPIE Electronic Imaging 1993, "
+            'Cite: W. N. Street, W. H. Wolberg and O. L. Mangasarian, "Nuclear feature '
+            'extraction for breast tumor diagnosis", IS&T/SPIE Electronic Imaging 1993, '
             "vol. 1905, pp. 861-870."
         ),
         "licence": (
@@ -136,8 +133,8 @@ DATASETS = {
             "Real data, copied unchanged from the copy shipped inside scikit-learn "
             "(no download): sklearn.datasets.load_diabetes(scaled=False), i.e. without "
             "scikit-learn's default column scaling; columns are its feature_names, y its "
-            "target. From B. Efron, T. Hastie, I. Johnstone and R. Tibshirani, \"Least "
-            "Angle Regression\", Annals of Statistics 32(2), 2004, pp. 407-499; data page "
+            'target. From B. Efron, T. Hastie, I. Johnstone and R. Tibshirani, "Least '
+            'Angle Regression", Annals of Statistics 32(2), 2004, pp. 407-499; data page '
             "https://www4.stat.ncsu.edu/~boos/var.select/diabetes.html ."
         ),
         "licence": (
@@ -153,7 +150,7 @@ def csv_text(columns, X, y):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*columns, "y"])
-    for features, target in zip(X, y):
+    for features, target in zip(X, y, strict=True):
         writer.writerow(format(value, FLOAT_FORMAT) for value in (*features, target))
     return buffer.getvalue()
 

@@ -124,8 +124,9 @@ def circles(n, noise, seed):
 
 def features(n, noise, seed):
     """The seed article's kind of table: 10 features; ``noise`` is the share of flipped labels."""
-    return make_classification(n_samples=n, n_features=10, n_informative=5, flip_y=noise,
-                               random_state=seed)
+    return make_classification(
+        n_samples=n, n_features=10, n_informative=5, flip_y=noise, random_state=seed
+    )
 
 
 def diabetes(n, noise, seed):
@@ -139,9 +140,17 @@ def breast_cancer(n, noise, seed):
 
 
 LESSON_DATA = ("noisy_line", "classification", "capstone")  # split as notebooks 01, 02, 06 do
-DATA = {"quadratic": quadratic, "wave": wave, "pure_noise": pure_noise,
-        "coin_flips": coin_flips, "moons": moons, "circles": circles, "features": features,
-        "diabetes": diabetes, "breast_cancer": breast_cancer}
+DATA = {
+    "quadratic": quadratic,
+    "wave": wave,
+    "pure_noise": pure_noise,
+    "coin_flips": coin_flips,
+    "moons": moons,
+    "circles": circles,
+    "features": features,
+    "diabetes": diabetes,
+    "breast_cancer": breast_cancer,
+}
 
 
 def _cases():
@@ -151,47 +160,136 @@ def _cases():
         # name, task, data, n_train, n_val, keyword settings
         ("reg_wave_good", R, "wave", 300, 200, dict(noise=0.3, hidden=(32, 32), epochs=120)),
         ("reg_wave_small_val", R, "wave", 300, 10, dict(noise=0.3, hidden=(32, 32), epochs=120)),
-        ("reg_wave_slow", R, "wave", 300, 200, dict(noise=0.3, hidden=(16,),
-                                                    learning_rate=0.003, epochs=40)),
-        ("reg_wave_slow_small_val", R, "wave", 300, 10, dict(noise=0.3, hidden=(16,),
-                                                             learning_rate=0.003, epochs=40)),
+        (
+            "reg_wave_slow",
+            R,
+            "wave",
+            300,
+            200,
+            dict(noise=0.3, hidden=(16,), learning_rate=0.003, epochs=40),
+        ),
+        (
+            "reg_wave_slow_small_val",
+            R,
+            "wave",
+            300,
+            10,
+            dict(noise=0.3, hidden=(16,), learning_rate=0.003, epochs=40),
+        ),
         ("reg_wave_linear", R, "wave", 300, 200, dict(noise=0.3, epochs=60)),
-        ("reg_wave_dropout", R, "wave", 300, 200, dict(noise=0.3, hidden=(64, 64),
-                                                       dropout=0.3, epochs=150)),
+        (
+            "reg_wave_dropout",
+            R,
+            "wave",
+            300,
+            200,
+            dict(noise=0.3, hidden=(64, 64), dropout=0.3, epochs=150),
+        ),
         ("reg_quad_linear", R, "quadratic", 300, 200, dict(noise=0.3, epochs=80)),
-        ("reg_quad_memorise", R, "quadratic", 15, 200, dict(noise=0.5, hidden=(256, 256),
-                                                            epochs=400, batch_size=16)),
-        ("reg_quad_memorise_small_val", R, "quadratic", 15, 10,
-         dict(noise=0.5, hidden=(256, 256), epochs=400, batch_size=16)),
-        ("reg_quad_l2", R, "quadratic", 30, 200, dict(noise=0.5, hidden=(128, 128), l2=0.01,
-                                                      epochs=200, batch_size=16)),
+        (
+            "reg_quad_memorise",
+            R,
+            "quadratic",
+            15,
+            200,
+            dict(noise=0.5, hidden=(256, 256), epochs=400, batch_size=16),
+        ),
+        (
+            "reg_quad_memorise_small_val",
+            R,
+            "quadratic",
+            15,
+            10,
+            dict(noise=0.5, hidden=(256, 256), epochs=400, batch_size=16),
+        ),
+        (
+            "reg_quad_l2",
+            R,
+            "quadratic",
+            30,
+            200,
+            dict(noise=0.5, hidden=(128, 128), l2=0.01, epochs=200, batch_size=16),
+        ),
         ("reg_noise_small", R, "pure_noise", 200, 200, dict(hidden=(4,), epochs=60)),
-        ("reg_noise_big", R, "pure_noise", 60, 200, dict(hidden=(128, 128), epochs=200,
-                                                         batch_size=16)),
-        ("reg_diabetes_good", R, "diabetes", 200, 42, dict(hidden=(8,), learning_rate=0.003,
-                                                           epochs=100)),
+        (
+            "reg_noise_big",
+            R,
+            "pure_noise",
+            60,
+            200,
+            dict(hidden=(128, 128), epochs=200, batch_size=16),
+        ),
+        (
+            "reg_diabetes_good",
+            R,
+            "diabetes",
+            200,
+            42,
+            dict(hidden=(8,), learning_rate=0.003, epochs=100),
+        ),
         ("reg_diabetes_big", R, "diabetes", 200, 42, dict(hidden=(128, 128), epochs=150)),
         ("clf_moons_good", C, "moons", 400, 200, dict(noise=0.3, hidden=(8,), epochs=100)),
         ("clf_moons_small_val", C, "moons", 400, 12, dict(noise=0.3, hidden=(8,), epochs=100)),
-        ("clf_moons_slow", C, "moons", 400, 200, dict(noise=0.3, hidden=(8,),
-                                                      learning_rate=0.001, epochs=30)),
+        (
+            "clf_moons_slow",
+            C,
+            "moons",
+            400,
+            200,
+            dict(noise=0.3, hidden=(8,), learning_rate=0.001, epochs=30),
+        ),
         ("clf_moons_linear", C, "moons", 400, 200, dict(noise=0.3, epochs=60)),
         ("clf_circles_linear", C, "circles", 400, 200, dict(noise=0.1, epochs=60)),
         ("clf_circles_good", C, "circles", 400, 200, dict(noise=0.1, hidden=(16,), epochs=150)),
-        ("clf_features_memorise", C, "features", 80, 200, dict(noise=0.05, hidden=(64, 64),
-                                                               epochs=200, batch_size=16)),
-        ("clf_features_memorise_small_val", C, "features", 80, 12,
-         dict(noise=0.05, hidden=(64, 64), epochs=200, batch_size=16)),
-        ("clf_features_l2", C, "features", 80, 200, dict(noise=0.05, hidden=(64,), l2=0.03,
-                                                         epochs=150, batch_size=16)),
-        ("clf_features_dropout", C, "features", 80, 200, dict(noise=0.05, hidden=(64,),
-                                                              dropout=0.5, epochs=150,
-                                                              batch_size=16)),
+        (
+            "clf_features_memorise",
+            C,
+            "features",
+            80,
+            200,
+            dict(noise=0.05, hidden=(64, 64), epochs=200, batch_size=16),
+        ),
+        (
+            "clf_features_memorise_small_val",
+            C,
+            "features",
+            80,
+            12,
+            dict(noise=0.05, hidden=(64, 64), epochs=200, batch_size=16),
+        ),
+        (
+            "clf_features_l2",
+            C,
+            "features",
+            80,
+            200,
+            dict(noise=0.05, hidden=(64,), l2=0.03, epochs=150, batch_size=16),
+        ),
+        (
+            "clf_features_dropout",
+            C,
+            "features",
+            80,
+            200,
+            dict(noise=0.05, hidden=(64,), dropout=0.5, epochs=150, batch_size=16),
+        ),
         ("clf_coins_small", C, "coin_flips", 300, 200, dict(hidden=(4,), epochs=60)),
-        ("clf_coins_big", C, "coin_flips", 100, 200, dict(hidden=(128,), epochs=150,
-                                                          batch_size=16)),
-        ("clf_cancer_good", C, "breast_cancer", 200, 57, dict(hidden=(8,), learning_rate=0.003,
-                                                              epochs=60)),
+        (
+            "clf_coins_big",
+            C,
+            "coin_flips",
+            100,
+            200,
+            dict(hidden=(128,), epochs=150, batch_size=16),
+        ),
+        (
+            "clf_cancer_good",
+            C,
+            "breast_cancer",
+            200,
+            57,
+            dict(hidden=(8,), learning_rate=0.003, epochs=60),
+        ),
         ("clf_cancer_big", C, "breast_cancer", 200, 57, dict(hidden=(128, 128), epochs=150)),
     ]
     cases = []
@@ -199,25 +297,81 @@ def _cases():
         for seed in (0, 1):
             # the real datasets and every second seed are kept out of tuning
             held_out = seed == 1 or data in ("diabetes", "breast_cancer")
-            cases.append(Case(f"{name}_s{seed}", task, data, n_train, n_val, seed=seed,
-                              held_out=held_out, **settings))
+            cases.append(
+                Case(
+                    f"{name}_s{seed}",
+                    task,
+                    data,
+                    n_train,
+                    n_val,
+                    seed=seed,
+                    held_out=held_out,
+                    **settings,
+                )
+            )
     # notebooks 01, 02 and 06: their data, split, model and fit, as the lesson has them
     cases += [
-        Case("nb01_lr_0001", R, "noisy_line", 80, 20, hidden=(10,), learning_rate=0.001,
-             lesson="01_regression_mse"),
-        Case("nb01_lr_001", R, "noisy_line", 80, 20, hidden=(10,), learning_rate=0.01,
-             lesson="01_regression_mse"),
-        Case("nb02_64_units", C, "classification", 80, 20, hidden=(64,), learning_rate=0.003,
-             epochs=150, lesson="02_classification_cross_entropy"),
-        Case("nb06_capstone", C, "capstone", 341, 114, hidden=(32,), learning_rate=0.003,
-             epochs=300, patience=10, lesson="06_capstone"),
+        Case(
+            "nb01_lr_0001",
+            R,
+            "noisy_line",
+            80,
+            20,
+            hidden=(10,),
+            learning_rate=0.001,
+            lesson="01_regression_mse",
+        ),
+        Case(
+            "nb01_lr_001",
+            R,
+            "noisy_line",
+            80,
+            20,
+            hidden=(10,),
+            learning_rate=0.01,
+            lesson="01_regression_mse",
+        ),
+        Case(
+            "nb02_64_units",
+            C,
+            "classification",
+            80,
+            20,
+            hidden=(64,),
+            learning_rate=0.003,
+            epochs=150,
+            lesson="02_classification_cross_entropy",
+        ),
+        Case(
+            "nb06_capstone",
+            C,
+            "capstone",
+            341,
+            114,
+            hidden=(32,),
+            learning_rate=0.003,
+            epochs=300,
+            patience=10,
+            lesson="06_capstone",
+        ),
     ]
     for name, settings in LESSON_RUNS.items():
-        cases.append(Case(f"nb04_{name}", CLASSIFICATION, "explorer", settings.train_size, 400,
-                          noise=settings.label_noise, hidden=(settings.width,) * settings.depth,
-                          l2=settings.l2, dropout=settings.dropout,
-                          learning_rate=settings.learning_rate, epochs=settings.epochs,
-                          lesson="04_reading_curves"))
+        cases.append(
+            Case(
+                f"nb04_{name}",
+                CLASSIFICATION,
+                "explorer",
+                settings.train_size,
+                400,
+                noise=settings.label_noise,
+                hidden=(settings.width,) * settings.depth,
+                l2=settings.l2,
+                dropout=settings.dropout,
+                learning_rate=settings.learning_rate,
+                epochs=settings.epochs,
+                lesson="04_reading_curves",
+            )
+        )
     return cases
 
 
@@ -277,8 +431,13 @@ def make_split(case):
     x, y = DATA[case.data](case.n_train + REFERENCE_ROWS, case.noise, case.seed)
     stratify = y if case.task == CLASSIFICATION else None
     x_train, x_ref, y_train, y_ref = train_test_split(
-        x, y, train_size=case.n_train, test_size=REFERENCE_ROWS, random_state=case.seed,
-        stratify=stratify)
+        x,
+        y,
+        train_size=case.n_train,
+        test_size=REFERENCE_ROWS,
+        random_state=case.seed,
+        stratify=stratify,
+    )
     scaler = StandardScaler().fit(x_train)
     x_train, x_ref = scaler.transform(x_train), scaler.transform(x_ref)
     if case.data == "diabetes":
@@ -298,12 +457,16 @@ def build_model(case, n_features, hidden=None, learning_rate=None, regularise=Tr
         layers.append(keras.layers.Dense(units, activation="relu", kernel_regularizer=penalty))
         if case.dropout and regularise:
             layers.append(keras.layers.Dropout(case.dropout))
-    layers.append(keras.layers.Dense(1, activation="sigmoid" if case.task == CLASSIFICATION
-                                     else None))
+    layers.append(
+        keras.layers.Dense(1, activation="sigmoid" if case.task == CLASSIFICATION else None)
+    )
     model = keras.Sequential(layers)
     loss = LOSSES[case.task]
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate or case.learning_rate),
-                  loss=loss, metrics=[loss])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate or case.learning_rate),
+        loss=loss,
+        metrics=[loss],
+    )
     return model
 
 
@@ -316,7 +479,8 @@ class ReferenceLoss(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.measure = tf.function(
-            lambda: keras.ops.mean(self.loss(self.y, self.model(self.x, training=False))))
+            lambda: keras.ops.mean(self.loss(self.y, self.model(self.x, training=False)))
+        )
 
     def on_epoch_end(self, epoch, logs=None):
         self.values.append(float(self.measure()))
@@ -330,11 +494,22 @@ def fit(case, split, epochs, stop_early=False, **model_options):
     reference = ReferenceLoss(x_ref, y_ref, LOSSES[case.task])
     callbacks = [reference]
     if stop_early:
-        callbacks.append(keras.callbacks.EarlyStopping(patience=case.patience,
-                                                       restore_best_weights=True))
-    history = model.fit(**fit_data(x_train, y_train[:, None], validation_data=(x_val, y_val[:, None]),
-                                   batch_size=case.batch_size, seed=case.seed, model=model),
-                        epochs=epochs, verbose=0, callbacks=callbacks)
+        callbacks.append(
+            keras.callbacks.EarlyStopping(patience=case.patience, restore_best_weights=True)
+        )
+    history = model.fit(
+        **fit_data(
+            x_train,
+            y_train[:, None],
+            validation_data=(x_val, y_val[:, None]),
+            batch_size=case.batch_size,
+            seed=case.seed,
+            model=model,
+        ),
+        epochs=epochs,
+        verbose=0,
+        callbacks=callbacks,
+    )
     return history.history, reference.values
 
 
@@ -348,24 +523,41 @@ def evidence(case):
     """Fit ``case`` and the fits that label it; returns what its JSON file holds."""
     metric = LOSSES[case.task]
     if case.data == "explorer":
-        settings = Settings(width=case.hidden[0] if case.hidden else 16, depth=len(case.hidden),
-                            train_size=case.n_train, label_noise=case.noise, l2=case.l2,
-                            dropout=case.dropout, learning_rate=case.learning_rate,
-                            epochs=case.epochs)
+        settings = Settings(
+            width=case.hidden[0] if case.hidden else 16,
+            depth=len(case.hidden),
+            train_size=case.n_train,
+            label_noise=case.noise,
+            l2=case.l2,
+            dropout=case.dropout,
+            learning_rate=case.learning_rate,
+            epochs=case.epochs,
+        )
         history, reference, baseline = fit_explorer(settings)
         longer = fit_explorer(replace(settings, epochs=LONGER * case.epochs))[1]
-        better = [fit_explorer(Settings(width=a, depth=2, train_size=case.n_train,
-                                        label_noise=case.noise, learning_rate=lr,
-                                        epochs=LONGER * case.epochs))[1]
-                  for a, _, lr in BETTER_MODELS]
+        better = [
+            fit_explorer(
+                Settings(
+                    width=a,
+                    depth=2,
+                    train_size=case.n_train,
+                    label_noise=case.noise,
+                    learning_rate=lr,
+                    epochs=LONGER * case.epochs,
+                )
+            )[1]
+            for a, _, lr in BETTER_MODELS
+        ]
         reference_baseline, reference_rows = baseline, len(explorer_data().y_val)
     else:
         split = make_split(case)
         history, reference = fit(case, split, case.epochs, stop_early=case.patience > 0)
         epochs = LONGER * len(reference)  # 3x the epochs the run really had
         longer = fit(case, split, epochs)[1]
-        better = [fit(case, split, epochs, hidden=(a, b), learning_rate=lr,
-                      regularise=False)[1] for a, b, lr in BETTER_MODELS]
+        better = [
+            fit(case, split, epochs, hidden=(a, b), learning_rate=lr, regularise=False)[1]
+            for a, b, lr in BETTER_MODELS
+        ]
         y_train, y_val, y_ref = split[1], split[3], split[5]
         baseline = baseline_loss(y_train, y_val, metric)
         reference_baseline, reference_rows = baseline_loss(y_train, y_ref, metric), len(y_ref)
@@ -411,10 +603,14 @@ def label(history, metric, evidence):
     lowest = int(np.argmin(smooth_reference))
     rise = reference[-5:].mean() - smooth_reference[lowest]
     train_end = smooth_train[-1]
-    rises = (rise > max(CLEARLY_ABOVE_MINIMUM * smooth_reference[lowest], 2 * noise)
-             and train_end < (1 - CLEARLY_ABOVE_MINIMUM) * smooth_train[lowest])
-    memorises = (smooth_reference.min() >= CLEARLY_BELOW_GUESS * guess
-                 and train_end < WELL_BELOW * smooth_reference[-1])
+    rises = (
+        rise > max(CLEARLY_ABOVE_MINIMUM * smooth_reference[lowest], 2 * noise)
+        and train_end < (1 - CLEARLY_ABOVE_MINIMUM) * smooth_train[lowest]
+    )
+    memorises = (
+        smooth_reference.min() >= CLEARLY_BELOW_GUESS * guess
+        and train_end < WELL_BELOW * smooth_reference[-1]
+    )
     if rises or memorises:
         return "overfitting"
     if evidence["longer_best"] < (1 - CLEARLY_LONGER) * reference.min():
@@ -435,8 +631,9 @@ def record(case):
         "task": case.task,
         "held_out": case.held_out,
         "lesson": case.lesson,
-        "settings": {k: v for k, v in asdict(case).items()
-                     if k not in ("name", "task", "held_out", "lesson")},
+        "settings": {
+            k: v for k, v in asdict(case).items() if k not in ("name", "task", "held_out", "lesson")
+        },
         "keras_version": keras.__version__,
         **recorded,
     }
@@ -445,10 +642,19 @@ def record(case):
 def save_plot(recorded, directory):
     """Draw one case's curves, its reference curve and its baseline to DIRECTORY/<name>.png."""
     ax = Figure(figsize=(6, 4)).subplots()
-    plot_history(recorded["history"], recorded["metric"], ax=ax,
-                 title=f"{recorded['name']}: {recorded['label']}")
-    ax.plot(range(1, len(recorded["evidence"]["reference"]) + 1),
-            recorded["evidence"]["reference"], color="0.3", linestyle="-.", label="reference")
+    plot_history(
+        recorded["history"],
+        recorded["metric"],
+        ax=ax,
+        title=f"{recorded['name']}: {recorded['label']}",
+    )
+    ax.plot(
+        range(1, len(recorded["evidence"]["reference"]) + 1),
+        recorded["evidence"]["reference"],
+        color="0.3",
+        linestyle="-.",
+        label="reference",
+    )
     ax.axhline(recorded["baseline"], color="grey", linestyle=":", label="baseline")
     ax.legend()
     ax.figure.savefig(directory / f"{recorded['name']}.png", dpi=80)
@@ -461,14 +667,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plots", type=Path, help="also save one PNG per case here")
     parser.add_argument("--only", nargs="+", help="record only these case names")
-    parser.add_argument("--relabel", action="store_true",
-                        help="fit nothing: apply the label rules again to the stored evidence")
+    parser.add_argument(
+        "--relabel",
+        action="store_true",
+        help="fit nothing: apply the label rules again to the stored evidence",
+    )
     args = parser.parse_args(argv)
     if args.relabel:
         for path in sorted(OUTPUT_DIR.glob("*.json")):
             recorded = json.loads(path.read_text())
-            recorded["label"] = label(recorded["history"], recorded["metric"],
-                                      recorded["evidence"])
+            recorded["label"] = label(recorded["history"], recorded["metric"], recorded["evidence"])
             path.write_text(json.dumps(recorded, indent=1) + "\n")
             print(f"{recorded['name']:38} {recorded['label']}")
         return
@@ -486,8 +694,11 @@ def main(argv=None):
         path.write_text(json.dumps(recorded, indent=1) + "\n")
         if args.plots:
             save_plot(recorded, args.plots)
-        print(f"{case.name:38} {recorded['label']:16} {len(recorded['history']['loss']):4} "
-              f"epochs{' (held out)' if case.held_out else ''}", flush=True)
+        print(
+            f"{case.name:38} {recorded['label']:16} {len(recorded['history']['loss']):4} "
+            f"epochs{' (held out)' if case.held_out else ''}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -71,10 +71,12 @@ BIG = dict(width=64, train_size=100, epochs=60)
 def lower_best(better, worse):
     """Claim: with the settings ``better``, the penalty-free validation loss reaches a lower
     minimum than with ``worse``."""
+
     def holds(seed):
         runs = [explorer_run(Settings(**settings), seed) for settings in (better, worse)]
         lowest = [min(run.history["val_binary_crossentropy"]) for run in runs]
         return lowest[0] < lowest[1]
+
     return holds
 
 
@@ -87,13 +89,27 @@ def classifier_history(seed):
     X, y = load_dataset("classification")
     parts = split_data(X, y, val_size=0.2, seed=seed)
     seed_everything(seed)
-    model = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(64, activation="relu"),
-                              keras.layers.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy",
-                  metrics=["accuracy"])
-    return model.fit(**fit_data(parts.x_train, parts.y_train[:, None],
-                                validation_data=(parts.x_val, parts.y_val[:, None]),
-                                seed=seed, model=model), epochs=150, verbose=0).history
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(10,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy", metrics=["accuracy"]
+    )
+    return model.fit(
+        **fit_data(
+            parts.x_train,
+            parts.y_train[:, None],
+            validation_data=(parts.x_val, parts.y_val[:, None]),
+            seed=seed,
+            model=model,
+        ),
+        epochs=150,
+        verbose=0,
+    ).history
 
 
 def classifier_overfits(seed):
@@ -114,49 +130,110 @@ def dropout_val_below_training(seed):
     X, y = load_dataset("noisy_line")
     parts = split_data(X, y, val_size=0.3, seed=seed, scale=False)
     seed_everything(seed)
-    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(64, activation="relu"),
-                              keras.layers.Dropout(0.5), keras.layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(1,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dropout(0.5),
+            keras.layers.Dense(1),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
-    history = model.fit(**fit_data(parts.x_train, parts.y_train,
-                                   validation_data=(parts.x_val, parts.y_val),
-                                   seed=seed, model=model), epochs=60, verbose=0).history
+    history = model.fit(
+        **fit_data(
+            parts.x_train,
+            parts.y_train,
+            validation_data=(parts.x_val, parts.y_val),
+            seed=seed,
+            model=model,
+        ),
+        epochs=60,
+        verbose=0,
+    ).history
     return history["val_loss"][-1] < history["loss"][-1]
 
 
 CLAIMS = [
     Claim("04", "the defaults: good fit", verdict_is("good fit")),
-    Claim("04", "the defaults, 10 epochs: still improving", verdict_is("still improving", epochs=10)),
+    Claim(
+        "04", "the defaults, 10 epochs: still improving", verdict_is("still improving", epochs=10)
+    ),
     Claim("04", "3 layers, strong L2: underfitting", verdict_is("underfitting", depth=3, l2=0.1)),
     Claim("04", "64 units, 100 rows: overfitting", verdict_is("overfitting", **BIG)),
-    Claim("04", "the defaults on 1,600 rows reach a lower val loss than on 200",
-          lower_best(dict(train_size=1600), {})),
+    Claim(
+        "04",
+        "the defaults on 1,600 rows reach a lower val loss than on 200",
+        lower_best(dict(train_size=1600), {}),
+    ),
     Claim("04", "4 units, 100 rows: good fit", verdict_is("good fit", **BIG | dict(width=4))),
-    Claim("04", "4 units, 100 rows: not overfitting (good fit or still improving)",
-          lambda seed: not verdict_is("overfitting", **BIG | dict(width=4))(seed)),
-    Claim("04", "16 units, 100 rows: overfitting", verdict_is("overfitting", **BIG | dict(width=16))),
-    Claim("04", "64 units, 400 rows: still overfitting",
-          verdict_is("overfitting", **BIG | dict(train_size=400))),
-    Claim("04", "64 units: 400 rows reach a lower val loss than 100 rows",
-          lower_best(BIG | dict(train_size=400), BIG)),
-    Claim("04", "64 units, 100 rows, L2 0.01: still overfitting (penalty-free)",
-          verdict_is("overfitting", **BIG | dict(l2=0.01))),
-    Claim("04", "L2 0.01 reaches a lower val loss than no regularisation",
-          lower_best(BIG | dict(l2=0.01), BIG)),
-    Claim("04", "64 units, 100 rows, dropout 0.5: still overfitting",
-          verdict_is("overfitting", **BIG | dict(dropout=0.5))),
-    Claim("04", "dropout 0.5 reaches a lower val loss than no regularisation",
-          lower_best(BIG | dict(dropout=0.5), BIG)),
-    Claim("04", "20 % flipped labels, 60 epochs: overfitting",
-          verdict_is("overfitting", label_noise=0.2, epochs=60)),
-    Claim("04", "40 % flipped labels, 60 epochs: overfitting",
-          verdict_is("overfitting", label_noise=0.4, epochs=60)),
-    Claim("04", "learning rate 0.001: still improving", verdict_is("still improving", learning_rate=0.001)),
+    Claim(
+        "04",
+        "4 units, 100 rows: not overfitting (good fit or still improving)",
+        lambda seed: not verdict_is("overfitting", **BIG | dict(width=4))(seed),
+    ),
+    Claim(
+        "04", "16 units, 100 rows: overfitting", verdict_is("overfitting", **BIG | dict(width=16))
+    ),
+    Claim(
+        "04",
+        "64 units, 400 rows: still overfitting",
+        verdict_is("overfitting", **BIG | dict(train_size=400)),
+    ),
+    Claim(
+        "04",
+        "64 units: 400 rows reach a lower val loss than 100 rows",
+        lower_best(BIG | dict(train_size=400), BIG),
+    ),
+    Claim(
+        "04",
+        "64 units, 100 rows, L2 0.01: still overfitting (penalty-free)",
+        verdict_is("overfitting", **BIG | dict(l2=0.01)),
+    ),
+    Claim(
+        "04",
+        "L2 0.01 reaches a lower val loss than no regularisation",
+        lower_best(BIG | dict(l2=0.01), BIG),
+    ),
+    Claim(
+        "04",
+        "64 units, 100 rows, dropout 0.5: still overfitting",
+        verdict_is("overfitting", **BIG | dict(dropout=0.5)),
+    ),
+    Claim(
+        "04",
+        "dropout 0.5 reaches a lower val loss than no regularisation",
+        lower_best(BIG | dict(dropout=0.5), BIG),
+    ),
+    Claim(
+        "04",
+        "20 % flipped labels, 60 epochs: overfitting",
+        verdict_is("overfitting", label_noise=0.2, epochs=60),
+    ),
+    Claim(
+        "04",
+        "40 % flipped labels, 60 epochs: overfitting",
+        verdict_is("overfitting", label_noise=0.4, epochs=60),
+    ),
+    Claim(
+        "04",
+        "learning rate 0.001: still improving",
+        verdict_is("still improving", learning_rate=0.001),
+    ),
     Claim("04", "learning rate 0.1: overfitting", verdict_is("overfitting", learning_rate=0.1)),
-    Claim("04", "64 units, 200 rows (the explorer cell): overfitting", verdict_is("overfitting", width=64)),
+    Claim(
+        "04",
+        "64 units, 200 rows (the explorer cell): overfitting",
+        verdict_is("overfitting", width=64),
+    ),
     Claim("02", "64 units on 80 rows, 150 epochs: overfitting", classifier_overfits),
-    Claim("02", "meanwhile val accuracy holds (within one of 20 rows) or rises",
-          classifier_accuracy_holds),
-    Claim("05", "with dropout 0.5, val_loss ends below the training loss", dropout_val_below_training),
+    Claim(
+        "02",
+        "meanwhile val accuracy holds (within one of 20 rows) or rises",
+        classifier_accuracy_holds,
+    ),
+    Claim(
+        "05", "with dropout 0.5, val_loss ends below the training loss", dropout_val_below_training
+    ),
 ]
 
 
@@ -167,15 +244,17 @@ def table(claims):
         "",
         "Made by `python tools/seed_claims.py --write` (`make claims`). Each seed fixes the split, "
         f"the starting weights, the batch order and any flipped labels. A claim that holds in "
-        f"fewer than {NEEDED} of 10 seeds is marked REWORD: its lesson says it depends on the seed.",
+        f"fewer than {NEEDED} of 10 seeds is marked REWORD: "
+        "its lesson says it depends on the seed.",
         "",
         "| notebook | claim | held in | |",
         "| --- | --- | --- | --- |",
     ]
     for claim in claims:
         held, total, enough = tally(claim)
-        lines.append(f"| {claim.notebook} | {claim.text} | {held}/{total} | "
-                     f"{'ok' if enough else 'REWORD'} |")
+        lines.append(
+            f"| {claim.notebook} | {claim.text} | {held}/{total} | {'ok' if enough else 'REWORD'} |"
+        )
         print(lines[-1], flush=True)
     return "\n".join(lines) + "\n"
 

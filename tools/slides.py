@@ -8,7 +8,7 @@ in JupyterLab's property inspector). A cell without it gets one from the noteboo
 - a solution cell (tag "solution") is skipped, so the projected deck gives no answer away;
 - any other cell continues the slide before it (reveal.js scrolls a long slide).
 
-    python tools/slides.py notebooks/01_regression_mse.ipynb [...]   # writes build/slides/*.slides.html
+    python tools/slides.py notebooks/01_regression_mse.ipynb [...]  # -> build/slides/*.slides.html
 
 The decks load reveal.js from a CDN when opened; building them needs no network.
 """
@@ -50,10 +50,14 @@ def build_deck(notebook_path, deck_dir=DECK_DIR):
     """Write the deck of the notebook at ``notebook_path`` into ``deck_dir``; return its path."""
     notebook_path = Path(notebook_path)
     if notebook_path.suffix != ".ipynb" or not notebook_path.is_file():
-        raise ValueError(f"notebook_path must be an existing .ipynb file, got {str(notebook_path)!r}")
+        raise ValueError(
+            f"notebook_path must be an existing .ipynb file, got {str(notebook_path)!r}"
+        )
     notebook = with_slide_metadata(nbformat.read(notebook_path, as_version=4))
     exporter = SlidesExporter(reveal_scroll=True)
-    html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": notebook_path.stem}})
+    html, _ = exporter.from_notebook_node(
+        notebook, resources={"metadata": {"name": notebook_path.stem}}
+    )
     deck_dir = Path(deck_dir)
     deck_dir.mkdir(parents=True, exist_ok=True)
     deck = deck_dir / f"{notebook_path.stem}.slides.html"

@@ -26,18 +26,24 @@ LESSONS = {  # dataset, hidden units, largest number of epochs
 def run(parts, hidden_units, epochs):
     """Fit the lesson's classifier on ``parts``: (best epoch, its val_loss, test loss)."""
     seed_everything(0)
-    model = keras.Sequential([
-        keras.Input(shape=(parts.x_train.shape[1],)),
-        keras.layers.Dense(hidden_units, activation="relu"),
-        keras.layers.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(parts.x_train.shape[1],)),
+            keras.layers.Dense(hidden_units, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     early_stopping = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
     history = model.fit(
-        **fit_data(parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val),
-                   model=model),
-        epochs=epochs, verbose=0, callbacks=[early_stopping],
+        **fit_data(
+            parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
+        ),
+        epochs=epochs,
+        verbose=0,
+        callbacks=[early_stopping],
     )
     best = early_stopping.best_epoch
     test_loss = model.evaluate(parts.x_test, parts.y_test, verbose=0)[0]
@@ -53,13 +59,16 @@ def main(lesson):
         parts = split_data(X, y, val_size=0.2, test_size=0.2, seed=seed)
         best_epoch, val_loss, test_loss = run(parts, hidden_units, epochs)
         ratios.append(test_loss / val_loss)
-        print(f"{seed:4d}  {best_epoch:10d}  {val_loss:14.3f}  {test_loss:9.3f}  "
-              f"{ratios[-1]:10.2f}")
+        print(
+            f"{seed:4d}  {best_epoch:10d}  {val_loss:14.3f}  {test_loss:9.3f}  {ratios[-1]:10.2f}"
+        )
     ratios = np.array(ratios)
-    print(f"lesson {lesson}, {len(parts.y_val)} validation and {len(parts.y_test)} test rows: "
-          f"the test loss was higher in {(ratios > 1).sum()} of {len(ratios)} splits; "
-          f"test / validation: median {np.median(ratios):.2f}, "
-          f"from {ratios.min():.2f} to {ratios.max():.2f}")
+    print(
+        f"lesson {lesson}, {len(parts.y_val)} validation and {len(parts.y_test)} test rows: "
+        f"the test loss was higher in {(ratios > 1).sum()} of {len(ratios)} splits; "
+        f"test / validation: median {np.median(ratios):.2f}, "
+        f"from {ratios.min():.2f} to {ratios.max():.2f}"
+    )
 
 
 if __name__ == "__main__":
