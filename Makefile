@@ -24,7 +24,7 @@ help:
 	@echo "make lint       ruff: lint and format check of the code and the notebooks (part of make test)"
 	@echo "make dev        contributors: install the pre-commit hooks and nbdime's git diff/merge for notebooks"
 	@echo "make check      the environment check learners run the day before a workshop"
-	@echo "make notebooks  re-execute every notebook in place to refresh its stored outputs"
+	@echo "make notebooks  sync each notebook with its paired script (python_scripts/), then re-execute it"
 	@echo "make learner    regenerate the learner and live-coding copies (learner/, live-coding/) from notebooks/"
 	@echo "make slides     export every notebook as a reveal.js slide deck into build/slides/"
 	@echo "make corpus     re-record the labelled Keras runs diagnose is judged on, and its agreement table"
@@ -67,7 +67,11 @@ dev: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python -m course_utils check
 
+# Each lesson is a pair (jupytext.toml): python_scripts/NN_name.py, the source to edit and review,
+# and notebooks/NN_name.ipynb with its outputs. `jupytext --sync` carries the newer side's cells
+# to the other (outputs stay), then the notebook runs. tests/test_paired_scripts.py fails on drift.
 notebooks: $(STAMP)
+	$(BIN)/jupytext --sync --quiet $(NOTEBOOKS)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 # The classroom copies are committed (learners download or nbgitpuller them as they are);

@@ -1,0 +1,253 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (loss course)
+#     language: python
+#     name: loss-course
+# ---
+
+# %% [markdown]
+# # 00 · Welcome: how this course works
+#
+# **Time:** 15 minutes · **Prerequisites:** basic Python; no machine-learning background needed for this notebook.
+#
+# **Questions**
+# - How do I use these notebooks, their exercises and their self-checks?
+# - Is my computer ready for the course?
+# - What do a training curve and a validation curve look like?
+#
+# **Objectives**
+# - Run a notebook top to bottom, and restart it cleanly.
+# - Run the environment check and read its result.
+# - Train a first small Keras model and plot its training and validation loss.
+
+# %% [markdown]
+# ## How the course works
+#
+# Each lesson is a Jupyter notebook like this one. Text cells explain; code cells run. Select a code
+# cell and press **Shift + Enter** to run it and move to the next one.
+#
+# - **Run cells from top to bottom.** Later cells use what earlier cells made.
+# - **Restart when in doubt.** *Kernel → Restart Kernel and Run All Cells…* gives you a clean
+#   state. Every training cell seeds its own model, so re-running a cell gives the same numbers,
+#   and the numbers you see match the ones stored in the notebook (up to the last digit or so on
+#   some CPUs).
+# - **Kernel.** The notebooks use the *Python 3 (loss course)* kernel (top right of JupyterLab).
+#   It carries the course's fixed settings (seeds, one thread per operation).
+# - **Exercises** end most sections. You write a short answer in a code cell and run the
+#   **self-check** under it: it prints ✅ when you are right, or ❌ with a hint when not. It never
+#   crashes on a wrong answer, so try freely.
+# - **Solutions** sit in a hidden cell after each exercise (the collapsed cell marked with `…`):
+#   click it to expand only after you have tried.
+# - **Epochs** are counted from 1 everywhere in this course, exactly as Keras prints them
+#   (`Epoch 1/100`). Keras stores them counted from 0; we convert for you and say so where it matters.
+#
+# The helpers you will use live in `course_utils`, a small package in this repository. Every
+# function in it is short and documented: open `course_utils/` in the file browser whenever you
+# want to see how something works.
+
+# %% [markdown]
+# ## Is your computer ready?
+#
+# The environment check prints one line per item: `OK`, or `FAIL` followed by how to fix it.
+# It trains a tiny Keras model too, so it takes a few seconds. (From a terminal, `make check`
+# runs the same check.)
+
+# %% tags=["nbval-ignore-output"]
+from course_utils.environment_check import run_environment_check
+
+ready = run_environment_check()
+
+# %%
+ready  # True when every line above says OK
+
+# %% [markdown]
+# If you see `False`, follow the `fix:` lines above, then restart the kernel and run this
+# notebook again. Ask your instructor if a line stays red.
+
+# %% [markdown]
+# ## Your first training and validation curves
+#
+# We will fit a straight line through 100 noisy points: $y = 2x + 1 + \text{noise}$, where the noise
+# has a standard deviation of 0.2. `load_dataset` reads the course's copy of the data and checks
+# that the file is intact.
+
+# %%
+from course_utils import load_dataset, split_data
+
+X, y = load_dataset("noisy_line")
+parts = split_data(X, y, val_size=0.2, seed=1)  # shuffled: 80 rows to train on, 20 to validate
+print(f"training rows: {len(parts.x_train)}, validation rows: {len(parts.x_val)}")
+
+# %% [markdown]
+# The model learns from the **training** rows only. After every epoch (one pass over the
+# training rows), Keras also measures the loss on the **validation** rows, which the model never
+# learns from. The loss here is the mean squared error (MSE): the average of (prediction − truth)².
+#
+# Before you run the next cell, answer the first exercise.
+
+# %% [markdown]
+# ### Exercise 1: predict the curves
+#
+# The model is small and the data is a noisy straight line. After training, which picture do you
+# expect?
+#
+# - **A**: training loss far below validation loss
+# - **B**: both losses low and close to each other
+# - **C**: validation loss far below training loss
+#
+# Put your letter in `answer` and run the cell.
+
+# %%
+from course_utils.checks import check_choice
+
+CURVE_OPTIONS = {
+    "A": "training loss far below validation loss",
+    "B": "both losses low and close to each other",
+    "C": "validation loss far below training loss",
+}
+CURVE_EXPLANATION = (
+    "A small model cannot memorise 80 points, and the validation rows come from the same line, "
+    "so the model does about as well on both: the curves end close together."
+)
+CURVE_HINTS = {
+    "A": (
+        "That happens when a model is big enough to memorise its training rows. "
+        "Is a tiny model on a line?"
+    ),
+    "C": (
+        "That can happen (lesson 05 shows when), but here nothing makes the validation rows easier."
+    ),
+}
+
+answer = None  # replace None with "A", "B" or "C"
+check_choice(answer, "B", options=CURVE_OPTIONS, explanation=CURVE_EXPLANATION, hints=CURVE_HINTS)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+answer = "B"
+check_choice(answer, "B", options=CURVE_OPTIONS, explanation=CURVE_EXPLANATION, hints=CURVE_HINTS)
+
+# %% [markdown]
+# Now train. `seed_everything(0)` fixes every random choice (initial weights, batch order),
+# so this cell gives the same curves each time you run it. `fit_data` hands `model.fit` the
+# training and validation data in the course's fast way: the same training as passing the arrays,
+# shuffled every epoch, but several times quicker. Given `model=model`, it also prepares the model
+# so that its first epoch starts sooner.
+
+# %% tags=["live"]
+import keras
+import matplotlib.pyplot as plt
+
+from course_utils import fit_data, plot_history, seed_everything
+
+seed_everything(0)
+model = keras.Sequential(
+    [
+        keras.Input(shape=(1,)),
+        keras.layers.Dense(16, activation="relu"),
+        keras.layers.Dense(1),
+    ]
+)
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+history = model.fit(
+    **fit_data(
+        parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
+    ),
+    epochs=60,
+    verbose=0,
+)
+
+print(
+    f"after epoch 60: training loss {history.history['loss'][-1]:.3f}, "
+    f"validation loss {history.history['val_loss'][-1]:.3f}"
+)
+plot_history(history, log_scale=True)
+plt.show()
+
+# %% [markdown]
+# Read the plot: the **solid** line is the training loss, the **dashed** line the validation loss,
+# one colour per model. Both fall fast. Around epoch 15 both bump up for a few epochs, the
+# validation loss more, then both settle, close to each other. The marker shows the epoch with the
+# lowest validation loss. (The y axis is logarithmic so that the flat end is visible.)
+
+# %% [markdown]
+# ### Exercise 2: the noise floor
+#
+# The noise added to the line has a standard deviation of 0.2. Even a model that knew the true
+# line exactly would be off by that noise. What MSE would that perfect model get, on average?
+# Write it as a number.
+
+# %%
+from course_utils.checks import check_number
+
+FLOOR_HINT = (
+    "MSE averages squared errors, and the errors here are the noise: square its standard deviation."
+)
+noise_floor = None  # replace None with a number
+check_number(noise_floor, 0.2**2, tolerance=0.002, name="the noise floor", hint=FLOOR_HINT)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+noise_floor = 0.04  # 0.2 squared: what even the perfect model scores, on average, on new data
+check_number(noise_floor, 0.2**2, tolerance=0.002, name="the noise floor", hint=FLOOR_HINT)
+
+# %% [markdown]
+# ## The curves and the noise floor
+#
+# Now put the floor next to the curves. The cell below counts the epochs in which the validation
+# loss was below 0.04, and measures the noise itself: how far the rows of each part lie from the
+# true line $y = 2x + 1$ (the MSE the perfect model gets on them).
+
+# %%
+import numpy as np
+
+val_loss = np.array(history.history["val_loss"])
+lowest = int(np.argmin(val_loss))
+highest_after = lowest + int(np.argmax(val_loss[lowest:]))
+print(
+    f"validation loss below 0.04 in {np.sum(val_loss < 0.04)} of {len(val_loss)} epochs: "
+    f"lowest {val_loss[lowest]:.3f} (epoch {lowest + 1}), then up to {val_loss[highest_after]:.3f} "
+    f"(epoch {highest_after + 1}), at the end {val_loss[-1]:.3f}"
+)
+
+# split_data scaled x for the model; undo that to compare each row with the true line
+for name, x_part, y_part in (
+    ("training", parts.x_train, parts.y_train),
+    ("validation", parts.x_val, parts.y_val),
+):
+    x = parts.scaler.inverse_transform(x_part)[:, 0]
+    print(
+        f"the true line's MSE on the {len(y_part)} {name} rows: "
+        f"{np.mean((y_part - (2 * x + 1)) ** 2):.3f}"
+    )
+
+# %% [markdown]
+# The validation loss spends most epochs *below* the noise floor. Has the model beaten the noise?
+# No. The floor, 0.04, is what even the perfect model gets **on average, on new data**. Twenty rows
+# are not an average: these 20 happen to lie close to the line, and the perfect model itself would
+# score only 0.026 on them. The training loss can dip below the floor too, by fitting some of the
+# noise of the very rows it learns from: this model ends at 0.035, a little under the 0.040 of its
+# training rows. So a curve that levels off near the floor is a good fit, but where exactly the
+# floor lies for your rows, the curve alone cannot tell. Lesson 05 shows how much small validation sets vary.
+
+# %% [markdown]
+# ## Key points
+#
+# - Run notebooks top to bottom; restart the kernel for a clean state. Training cells seed their
+#   own model, so re-running them reproduces their numbers.
+# - `python -m course_utils check` (or `make check`) tells you whether your machine is ready.
+# - Training loss is measured on the rows the model learns from; validation loss on rows it never
+#   learns from. Plot both, every time.
+# - The noise in the data sets a floor for the loss on new data, on average (here 0.2² = 0.04).
+#   A curve that levels off near it is a good fit. A training loss can go below it by memorising,
+#   and a small validation set by luck: here 20 validation rows did, in 43 of 60 epochs.
+#
+# ## Try next
+#
+# - Change `epochs=60` to `epochs=5` and re-run the training cell: what do the curves say now?
+# - Lesson 01 looks closely at how Keras computes each of the two losses.

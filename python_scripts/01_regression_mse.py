@@ -1,0 +1,402 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (loss course)
+#     language: python
+#     name: loss-course
+# ---
+
+# %% [markdown]
+# # 01 · Regression: training loss and validation loss with MSE
+#
+# **Time:** 35 minutes · **Prerequisites:** notebook 00.
+#
+# **Questions**
+# - What exactly are the training loss and the validation loss that Keras prints?
+# - How do I plot them and read the plot?
+# - Why does the way I choose the validation rows matter so much?
+#
+# **Objectives**
+# - Explain how Keras computes `loss` and `val_loss` in each epoch.
+# - Compare MSE and MAE on the same fit.
+# - Recognise a validation set that tests extrapolation, and fix it with a shuffled split.
+# - Recognise a model stopped while it was still learning, and fix it.
+
+# %%
+import keras
+import matplotlib.pyplot as plt
+from sklearn.model_selection import train_test_split
+
+from course_utils import (
+    LiveLossPlot,
+    baseline_loss,
+    checks,
+    diagnose,
+    fit_data,
+    load_dataset,
+    plot_history,
+    seed_everything,
+    split_data,
+)
+
+# %% [markdown]
+# ## The data: a noisy straight line
+#
+# 100 points on the line $y = 2x + 1$, with Gaussian noise of standard deviation 0.2 added to
+# each $y$. The $x$ values are evenly spaced from −1 to 1 and **sorted**, as `np.linspace` makes them.
+
+# %%
+X, y = load_dataset("noisy_line")
+print(
+    f"X: {X.shape}, y: {y.shape}; x runs from {X[0, 0]:.0f} to {X[-1, 0]:.0f}, in increasing order"
+)
+
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.scatter(X[:, 0], y, s=10, color="#0072B2")
+ax.set(xlabel="x", ylabel="y", title="y = 2x + 1 + noise")
+plt.show()
+
+# %% [markdown]
+# ## A first split, the quick way
+#
+# The quickest way to keep 20 % of the rows aside is to cut off the last 20 rows. Many tutorials
+# (and the article this course grew from) do exactly this:
+
+# %%
+x_train_sorted, x_val_sorted = X[:80], X[80:]
+y_train_sorted, y_val_sorted = y[:80], y[80:]
+print(f"training x: {x_train_sorted.min():.2f} to {x_train_sorted.max():.2f}")
+print(f"validation x: {x_val_sorted.min():.2f} to {x_val_sorted.max():.2f}")
+
+
+# %% [markdown]
+# The model: one hidden layer of 10 ReLU units and one output, trained with Adam on the mean
+# squared error (MSE). We also ask Keras to report the mean absolute error (MAE). A small function
+# builds it, so every experiment below starts from the same recipe.
+
+# %% tags=["live"]
+def build_line_model(learning_rate=0.001):
+    """10 ReLU units and 1 output; Adam; loss MSE, MAE reported as a metric."""
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(1,)),
+            keras.layers.Dense(10, activation="relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse", metrics=["mae"])
+    return model
+
+
+# %% [markdown]
+# ### Exercise 1: predict the curves
+#
+# We will train on $x \in [-1, 0.6]$ and validate on $x \in [0.62, 1]$ for 100 epochs. Before
+# running the training cell, predict what you will see at the end:
+#
+# - **A**: validation loss well above training loss
+# - **B**: validation loss close to training loss
+# - **C**: validation loss well below training loss
+
+# %%
+SORTED_OPTIONS = {
+    "A": "validation loss well above training loss",
+    "B": "validation loss close to training loss",
+    "C": "validation loss well below training loss",
+}
+SORTED_EXPLANATION = (
+    "the validation rows lie outside the range the model trained on. A network that has not "
+    "yet learned the line well is worst at the edge of its data, so the validation loss "
+    "measures extrapolation and stays well above the training loss."
+)
+SORTED_HINTS = {
+    "B": "Both sets come from the same line, but do they cover the same x values?",
+    "C": "What would make x between 0.62 and 1 easier than x between -1 and 0.6 for this model?",
+}
+
+answer = None  # "A", "B" or "C"
+checks.check_choice(
+    answer, "A", options=SORTED_OPTIONS, explanation=SORTED_EXPLANATION, hints=SORTED_HINTS
+)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+answer = "A"
+checks.check_choice(
+    answer, "A", options=SORTED_OPTIONS, explanation=SORTED_EXPLANATION, hints=SORTED_HINTS
+)
+
+# %% [markdown]
+# Now train. `LiveLossPlot` is a Keras callback that draws both curves while `fit` runs (in
+# JupyterLab the figure updates in place). `fit_data` feeds `fit` the same data as passing the
+# arrays, shuffled every epoch, only faster.
+
+# %% tags=["live"]
+seed_everything(0)
+model = build_line_model()
+sorted_history = model.fit(
+    **fit_data(
+        x_train_sorted, y_train_sorted, validation_data=(x_val_sorted, y_val_sorted), model=model
+    ),
+    epochs=100,
+    verbose=0,
+    callbacks=[LiveLossPlot()],
+)
+print(
+    f"epoch 100: loss {sorted_history.history['loss'][-1]:.3f}, "
+    f"val_loss {sorted_history.history['val_loss'][-1]:.3f}"
+)
+
+# %% [markdown]
+# ## How Keras computes the two numbers
+#
+# In every epoch Keras goes through the 80 training rows in shuffled batches of 32 (so 3 batches:
+# 32, 32 and 16 rows). For each batch it
+#
+# 1. predicts with the current weights, **in training mode** (dropout, if any, is on),
+# 2. computes that batch's loss,
+# 3. updates the weights.
+#
+# The `loss` it logs for the epoch is the mean of those batch losses, weighted by batch size. Each
+# batch was measured *before* its update: the first with the weights the epoch started with, the
+# second after one update, the third after two. On average, weighted by batch size, the training
+# loss describes the weights of about a quarter of the way into the epoch, about 0.73 of an epoch
+# before its end. (With n batches of equal size the lag is (n + 1)/(2n) epochs: half an epoch only
+# when there are many batches.)
+#
+# After the last update of the epoch, Keras runs the validation rows through the model once, **in
+# inference mode**, with the final weights: that is `val_loss`.
+#
+# You can see the difference: evaluating the trained model now gives exactly the last `val_loss`,
+# but not the last `loss`.
+
+# %%
+last = {key: values[-1] for key, values in sorted_history.history.items()}
+train_now = model.evaluate(x_train_sorted, y_train_sorted, verbose=0)[0]
+val_now = model.evaluate(x_val_sorted, y_val_sorted, verbose=0)[0]
+print(f"training rows:   logged loss     {last['loss']:.4f}  evaluate now {train_now:.4f}")
+print(f"validation rows: logged val_loss {last['val_loss']:.4f}  evaluate now {val_now:.4f}")
+
+# %% [markdown]
+# The validation numbers agree to the last digit. The training numbers differ: the logged
+# `loss` averaged three batches measured while the weights were still moving. (Lesson 05 returns
+# to this.)
+
+# %% [markdown]
+# ## MSE and MAE side by side
+#
+# MSE squares each error, so it is in *squared* units of $y$ and punishes large errors hard. MAE
+# averages the absolute errors, in the units of $y$ itself. Same fit, two views:
+
+# %%
+fig, (ax_mse, ax_mae) = plt.subplots(1, 2, figsize=(10, 3.5))
+plot_history(sorted_history, "loss", ax=ax_mse, title="MSE (the loss)")
+plot_history(sorted_history, "mae", ax=ax_mae, title="MAE (a metric)")
+plt.show()
+
+# %% [markdown]
+# Both tell the same story here: validation far above training. MSE exaggerates the gap
+# (errors are squared); MAE is easier to read: it is the typical size of a miss, in units of $y$.
+
+# %% [markdown]
+# ## Flaw 1: the validation rows only test extrapolation
+#
+# The last 20 rows of sorted data are the 20 *largest* $x$. The model never saw that region, so the
+# validation loss measures how well it extrapolates, not how well it generalises to new points
+# from the same range. A validation set must look like the data the model will meet: shuffle
+# before you split.
+#
+# ### Exercise 2: make a shuffled split
+#
+# Use scikit-learn's `train_test_split` to keep 20 % of the rows for validation, shuffled, with
+# `random_state=0`.
+
+# %%
+x_train, x_val, y_train, y_val = X[:80], X[80:], y[:80], y[80:]  # replace with a shuffled split
+
+checks.check_split(x_train, x_val, y_train, y_val, x=X, y=y, val_fraction=0.2)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+x_train, x_val, y_train, y_val = train_test_split(X, y, test_size=0.2, random_state=0)
+
+checks.check_split(x_train, x_val, y_train, y_val, x=X, y=y, val_fraction=0.2)
+
+# %% [markdown]
+# The course's `split_data` does the same with scikit-learn (and can also scale the inputs and
+# stratify classes: later lessons use that). Train the same model on a shuffled split and compare:
+
+# %% tags=["live"]
+parts = split_data(X, y, val_size=0.2, seed=0, scale=False)
+
+seed_everything(0)
+model = build_line_model()
+shuffled_history = model.fit(
+    **fit_data(
+        parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
+    ),
+    epochs=100,
+    verbose=0,
+)
+print(
+    f"epoch 100: loss {shuffled_history.history['loss'][-1]:.3f}, "
+    f"val_loss {shuffled_history.history['val_loss'][-1]:.3f}"
+)
+plot_history({"sorted split": sorted_history, "shuffled split": shuffled_history}, log_scale=True)
+plt.show()
+
+# %% [markdown]
+# With a shuffled split the two curves of the shuffled model (same colour: solid training,
+# dashed validation) run close together: the validation rows are now new points from the same
+# range, and the model does about as well on them as on its training rows.
+
+# %% [markdown]
+# ## Flaw 2: stopped while still learning
+#
+# Look at the end of the shuffled curves: both are still going down at epoch 100. Training stopped
+# while the model was still learning. `diagnose` reads a history and names what it sees. We give it
+# the *baseline*: the validation loss of always predicting the mean of the training targets, the
+# score a model that learned nothing would get.
+#
+# ### Exercise 3: predict the verdict
+#
+# Before running the next cell: which verdict do you expect?
+#
+# - **A**: underfitting
+# - **B**: overfitting
+# - **C**: good fit
+# - **D**: still improving
+
+# %%
+VERDICT_OPTIONS = {"A": "underfitting", "B": "overfitting", "C": "good fit", "D": "still improving"}
+VERDICT_EXPLANATION = (
+    "both losses were still falling at the last epoch, so more epochs (or a larger learning "
+    "rate) would still help: the run was stopped too early."
+)
+VERDICT_HINTS = {
+    "B": (
+        "Overfitting means validation loss rising while training loss falls. "
+        "Is either curve rising?"
+    ),
+    "C": (
+        "A good fit has levelled off: more epochs would not lower it. "
+        "Have the curves levelled off by the last epoch?"
+    ),
+}
+
+answer = None  # "A", "B", "C" or "D"
+checks.check_choice(
+    answer, "D", options=VERDICT_OPTIONS, explanation=VERDICT_EXPLANATION, hints=VERDICT_HINTS
+)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+answer = "D"
+checks.check_choice(
+    answer, "D", options=VERDICT_OPTIONS, explanation=VERDICT_EXPLANATION, hints=VERDICT_HINTS
+)
+
+# %%
+baseline = baseline_loss(parts.y_train, parts.y_val, "mse")
+print(f"baseline (always predict the training mean): val MSE {baseline:.3f}")
+print(diagnose(shuffled_history, baseline=baseline))
+
+# %% [markdown]
+# Two ways out: train for more epochs, or take bigger steps with a larger learning rate. Adam's
+# default learning rate, 0.001, is cautious for such a small problem. With 0.01, the same 100
+# epochs get much further:
+
+# %% tags=["live"]
+seed_everything(0)
+model = build_line_model(learning_rate=0.01)
+faster_history = model.fit(
+    **fit_data(
+        parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
+    ),
+    epochs=100,
+    verbose=0,
+)
+plot_history(
+    {"learning rate 0.001": shuffled_history, "learning rate 0.01": faster_history}, log_scale=True
+)
+print(diagnose(faster_history, baseline=baseline))
+
+# %% [markdown]
+# Now the training loss levels off near 0.04, the noise floor (0.2², notebook 00), and the
+# validation loss lower still, near 0.03: the model has learned the line. But look closely: the
+# validation loss ends *below* the training loss, and below the noise floor. Is the model
+# better on rows it never saw? Count the epochs, and measure the noise of each set: how far its
+# rows lie from the true line $y = 2x + 1$, which is the MSE the perfect model would get on them.
+
+# %%
+h = faster_history.history
+below = sum(val < train for train, val in zip(h["loss"], h["val_loss"]))
+print(
+    f"epoch 100: loss {h['loss'][-1]:.3f}, val_loss {h['val_loss'][-1]:.3f}; "
+    f"val_loss below loss in {below} of {len(h['loss'])} epochs"
+)
+for name, x_part, y_part in (
+    ("training", parts.x_train, parts.y_train),
+    ("validation", parts.x_val, parts.y_val),
+):
+    print(
+        f"the true line's MSE on the {len(y_part)} {name} rows: "
+        f"{((y_part - (2 * x_part[:, 0] + 1)) ** 2).mean():.4f}"
+    )
+
+# %% [markdown]
+# The perfect model would score 0.0407 on the training rows and only 0.0235 on the validation
+# rows: these 20 validation rows happen to lie closer to the line. So the validation loss ending
+# at 0.028, below the training loss at 0.037, does not mean that the model does better on new
+# rows; it means that these 20 rows are easy. With so few rows, luck like this is common: lesson 05
+# (Surprise 3) shows how much small validation sets differ.
+#
+# ### Exercise 4: reach the noise floor
+#
+# Train `build_line_model` on the shuffled split (`parts`) so that the final validation loss is
+# below 0.05. Change the learning rate, the number of epochs, or both; keep `seed_everything(0)`.
+
+# %%
+seed_everything(0)
+model = build_line_model(learning_rate=0.001)  # change me
+my_history = model.fit(
+    **fit_data(
+        parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
+    ),
+    epochs=20,
+    verbose=0,  # and/or change me
+)
+checks.check_history(my_history, metric="val_loss", below=0.05)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+seed_everything(0)
+model = build_line_model(learning_rate=0.01)
+my_history = model.fit(
+    **fit_data(
+        parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
+    ),
+    epochs=100,
+    verbose=0,
+)
+checks.check_history(my_history, metric="val_loss", below=0.05)
+
+# %% [markdown]
+# ## Key points
+#
+# - `loss` is the batch-size-weighted mean of the epoch's batch losses, each measured before its
+#   update, in training mode. `val_loss` is measured once after the epoch's last update, in
+#   inference mode.
+# - MSE is in squared units and punishes big misses; MAE is in the units of the target.
+# - Validate on rows that look like the data the model will meet: shuffle before splitting. The last
+#   rows of sorted data only test extrapolation.
+# - Curves still falling at the last epoch mean the model was stopped too early: train longer or
+#   raise the learning rate, then read the curves again.
+# - Compare the validation loss with the baseline (predict the mean) and with the noise floor.
+#
+# ## Try next
+#
+# - Run the sorted split with `learning_rate=0.01`: does the extrapolation gap close completely?
+# - Replace `"mse"` with `"mae"` as the loss in `build_line_model`: how do the curves change?

@@ -1,0 +1,338 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (loss course)
+#     language: python
+#     name: loss-course
+# ---
+
+# %% [markdown]
+# # 02 · Binary classification: cross-entropy, accuracy, and overfitting
+#
+# **Time:** 35 minutes · **Prerequisites:** notebook 01.
+#
+# **Questions**
+# - What loss do I use for a yes/no target, and what does `from_logits=True` change?
+# - Why read the loss curves *and* the accuracy curves?
+# - How does a network that is too large for its data behave on these curves?
+#
+# **Objectives**
+# - Build a classifier with a sigmoid output and binary cross-entropy.
+# - Plot loss and accuracy side by side and read them together.
+# - Explain why validation loss can rise while validation accuracy holds.
+
+# %%
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_utils import (
+    checks,
+    diagnose,
+    fit_data,
+    load_dataset,
+    plot_history,
+    seed_everything,
+    split_data,
+)
+
+# %% [markdown]
+# ## The data
+#
+# 100 rows, 10 numeric features, two classes, made by scikit-learn's `make_classification`. Seven
+# of the 10 features carry signal: 5 informative ones and 2 that are mixtures of those; the other 3
+# are pure noise. The generator also gives 1 % of the rows (here, 1 row) a label drawn at random.
+# `split_data` shuffles, keeps 20 % for validation with the same
+# class balance as the whole (it *stratifies*), and standardises the features using the training
+# rows only.
+
+# %%
+X, y = load_dataset("classification")
+parts = split_data(X, y, val_size=0.2, seed=2)
+print(f"training rows: {len(parts.x_train)}, validation rows: {len(parts.x_val)}")
+print(f"share of class 1: training {parts.y_train.mean():.2f}, validation {parts.y_val.mean():.2f}")
+
+
+# %% [markdown]
+# ## Sigmoid output and binary cross-entropy
+#
+# The network ends in **one unit with a sigmoid**, which turns any number into a probability $p$ that
+# the row is class 1. **Binary cross-entropy** scores that probability against the true label
+# $t \in \{0, 1\}$:
+#
+# $$\text{loss} = -\big(t \log p + (1 - t) \log(1 - p)\big)$$
+#
+# Confident and right costs almost nothing; confident and wrong costs a lot (−log 0.01 ≈ 4.6).
+#
+# ### Exercise 1: build the classifier
+#
+# Complete `build_classifier`: 64 ReLU units, then an output layer for binary classification,
+# compiled with the matching loss. (Adam's learning rate is set to 0.003, three times its default,
+# so that the whole story fits in 150 quick epochs.)
+
+# %%
+def build_classifier():
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(10,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(2, activation="softmax"),  # fix the output layer
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.003), loss="mse", metrics=["accuracy"]
+    )  # and fix the loss
+    return model
+
+
+seed_everything(0)
+checks.check_binary_classifier(build_classifier())
+
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+def build_classifier():
+    """64 ReLU units, 1 sigmoid output; Adam; binary cross-entropy, accuracy reported."""
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(10,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=0.003),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
+    )
+    return model
+
+
+seed_everything(0)
+checks.check_binary_classifier(build_classifier())
+
+# %% [markdown]
+# ### What `from_logits=True` means
+#
+# A *logit* is the raw output before the sigmoid. You can leave the sigmoid out of the model and
+# tell the loss that it receives logits: `keras.losses.BinaryCrossentropy(from_logits=True)` then
+# applies the sigmoid itself. Computed from a logit, the loss is exact, even for very large logits.
+#
+# Computed from a probability, it may not be. In float32 the sigmoid of 20 is exactly 1.0, and
+# log(1 − 1.0) is minus infinity, so before taking the log Keras clips probabilities to between
+# 10⁻⁷ and 1 − 10⁻⁷. That caps the loss of one row at about 16. Compare four rows, the last one
+# confidently wrong (a logit of 20 for a row of class 0), with the loss computed three ways: from the
+# logits, from the output of Keras's own sigmoid (what a sigmoid output layer produces), and from
+# the same probabilities as plain NumPy numbers (what `model.predict` returns).
+
+# %%
+logits = np.array([[-4.0], [0.3], [3.0], [20.0]], dtype="float32")  # float32, as in a model
+labels = np.array([[0.0], [1.0], [0.0], [0.0]], dtype="float32")
+keras_sigmoid = keras.ops.sigmoid(logits)  # what a sigmoid output layer hands to the loss
+numpy_probabilities = 1 / (1 + np.exp(-logits))  # plain numbers, like model.predict returns
+
+per_row = keras.losses.BinaryCrossentropy(reduction=None)  # one loss per row, not their mean
+per_row_from_logits = keras.losses.BinaryCrossentropy(from_logits=True, reduction=None)
+table = np.column_stack(
+    [
+        keras.ops.convert_to_numpy(keras_sigmoid)[:, 0],
+        per_row_from_logits(labels, logits),
+        per_row(labels, keras_sigmoid),
+        per_row(labels, numpy_probabilities),
+    ]
+)
+print("logit  class  probability  from logits  from Keras's sigmoid  from NumPy probabilities")
+for z, t, (p, from_z, from_sigmoid, from_numpy) in zip(logits[:, 0], labels[:, 0], table):
+    print(
+        f"{z:5.1f}  {t:5.0f}  {p:11.4f}  {from_z:11.4f}  {from_sigmoid:20.4f}  {from_numpy:24.4f}"
+    )
+
+# %% [markdown]
+# The first three rows agree. The last costs 20.0 computed from its logit, and from Keras's
+# sigmoid too, but only 15.94 from the NumPy probability: the clip capped it.
+#
+# Keras's sigmoid gets the exact answer because, on the TensorFlow backend this course uses, its
+# output remembers the logits it came from, and the loss uses them. So a model with a sigmoid output
+# and `loss="binary_crossentropy"` trains on exactly the same loss as a linear output with
+# `from_logits=True`. The clip only bites when you compute a loss from probabilities as plain
+# numbers, such as those `model.predict` returns. (One combination to avoid: a sigmoid output *and*
+# `from_logits=True`. TensorFlow notices, warns and still computes the right loss, but on Keras's
+# JAX and PyTorch backends the sigmoid is then applied twice and the loss is wrong.)
+#
+# A linear output changes one more thing: accuracy. For a model with one output unit, Keras turns
+# `metrics=["accuracy"]` into `keras.metrics.BinaryAccuracy()`, which counts a row as class 1 when
+# the output is above 0.5. For a probability that is the right line. For a logit, 0.5 means a
+# probability of 0.62, so rows with probabilities between 0.5 and 0.62 count as class 0. With
+# logits, draw the line at 0 instead: `keras.metrics.BinaryAccuracy(threshold=0.0)`. The row with
+# logit 0.3 (probability 0.57, class 1) shows the difference:
+
+# %%
+accuracies = {
+    '"accuracy" on the probabilities': (keras.metrics.BinaryAccuracy(), numpy_probabilities),
+    '"accuracy" on the logits': (keras.metrics.BinaryAccuracy(), logits),
+    "BinaryAccuracy(threshold=0.0) on the logits": (
+        keras.metrics.BinaryAccuracy(threshold=0.0),
+        logits,
+    ),
+}
+for name, (metric, outputs) in accuracies.items():
+    metric.update_state(labels, outputs)
+    print(f"{name:<44} {float(metric.result()):.2f}")
+
+# %% [markdown]
+# ## A network too large for its data
+#
+# 64 hidden units means 769 weights to fit 80 rows. Train for 150 epochs and record accuracy too.
+
+# %% [markdown]
+# ### Exercise 2: predict the curves
+#
+# After some epochs the network starts to memorise its 80 training rows. When the validation loss
+# starts rising, what do you expect the validation **accuracy** to do?
+#
+# - **A**: fall just as clearly as the loss rises
+# - **B**: stay about level
+# - **C**: rise sharply
+
+# %%
+ACCURACY_OPTIONS = {
+    "A": "fall just as clearly as the loss rises",
+    "B": "stay about level",
+    "C": "rise sharply",
+}
+ACCURACY_EXPLANATION = (
+    "accuracy only asks which side of 0.5 each probability falls on. The network grows more "
+    "confident on every row, so the few rows it gets wrong cost more and more cross-entropy, "
+    "while the count of right answers barely moves."
+)
+ACCURACY_HINTS = {
+    "A": (
+        "Accuracy changes only when a row crosses the 0.5 line. "
+        "Does growing confidence move many rows across it?"
+    ),
+    "C": "A sharp rise needs many validation rows to cross the 0.5 line. "
+    "Does growing confidence move rows across it, or push them further from it?",
+}
+
+answer = None  # "A", "B" or "C"
+checks.check_choice(
+    answer, "B", options=ACCURACY_OPTIONS, explanation=ACCURACY_EXPLANATION, hints=ACCURACY_HINTS
+)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+answer = "B"
+checks.check_choice(
+    answer, "B", options=ACCURACY_OPTIONS, explanation=ACCURACY_EXPLANATION, hints=ACCURACY_HINTS
+)
+
+# %% tags=["live"]
+seed_everything(0)
+model = build_classifier()
+history = model.fit(
+    **fit_data(
+        parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
+    ),
+    epochs=150,
+    verbose=0,
+)
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 3.8))
+plot_history(history, "loss", ax=ax_loss, title="binary cross-entropy")
+plot_history(history, "accuracy", ax=ax_acc, title="accuracy")
+plt.show()
+
+# %%
+h = history.history
+best = int(np.argmin(h["val_loss"]))  # 0-based index of the lowest validation loss
+for label, i in (("lowest val_loss", best), ("last", len(h["val_loss"]) - 1)):
+    print(
+        f"{label:>15}: epoch {i + 1:3d}  loss {h['loss'][i]:.3f}  val_loss {h['val_loss'][i]:.3f}  "
+        f"accuracy {h['accuracy'][i]:.2f}  val_accuracy {h['val_accuracy'][i]:.2f}"
+    )
+
+# %% [markdown]
+# Read the two plots together:
+#
+# - **Training loss** keeps falling towards 0 and training accuracy reaches 1.00: the network
+#   memorises its 80 rows.
+# - **Validation loss** reaches its lowest point early, then climbs: from there on, every epoch
+#   makes the model worse on new rows, as measured by cross-entropy. That is **overfitting**.
+# - **Validation accuracy** does not fall with it: it holds, and here even rises a little.
+#
+# Why do the two validation curves disagree? Look at the validation rows the final model gets wrong.
+
+# %% tags=["live"]
+probabilities = model.predict(parts.x_val, verbose=0)[:, 0]
+wrong = (probabilities > 0.5) != parts.y_val
+row_loss = keras.losses.binary_crossentropy(parts.y_val[:, None], probabilities[:, None]).numpy()
+print(f"{wrong.sum()} of {len(wrong)} validation rows are misclassified")
+print(f"their share of the total validation loss: {row_loss[wrong].sum() / row_loss.sum():.0%}")
+print("their predicted probability of class 1 and true class:")
+for p, t in zip(probabilities[wrong], parts.y_val[wrong]):
+    print(f"  p = {p:.3f}   true class {t}")
+
+# %% [markdown]
+# The misclassified rows are predicted with high confidence, and cross-entropy charges each of
+# them $-\log$ of the probability given to the true class: together they make up most of the
+# validation loss. As training goes on, the network becomes ever more sure of its answers, right
+# or wrong. Accuracy counts only *whether* each answer is right, so it stays flat; cross-entropy
+# sees the confident mistakes growing, so it rises.
+#
+# So is the model getting worse? At its yes/no answers, no: validation accuracy went from 0.80 at
+# the lowest validation loss to 0.85 at the end. What got worse are its probabilities: it has
+# become over-confident, so sure of itself that it gives a row of class 0 a probability of 1.000
+# of being class 1. Which curve matters depends on what you will use. If you act on the
+# probabilities (a risk score, or a rule such as "act when p is above 0.9"), the rising loss is
+# the warning to heed; if you only use the yes/no answers, accuracy (or whichever error matters
+# to you) is the curve to judge by.
+#
+# How far the validation loss climbs depends on which 20 rows validate. Re-run on 10 other splits
+# of these 100 rows (`tests/data/seed_claims.md`), `diagnose` called the run overfitting in 9, but
+# the last validation loss ended anywhere from 4 % to 168 % above its lowest point; this split
+# shows one of the steepest climbs. Validation accuracy held (within one row of 20) or rose in
+# 8 of the 10.
+
+# %%
+print(diagnose(history))
+
+# %% [markdown]
+# ### Exercise 3: the best epoch
+#
+# At which epoch was the validation loss lowest? Answer with the epoch number as Keras prints it
+# (`Epoch 1/150` is the first). Work it out from `history.history["val_loss"]`.
+
+# %%
+best_epoch = None  # a whole number
+checks.check_best_epoch(best_epoch, history)
+
+# %% jupyter={"source_hidden": true} tags=["solution"]
+best_epoch = (
+    int(np.argmin(history.history["val_loss"])) + 1
+)  # argmin counts from 0, Keras prints from 1
+checks.check_best_epoch(best_epoch, history)
+
+# %% [markdown]
+# ## Key points
+#
+# - For two classes: one sigmoid output and binary cross-entropy, or a linear output with
+#   `BinaryCrossentropy(from_logits=True)`. On TensorFlow both compute the loss from the logits, so
+#   it is the same. The second model outputs logits: measure its accuracy with
+#   `keras.metrics.BinaryAccuracy(threshold=0.0)`, since `"accuracy"` cuts at 0.5 (p = 0.62 for a
+#   logit).
+# - A loss computed from probabilities as plain numbers (such as `model.predict`'s) is clipped: one
+#   confidently wrong row costs at most about 16.
+# - Plot loss and accuracy side by side. Loss sees confidence; accuracy sees only right or wrong.
+# - Validation loss can rise while validation accuracy holds, or even rises (here 0.80 → 0.85):
+#   the model grows over-confident, confidently wrong on a few rows. Its probabilities get worse,
+#   its yes/no answers do not. Whether that matters depends on which of the two you will use.
+# - A network much larger than its data memorises it: training loss → 0, validation loss turns up.
+#
+# ## Try next
+#
+# - Shrink the hidden layer to 4 units: does the validation loss still turn up?
+# - Train on `load_dataset("classification_large")` (2,000 rows): what happens to the gap?
+# - Lesson 03 stops training at the best epoch automatically.
