@@ -82,8 +82,8 @@ start = time.perf_counter()
 seed_everything(0)
 model = build_model(settings, n_features=data.x_train.shape[1])
 parts["build and compile"] = time.perf_counter() - start
-feed = fit_data(data.x_train[:200], data.y_train[:200], validation_data=(data.x_val, data.y_val),
-                model=model)
+feed = fit_data(data.x_train[:200], data.y_train[:200, None],
+                validation_data=(data.x_val, data.y_val[:, None]), model=model)
 start = time.perf_counter()
 model.fit(**feed, epochs=1, verbose=0)
 parts["first epoch (traces the train and test functions)"] = time.perf_counter() - start
