@@ -23,6 +23,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from course_utils._validation import check_seed, check_whole
+
 
 def fit_data(x, y, *, validation_data=None, batch_size=32, seed=0, model=None):
     """Return the keyword arguments that feed ``(x, y)`` to ``model.fit`` fast.
@@ -61,8 +63,8 @@ def fit_data(x, y, *, validation_data=None, batch_size=32, seed=0, model=None):
     >>> sorted(history.history), len(history.history["loss"])
     (['loss', 'val_loss'], 2)
     """
-    _check_whole_number("batch_size", batch_size, minimum=1)
-    _check_whole_number("seed", seed, minimum=0)
+    check_whole("batch_size", batch_size, minimum=1)
+    check_seed(seed)
     batch_size = int(batch_size)
     x, y = _as_arrays(x, y, names=("x", "y"))
     arguments = {
@@ -190,10 +192,3 @@ def _as_validation_arrays(validation_data, like):
                 f"{train_array.shape[1:]}: validation rows must look like training rows."
             )
     return arrays
-
-
-def _check_whole_number(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be {minimum} or more, got {value}.")

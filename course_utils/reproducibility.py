@@ -8,6 +8,8 @@ cell twice gives the same weights, the same batches and the same losses.
 import keras
 import tensorflow as tf
 
+from course_utils._validation import check_seed
+
 
 def seed_everything(seed=0):
     """Seed Python, NumPy and Keras, and make TensorFlow ops deterministic.
@@ -22,11 +24,6 @@ def seed_everything(seed=0):
     >>> bool((keras.random.uniform((1,)).numpy() == first).all())
     True
     """
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(
-            f"seed must be a whole number such as 0 or 42, got {type(seed).__name__} {seed!r}."
-        )
-    if seed < 0:
-        raise ValueError(f"seed must be 0 or more, got {seed}. Use a non-negative seed such as 0.")
-    keras.utils.set_random_seed(seed)  # seeds random, numpy and the Keras backend
+    check_seed(seed)
+    keras.utils.set_random_seed(int(seed))  # seeds random, numpy and the Keras backend
     tf.config.experimental.enable_op_determinism()

@@ -14,6 +14,8 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
+from course_utils._validation import check_seed
+
 
 class Split(NamedTuple):
     """What ``split_data`` returns. The test parts are None without a test set, and
@@ -115,12 +117,7 @@ def split_data(X, y, *, val_size=0.2, test_size=0.0, seed=0, stratify=None, scal
         raise TypeError(f"stratify must be None (automatic), True or False, got {stratify!r}.")
     if not isinstance(scale, bool):
         raise TypeError(f"scale must be True or False, got {scale!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(
-            f"seed must be a whole number such as 0 or 42, got {type(seed).__name__} {seed!r}."
-        )
-    if seed < 0:
-        raise ValueError(f"seed must be 0 or more, got {seed}. Use a non-negative seed such as 0.")
+    check_seed(seed)
     n_rows = len(y)
     n_val = _row_count("val_size", val_size, n_rows, allow_zero=False)
     n_test = _row_count("test_size", test_size, n_rows, allow_zero=True)
