@@ -75,7 +75,7 @@ PARTS = """\
 import io
 import keras
 from course_utils import fit_data, seed_everything
-from course_utils.explorer import build_model, flip_labels
+from course_utils.experiments import build_model
 data, settings = explorer.data, Settings()
 parts = {}
 start = time.perf_counter()

@@ -14,6 +14,8 @@ module                   what it gives you
 ``live``                 ``LiveLossPlot``: curves drawn while ``fit`` runs
 ``histories``            ``curves``: read what ``model.fit`` recorded
 ``diagnosis``            ``diagnose``: underfitting, overfitting, good fit...
+``experiments``          ``run_experiment``: one seeded run of the lessons' classifier
+``explorer``             ``CurveExplorer``: a slider per lever, the curves redrawn
 ``checks``               self-checks for the exercises
 ``environment_check``    ``python -m course_utils check``
 =======================  ====================================================

@@ -1,14 +1,10 @@
-"""Turn one lever, watch the curves change: ``CurveExplorer`` and ``run_experiment``.
+"""Turn one lever, watch the curves change: ``CurveExplorer``.
 
-A lever is one setting of a training run: the model's capacity (``width``: units per
-hidden layer, ``depth``: hidden layers), the data (``train_size``: training rows,
-``label_noise``: the fraction of training labels flipped), regularisation (``l2``,
-``dropout``) and the optimisation (``learning_rate``, ``epochs``). ``Settings`` holds one
-value for each. ``run_experiment(settings)`` trains a small binary classifier on the
-course's ``classification_large`` data with them and returns a ``Run``: the history, the
-baseline loss and ``diagnose``'s verdict. ``CurveExplorer`` puts one slider per lever
-above the curves: every change retrains and redraws the curves with the verdict, the new
-run in blue and the run before it in orange, so you see what that one lever did.
+``CurveExplorer`` puts one slider per lever of ``Settings`` (see
+``course_utils.experiments``) above the curves: every change retrains with
+``run_experiment`` and redraws the curves with the verdict, the new run in blue and the
+run before it in orange, so you see what that one lever did. ``Settings``,
+``explorer_data`` and ``run_experiment`` can be imported from here too, as notebook 04 does.
 
 Why it is fast enough to feel live (about 0.8 to 0.9 s from a slider change to the new
 plot on a 2-core machine, measured by ``benchmarks/explorer_speed.py``):
@@ -42,27 +38,19 @@ holds the last run, ``print(explorer.run.diagnosis)`` gives the verdict and
 
 import html
 import io
-import math
-import numbers
-from dataclasses import dataclass, fields
-from functools import cache
 
 import ipywidgets as widgets
-import keras
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from course_utils.baselines import baseline_loss
-from course_utils.datasets import load_dataset
-from course_utils.diagnosis import MIN_EPOCHS, Diagnosis, diagnose
-from course_utils.feeding import fit_data
+from course_utils._validation import check_whole
+from course_utils.experiments import Settings, explorer_data, run_experiment
 from course_utils.plots import plot_history
-from course_utils.reproducibility import seed_everything
-from course_utils.splits import Split, split_data
 
-BATCH_SIZE = 32
+__all__ = ["CurveExplorer", "LEVER_LABELS", "LEVER_OPTIONS", "LIVE_BATCHES"]
+__all__ += ["Settings", "explorer_data", "run_experiment"]  # where notebook 04 imports them
+
 LIVE_BATCHES = 1000  # batches per run (training + validation) that still retrain at once
 
 # The values each slider offers, for every field of Settings.
@@ -86,202 +74,6 @@ LEVER_LABELS = {  # the slider descriptions (stable: browser tests look for them
     "learning_rate": "learning rate",
     "epochs": "epochs",
 }
-
-
-@dataclass(frozen=True)
-class Settings:
-    """One value per lever; the defaults train in under a second (a good fit with seed 0).
-
-    width: units in each hidden layer. depth: hidden layers (0: a logistic regression).
-    train_size: training rows used (the validation rows never change).
-    label_noise: fraction of those training labels flipped (0 to 0.5).
-    l2: L2 penalty on the hidden layers' weights (it is part of both losses).
-    dropout: fraction of hidden units dropped in training (0 to under 1).
-    learning_rate: Adam's step size. epochs: passes over the training rows.
-
-    >>> Settings(width=64).width, Settings().epochs
-    (64, 30)
-    >>> Settings(dropout=1.0)
-    Traceback (most recent call last):
-    ...
-    ValueError: dropout must be at least 0 and below 1 (such as 0.2), got 1.0.
-    """
-
-    width: int = 16
-    depth: int = 1
-    train_size: int = 200
-    label_noise: float = 0.0
-    l2: float = 0.0
-    dropout: float = 0.0
-    learning_rate: float = 0.01
-    epochs: int = 30
-
-    def __post_init__(self):
-        _check_whole("width", self.width, minimum=1)
-        _check_whole("depth", self.depth, minimum=0)
-        _check_whole("train_size", self.train_size, minimum=2)
-        _check_whole("epochs", self.epochs, minimum=MIN_EPOCHS)
-        _check_fraction("label_noise", self.label_noise, top=0.5, example=0.1, top_allowed=True)
-        _check_fraction("dropout", self.dropout, top=1, example=0.2, top_allowed=False)
-        _check_real("l2", self.l2, example=0.001)
-        _check_real("learning_rate", self.learning_rate, example=0.01)
-        if self.learning_rate == 0:
-            raise ValueError("learning_rate must be above 0 (such as 0.01): 0 never learns.")
-
-    def batches(self, val_size):
-        """Batches one run goes through: training and validation, over all epochs.
-
-        >>> Settings().batches(val_size=400)  # 30 epochs x (7 training + 13 validation)
-        600
-        """
-        _check_whole("val_size", val_size, minimum=1)
-        per_epoch = math.ceil(self.train_size / BATCH_SIZE) + math.ceil(val_size / BATCH_SIZE)
-        return self.epochs * per_epoch
-
-    def changes_from(self, other):
-        """The levers that differ from ``other``, as text such as ``"width 16 → 64"``.
-
-        >>> Settings(width=64, l2=0.01).changes_from(Settings())
-        'width 16 → 64, l2 0.0 → 0.01'
-        """
-        if not isinstance(other, Settings):
-            raise TypeError(f"other must be Settings, got {type(other).__name__}.")
-        return ", ".join(
-            f"{lever.name} {getattr(other, lever.name)} → {getattr(self, lever.name)}"
-            for lever in fields(self)
-            if getattr(other, lever.name) != getattr(self, lever.name)
-        )
-
-
-@dataclass(frozen=True)
-class Run:
-    """What ``run_experiment`` returns: the settings, the fit's ``history`` dict (``loss``,
-    ``val_loss``, ``accuracy``, ``val_accuracy``), the ``baseline`` loss of the best
-    constant guess, ``diagnose``'s ``diagnosis`` and the trained ``model``."""
-
-    settings: Settings
-    history: dict
-    baseline: float
-    diagnosis: Diagnosis
-    model: keras.Model
-
-
-@cache
-def explorer_data(seed=0):
-    """The course's ``classification_large`` data, split 80 / 20 and scaled on training.
-
-    1,600 training and 400 validation rows, 10 features, labels 0 and 1. Cached: every
-    call with the same seed returns the same ``Split`` (do not change its arrays).
-
-    >>> data = explorer_data()
-    >>> data.x_train.shape, data.x_val.shape
-    ((1600, 10), (400, 10))
-    """
-    _check_whole("seed", seed, minimum=0)
-    X, y = load_dataset("classification_large")
-    return split_data(X, y, val_size=0.2, seed=seed)
-
-
-def flip_labels(y, fraction, seed=0):
-    """A copy of the 0/1 labels ``y`` with ``round(fraction * len(y))`` of them flipped.
-
-    Which labels flip is chosen at random, fixed by ``seed``. Only training labels should
-    be flipped: the validation labels stay true, so the validation loss still measures
-    how well the model predicts the truth.
-
-    >>> flip_labels([0, 0, 0, 0, 1, 1, 1, 1], 0.25, seed=0).tolist()
-    [0, 0, 0, 0, 1, 0, 1, 0]
-    """
-    _check_fraction("fraction", fraction, top=1, example=0.1, top_allowed=True)
-    _check_whole("seed", seed, minimum=0)
-    labels = np.array(y)
-    if labels.ndim != 1 or not np.isin(labels, (0, 1)).all():
-        raise ValueError("y must be a 1-D list of labels 0 and 1, one per training row.")
-    flipped = np.random.default_rng(seed).choice(
-        len(labels), round(fraction * len(labels)), replace=False
-    )
-    labels[flipped] = 1 - labels[flipped]
-    return labels
-
-
-def build_model(settings, n_features):
-    """A compiled binary classifier for ``settings``: ``depth`` hidden ReLU layers of
-    ``width`` units (L2 on their weights, dropout after each), one sigmoid output, Adam.
-
-    >>> model = build_model(Settings(width=8, depth=2), n_features=10)
-    >>> [layer.__class__.__name__ for layer in model.layers]
-    ['Dense', 'Dense', 'Dense']
-    """
-    if not isinstance(settings, Settings):
-        raise TypeError(f"settings must be Settings, got {type(settings).__name__}.")
-    _check_whole("n_features", n_features, minimum=1)
-    layers = [keras.Input(shape=(n_features,))]
-    for _ in range(settings.depth):
-        penalty = keras.regularizers.L2(settings.l2) if settings.l2 else None
-        layers.append(
-            keras.layers.Dense(settings.width, activation="relu", kernel_regularizer=penalty)
-        )
-        if settings.dropout:
-            layers.append(keras.layers.Dropout(settings.dropout))
-    layers.append(keras.layers.Dense(1, activation="sigmoid"))
-    model = keras.Sequential(layers)
-    model.compile(
-        optimizer=keras.optimizers.Adam(settings.learning_rate),
-        loss="binary_crossentropy",
-        metrics=["accuracy", "binary_crossentropy"],
-    )
-    return model
-
-
-def run_experiment(settings=None, *, data=None, seed=0):
-    """Train once with ``settings`` (default ``Settings()``) and diagnose the curves.
-
-    ``data``: a ``Split`` from ``split_data`` with 0/1 labels; by default
-    ``explorer_data()``. The first ``settings.train_size`` training rows are used, with
-    ``settings.label_noise`` of their labels flipped; the validation rows are all used,
-    unchanged. ``seed`` fixes the weights, the batch order and the flipped labels: the
-    same settings and seed give the same curves. Returns a ``Run``.
-
-    >>> run = run_experiment(Settings(epochs=5))
-    >>> len(run.history["val_loss"]), run.diagnosis.verdict
-    (5, 'still improving')
-    """
-    settings = Settings() if settings is None else settings
-    if not isinstance(settings, Settings):
-        raise TypeError(
-            f"settings must be Settings, such as Settings(width=64), got {type(settings).__name__}."
-        )
-    _check_whole("seed", seed, minimum=0)
-    data = explorer_data() if data is None else data
-    if not isinstance(data, Split):
-        raise TypeError(f"data must be a Split from split_data(X, y), got {type(data).__name__}.")
-    available = len(data.y_train)
-    if settings.train_size > available:
-        raise ValueError(
-            f"settings.train_size is {settings.train_size} but data has only "
-            f"{available} training rows: use train_size={available} or less."
-        )
-    x_train = data.x_train[: settings.train_size]
-    y_train = flip_labels(data.y_train[: settings.train_size], settings.label_noise, seed)
-    seed_everything(seed)
-    model = build_model(settings, n_features=x_train.shape[1])
-    # labels as one column, the shape of the model's output, as the cross-entropy metric needs
-    fitted = model.fit(
-        **fit_data(
-            x_train,
-            y_train[:, None],
-            validation_data=(data.x_val, data.y_val[:, None]),
-            batch_size=BATCH_SIZE,
-            seed=seed,
-            model=model,
-        ),
-        epochs=settings.epochs,
-        verbose=0,
-    )
-    baseline = baseline_loss(y_train, data.y_val, "binary_crossentropy")
-    # judged on the penalty-free cross-entropy: "loss" includes L2, the baseline does not
-    diagnosis = diagnose(fitted.history, baseline, metric="binary_crossentropy")
-    return Run(settings, fitted.history, baseline, diagnosis, model)
 
 
 class CurveExplorer:
@@ -317,7 +109,7 @@ class CurveExplorer:
                     f"settings.{lever}={getattr(settings, lever)!r} is not on its "
                     f"slider: pick one of {options}."
                 )
-        _check_whole("live_batches", live_batches, minimum=1)
+        check_whole("live_batches", live_batches, minimum=1)
         self.data = explorer_data() if data is None else data
         self.seed = seed
         self.live_batches = live_batches
@@ -422,28 +214,3 @@ class CurveExplorer:
 
     def __repr__(self):
         return f"CurveExplorer({self.settings!r}, runs: {len(self.runs)})"
-
-
-def _check_whole(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {type(value).__name__} {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be {minimum} or more, got {value}.")
-
-
-def _check_real(name, value, example):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{name} must be a number such as {example}, got {type(value).__name__} {value!r}."
-        )
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(
-            f"{name} must be a finite number, 0 or more (such as {example}), got {value}."
-        )
-
-
-def _check_fraction(name, value, top, example, top_allowed):
-    _check_real(name, value, example)
-    if value > top or (value == top and not top_allowed):
-        limit = f"at most {top}" if top_allowed else f"below {top}"
-        raise ValueError(f"{name} must be at least 0 and {limit} (such as {example}), got {value}.")
