@@ -1,8 +1,9 @@
 """Record the labelled corpus of real Keras histories that ``diagnose`` is judged on.
 
 Each case is a seeded Keras fit of a small model on data made with NumPy or scikit-learn,
-or on the course's own data files. Its label says what really happened in that run,
-decided from evidence that ``diagnose`` never sees, by the rules in ``label`` below:
+or on the course's own data files; ``course_utils.experiments`` builds and fits every model
+(notebook 04's runs are its ``run_experiment`` itself). Its label says what really happened
+in that run, decided from evidence that ``diagnose`` never sees, by the rules in ``label``:
 
 - a **reference curve**: the penalty-free loss after every epoch on a reference set of at
   least 200 held-out rows (the validation set itself when it is that large), so a small,
@@ -39,8 +40,13 @@ from sklearn.preprocessing import StandardScaler
 from course_utils.baselines import baseline_loss
 from course_utils.datasets import load_dataset
 from course_utils.diagnosis import _moving_average  # the smoothing diagnose uses
-from course_utils.explorer import Settings, explorer_data, run_experiment
-from course_utils.feeding import fit_data
+from course_utils.experiments import (
+    Settings,
+    build_network,
+    explorer_data,
+    fit_model,
+    run_experiment,
+)
 from course_utils.plots import plot_history
 from course_utils.reproducibility import seed_everything
 from course_utils.splits import split_data
@@ -77,12 +83,13 @@ class Case:
     l2: float = 0.0
     dropout: float = 0.0
     learning_rate: float = 0.01
-    epochs: int = 100
+    epochs: int = 100  # the longer run and the better models train LONGER times as many
     batch_size: int = 32
-    seed: int = 0
+    seed: int = 0  # fixes the weights and the batch order (and the grid's data and split)
     patience: int = 0  # > 0: EarlyStopping(patience, restore_best_weights=True), as notebook 06
     held_out: bool = False
     lesson: str = ""  # the notebook that shows this run, if one does
+    explorer: Settings | None = None  # notebook 04's runs: the explorer's Settings
 
 
 # ---- data ------------------------------------------------------------------------------
@@ -153,162 +160,71 @@ DATA = {
 }
 
 
+# The grid. Designs on one data set share its set-up (task, rows, noise, batch size);
+# each design adds its model and its fit, and is recorded with seeds 0 and 1.
+WAVE = dict(task=REGRESSION, data="wave", n_train=300, n_val=200, noise=0.3)
+QUADRATIC = dict(task=REGRESSION, data="quadratic", n_val=200, noise=0.5, batch_size=16)
+PURE_NOISE = dict(task=REGRESSION, data="pure_noise", n_val=200)
+DIABETES = dict(task=REGRESSION, data="diabetes", n_train=200, n_val=42)
+MOONS = dict(task=CLASSIFICATION, data="moons", n_train=400, n_val=200, noise=0.3)
+CIRCLES = dict(task=CLASSIFICATION, data="circles", n_train=400, n_val=200, noise=0.1)
+FEATURES = dict(
+    task=CLASSIFICATION, data="features", n_train=80, n_val=200, noise=0.05, batch_size=16
+)
+COINS = dict(task=CLASSIFICATION, data="coin_flips", n_val=200)
+CANCER = dict(task=CLASSIFICATION, data="breast_cancer", n_train=200, n_val=57)
+# the designs that also run validated on a handful of rows ("small_val")
+WAVE_GOOD = dict(WAVE, hidden=(32, 32), epochs=120)
+WAVE_SLOW = dict(WAVE, hidden=(16,), learning_rate=0.003, epochs=40)
+QUADRATIC_MEMORISE = dict(QUADRATIC, n_train=15, hidden=(256, 256), epochs=400)
+MOONS_GOOD = dict(MOONS, hidden=(8,))
+FEATURES_MEMORISE = dict(FEATURES, hidden=(64, 64), epochs=200)
+DESIGNS = {
+    "reg_wave_good": WAVE_GOOD,
+    "reg_wave_small_val": dict(WAVE_GOOD, n_val=10),
+    "reg_wave_slow": WAVE_SLOW,
+    "reg_wave_slow_small_val": dict(WAVE_SLOW, n_val=10),
+    "reg_wave_linear": dict(WAVE, epochs=60),
+    "reg_wave_dropout": dict(WAVE, hidden=(64, 64), dropout=0.3, epochs=150),
+    "reg_quad_linear": dict(QUADRATIC, n_train=300, noise=0.3, batch_size=32, epochs=80),
+    "reg_quad_memorise": QUADRATIC_MEMORISE,
+    "reg_quad_memorise_small_val": dict(QUADRATIC_MEMORISE, n_val=10),
+    "reg_quad_l2": dict(QUADRATIC, n_train=30, hidden=(128, 128), l2=0.01, epochs=200),
+    "reg_noise_small": dict(PURE_NOISE, n_train=200, hidden=(4,), epochs=60),
+    "reg_noise_big": dict(PURE_NOISE, n_train=60, hidden=(128, 128), epochs=200, batch_size=16),
+    "reg_diabetes_good": dict(DIABETES, hidden=(8,), learning_rate=0.003),
+    "reg_diabetes_big": dict(DIABETES, hidden=(128, 128), epochs=150),
+    "clf_moons_good": MOONS_GOOD,
+    "clf_moons_small_val": dict(MOONS_GOOD, n_val=12),
+    "clf_moons_slow": dict(MOONS, hidden=(8,), learning_rate=0.001, epochs=30),
+    "clf_moons_linear": dict(MOONS, epochs=60),
+    "clf_circles_linear": dict(CIRCLES, epochs=60),
+    "clf_circles_good": dict(CIRCLES, hidden=(16,), epochs=150),
+    "clf_features_memorise": FEATURES_MEMORISE,
+    "clf_features_memorise_small_val": dict(FEATURES_MEMORISE, n_val=12),
+    "clf_features_l2": dict(FEATURES, hidden=(64,), l2=0.03, epochs=150),
+    "clf_features_dropout": dict(FEATURES, hidden=(64,), dropout=0.5, epochs=150),
+    "clf_coins_small": dict(COINS, n_train=300, hidden=(4,), epochs=60),
+    "clf_coins_big": dict(COINS, n_train=100, hidden=(128,), epochs=150, batch_size=16),
+    "clf_cancer_good": dict(CANCER, hidden=(8,), learning_rate=0.003, epochs=60),
+    "clf_cancer_big": dict(CANCER, hidden=(128, 128), epochs=150),
+}
+
+
 def _cases():
-    """The corpus: a grid over data, models, levers and seeds, then notebook 04's runs."""
+    """The corpus: the grid of designs, each with seeds 0 and 1, then the lessons' runs."""
     R, C = REGRESSION, CLASSIFICATION
-    designs = [
-        # name, task, data, n_train, n_val, keyword settings
-        ("reg_wave_good", R, "wave", 300, 200, dict(noise=0.3, hidden=(32, 32), epochs=120)),
-        ("reg_wave_small_val", R, "wave", 300, 10, dict(noise=0.3, hidden=(32, 32), epochs=120)),
-        (
-            "reg_wave_slow",
-            R,
-            "wave",
-            300,
-            200,
-            dict(noise=0.3, hidden=(16,), learning_rate=0.003, epochs=40),
-        ),
-        (
-            "reg_wave_slow_small_val",
-            R,
-            "wave",
-            300,
-            10,
-            dict(noise=0.3, hidden=(16,), learning_rate=0.003, epochs=40),
-        ),
-        ("reg_wave_linear", R, "wave", 300, 200, dict(noise=0.3, epochs=60)),
-        (
-            "reg_wave_dropout",
-            R,
-            "wave",
-            300,
-            200,
-            dict(noise=0.3, hidden=(64, 64), dropout=0.3, epochs=150),
-        ),
-        ("reg_quad_linear", R, "quadratic", 300, 200, dict(noise=0.3, epochs=80)),
-        (
-            "reg_quad_memorise",
-            R,
-            "quadratic",
-            15,
-            200,
-            dict(noise=0.5, hidden=(256, 256), epochs=400, batch_size=16),
-        ),
-        (
-            "reg_quad_memorise_small_val",
-            R,
-            "quadratic",
-            15,
-            10,
-            dict(noise=0.5, hidden=(256, 256), epochs=400, batch_size=16),
-        ),
-        (
-            "reg_quad_l2",
-            R,
-            "quadratic",
-            30,
-            200,
-            dict(noise=0.5, hidden=(128, 128), l2=0.01, epochs=200, batch_size=16),
-        ),
-        ("reg_noise_small", R, "pure_noise", 200, 200, dict(hidden=(4,), epochs=60)),
-        (
-            "reg_noise_big",
-            R,
-            "pure_noise",
-            60,
-            200,
-            dict(hidden=(128, 128), epochs=200, batch_size=16),
-        ),
-        (
-            "reg_diabetes_good",
-            R,
-            "diabetes",
-            200,
-            42,
-            dict(hidden=(8,), learning_rate=0.003, epochs=100),
-        ),
-        ("reg_diabetes_big", R, "diabetes", 200, 42, dict(hidden=(128, 128), epochs=150)),
-        ("clf_moons_good", C, "moons", 400, 200, dict(noise=0.3, hidden=(8,), epochs=100)),
-        ("clf_moons_small_val", C, "moons", 400, 12, dict(noise=0.3, hidden=(8,), epochs=100)),
-        (
-            "clf_moons_slow",
-            C,
-            "moons",
-            400,
-            200,
-            dict(noise=0.3, hidden=(8,), learning_rate=0.001, epochs=30),
-        ),
-        ("clf_moons_linear", C, "moons", 400, 200, dict(noise=0.3, epochs=60)),
-        ("clf_circles_linear", C, "circles", 400, 200, dict(noise=0.1, epochs=60)),
-        ("clf_circles_good", C, "circles", 400, 200, dict(noise=0.1, hidden=(16,), epochs=150)),
-        (
-            "clf_features_memorise",
-            C,
-            "features",
-            80,
-            200,
-            dict(noise=0.05, hidden=(64, 64), epochs=200, batch_size=16),
-        ),
-        (
-            "clf_features_memorise_small_val",
-            C,
-            "features",
-            80,
-            12,
-            dict(noise=0.05, hidden=(64, 64), epochs=200, batch_size=16),
-        ),
-        (
-            "clf_features_l2",
-            C,
-            "features",
-            80,
-            200,
-            dict(noise=0.05, hidden=(64,), l2=0.03, epochs=150, batch_size=16),
-        ),
-        (
-            "clf_features_dropout",
-            C,
-            "features",
-            80,
-            200,
-            dict(noise=0.05, hidden=(64,), dropout=0.5, epochs=150, batch_size=16),
-        ),
-        ("clf_coins_small", C, "coin_flips", 300, 200, dict(hidden=(4,), epochs=60)),
-        (
-            "clf_coins_big",
-            C,
-            "coin_flips",
-            100,
-            200,
-            dict(hidden=(128,), epochs=150, batch_size=16),
-        ),
-        (
-            "clf_cancer_good",
-            C,
-            "breast_cancer",
-            200,
-            57,
-            dict(hidden=(8,), learning_rate=0.003, epochs=60),
-        ),
-        ("clf_cancer_big", C, "breast_cancer", 200, 57, dict(hidden=(128, 128), epochs=150)),
+    cases = [
+        # the real datasets and every second seed are kept out of tuning
+        Case(
+            f"{name}_s{seed}",
+            seed=seed,
+            held_out=seed == 1 or design["data"] in ("diabetes", "breast_cancer"),
+            **design,
+        )
+        for name, design in DESIGNS.items()
+        for seed in (0, 1)
     ]
-    cases = []
-    for name, task, data, n_train, n_val, settings in designs:
-        for seed in (0, 1):
-            # the real datasets and every second seed are kept out of tuning
-            held_out = seed == 1 or data in ("diabetes", "breast_cancer")
-            cases.append(
-                Case(
-                    f"{name}_s{seed}",
-                    task,
-                    data,
-                    n_train,
-                    n_val,
-                    seed=seed,
-                    held_out=held_out,
-                    **settings,
-                )
-            )
     # notebooks 01, 02 and 06: their data, split, model and fit, as the lesson has them
     cases += [
         Case(
@@ -370,6 +286,7 @@ def _cases():
                 learning_rate=settings.learning_rate,
                 epochs=settings.epochs,
                 lesson="04_reading_curves",
+                explorer=settings,
             )
         )
     return cases
@@ -449,25 +366,19 @@ def make_split(case):
 
 
 def build_model(case, n_features, hidden=None, learning_rate=None, regularise=True):
-    """A Sequential model: relu layers, one output unit, Adam; the plain loss as a metric."""
-    hidden = case.hidden if hidden is None else hidden
-    penalty = keras.regularizers.L2(case.l2) if case.l2 and regularise else None
-    layers = [keras.Input(shape=(n_features,))]
-    for units in hidden:
-        layers.append(keras.layers.Dense(units, activation="relu", kernel_regularizer=penalty))
-        if case.dropout and regularise:
-            layers.append(keras.layers.Dropout(case.dropout))
-    layers.append(
-        keras.layers.Dense(1, activation="sigmoid" if case.task == CLASSIFICATION else None)
-    )
-    model = keras.Sequential(layers)
+    """The network for ``case`` (or with other ``hidden`` units, learning rate, no L2 and
+    no dropout): relu layers, one output unit, Adam; the plain loss as a metric."""
     loss = LOSSES[case.task]
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate or case.learning_rate),
+    return build_network(
+        n_features,
+        case.hidden if hidden is None else hidden,
+        learning_rate=learning_rate or case.learning_rate,
+        l2=case.l2 if regularise else 0.0,
+        dropout=case.dropout if regularise else 0.0,
+        output_activation="sigmoid" if case.task == CLASSIFICATION else None,
         loss=loss,
         metrics=[loss],
     )
-    return model
 
 
 class ReferenceLoss(keras.callbacks.Callback):
@@ -497,20 +408,17 @@ def fit(case, split, epochs, stop_early=False, **model_options):
         callbacks.append(
             keras.callbacks.EarlyStopping(patience=case.patience, restore_best_weights=True)
         )
-    history = model.fit(
-        **fit_data(
-            x_train,
-            y_train[:, None],
-            validation_data=(x_val, y_val[:, None]),
-            batch_size=case.batch_size,
-            seed=case.seed,
-            model=model,
-        ),
+    history = fit_model(
+        model,
+        x_train,
+        y_train,
+        (x_val, y_val),
         epochs=epochs,
-        verbose=0,
+        batch_size=case.batch_size,
+        seed=case.seed,
         callbacks=callbacks,
     )
-    return history.history, reference.values
+    return history, reference.values
 
 
 def fit_explorer(settings):
@@ -522,28 +430,15 @@ def fit_explorer(settings):
 def evidence(case):
     """Fit ``case`` and the fits that label it; returns what its JSON file holds."""
     metric = LOSSES[case.task]
-    if case.data == "explorer":
-        settings = Settings(
-            width=case.hidden[0] if case.hidden else 16,
-            depth=len(case.hidden),
-            train_size=case.n_train,
-            label_noise=case.noise,
-            l2=case.l2,
-            dropout=case.dropout,
-            learning_rate=case.learning_rate,
-            epochs=case.epochs,
-        )
+    if case.explorer is not None:
+        settings = case.explorer
         history, reference, baseline = fit_explorer(settings)
-        longer = fit_explorer(replace(settings, epochs=LONGER * case.epochs))[1]
+        epochs = LONGER * settings.epochs
+        longer = fit_explorer(replace(settings, epochs=epochs))[1]
         better = [
             fit_explorer(
-                Settings(
-                    width=a,
-                    depth=2,
-                    train_size=case.n_train,
-                    label_noise=case.noise,
-                    learning_rate=lr,
-                    epochs=LONGER * case.epochs,
+                replace(
+                    settings, width=a, depth=2, l2=0.0, dropout=0.0, learning_rate=lr, epochs=epochs
                 )
             )[1]
             for a, _, lr in BETTER_MODELS
@@ -632,7 +527,9 @@ def record(case):
         "held_out": case.held_out,
         "lesson": case.lesson,
         "settings": {
-            k: v for k, v in asdict(case).items() if k not in ("name", "task", "held_out", "lesson")
+            k: v
+            for k, v in asdict(case).items()
+            if k not in ("name", "task", "held_out", "lesson", "explorer")
         },
         "keras_version": keras.__version__,
         **recorded,
