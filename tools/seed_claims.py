@@ -17,13 +17,18 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import keras
 import numpy as np
 
 from course_utils.datasets import load_dataset
 from course_utils.diagnosis import diagnose
-from course_utils.explorer import Settings, explorer_data, run_experiment
-from course_utils.feeding import fit_data
+from course_utils.experiments import (
+    BATCH_SIZE,
+    Settings,
+    build_network,
+    explorer_data,
+    fit_model,
+    run_experiment,
+)
 from course_utils.reproducibility import seed_everything
 from course_utils.splits import split_data
 
@@ -65,7 +70,15 @@ def verdict_is(expected, **settings):
     return lambda seed: explorer_run(Settings(**settings), seed).diagnosis.verdict == expected
 
 
+def overfits(settings):
+    return verdict_is("overfitting", **settings)
+
+
 BIG = dict(width=64, train_size=100, epochs=60)
+# more rows, L2 and dropout: each leaves BIG overfitting, yet lowers its best val loss
+MORE_ROWS = BIG | dict(train_size=400)
+WITH_L2 = BIG | dict(l2=0.01)
+WITH_DROPOUT = BIG | dict(dropout=0.5)
 
 
 def lower_best(better, worse):
@@ -83,33 +96,28 @@ def lower_best(better, worse):
 # ---- notebook 02 and 05: their own set-ups ----------------------------------------------
 
 
+def fit_on(parts, model, epochs, seed):
+    """Fit ``model`` on the training part of ``parts`` (a Split), validated on its validation
+    part, in batches of 32; returns the history dict."""
+    return fit_model(
+        model,
+        parts.x_train,
+        parts.y_train,
+        (parts.x_val, parts.y_val),
+        epochs=epochs,
+        batch_size=BATCH_SIZE,
+        seed=seed,
+    )
+
+
 @cache  # both of 02's claims read the same run
 def classifier_history(seed):
     """02's classifier: 64 ReLU units on the 80 training rows, 150 epochs; its history."""
     X, y = load_dataset("classification")
     parts = split_data(X, y, val_size=0.2, seed=seed)
     seed_everything(seed)
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(10,)),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ]
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy", metrics=["accuracy"]
-    )
-    return model.fit(
-        **fit_data(
-            parts.x_train,
-            parts.y_train[:, None],
-            validation_data=(parts.x_val, parts.y_val[:, None]),
-            seed=seed,
-            model=model,
-        ),
-        epochs=150,
-        verbose=0,
-    ).history
+    model = build_network(10, (64,), learning_rate=0.003, metrics=["accuracy"])
+    return fit_on(parts, model, epochs=150, seed=seed)
 
 
 def classifier_overfits(seed):
@@ -130,101 +138,39 @@ def dropout_val_below_training(seed):
     X, y = load_dataset("noisy_line")
     parts = split_data(X, y, val_size=0.3, seed=seed, scale=False)
     seed_everything(seed)
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(1,)),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dropout(0.5),
-            keras.layers.Dense(1),
-        ]
+    model = build_network(
+        1, (64,), learning_rate=0.01, dropout=0.5, output_activation=None, loss="mse", metrics=[]
     )
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
-    history = model.fit(
-        **fit_data(
-            parts.x_train,
-            parts.y_train,
-            validation_data=(parts.x_val, parts.y_val),
-            seed=seed,
-            model=model,
-        ),
-        epochs=60,
-        verbose=0,
-    ).history
+    history = fit_on(parts, model, epochs=60, seed=seed)
     return history["val_loss"][-1] < history["loss"][-1]
 
 
-CLAIMS = [
-    Claim("04", "the defaults: good fit", verdict_is("good fit")),
-    Claim(
-        "04", "the defaults, 10 epochs: still improving", verdict_is("still improving", epochs=10)
+NOTEBOOK_04 = {  # claim: its test for one seed
+    "the defaults: good fit": verdict_is("good fit"),
+    "the defaults, 10 epochs: still improving": verdict_is("still improving", epochs=10),
+    "3 layers, strong L2: underfitting": verdict_is("underfitting", depth=3, l2=0.1),
+    "64 units, 100 rows: overfitting": overfits(BIG),
+    "the defaults on 1,600 rows reach a lower val loss than on 200": lower_best(
+        dict(train_size=1600), {}
     ),
-    Claim("04", "3 layers, strong L2: underfitting", verdict_is("underfitting", depth=3, l2=0.1)),
-    Claim("04", "64 units, 100 rows: overfitting", verdict_is("overfitting", **BIG)),
-    Claim(
-        "04",
-        "the defaults on 1,600 rows reach a lower val loss than on 200",
-        lower_best(dict(train_size=1600), {}),
+    "4 units, 100 rows: good fit": verdict_is("good fit", **BIG | dict(width=4)),
+    "4 units, 100 rows: not overfitting (good fit or still improving)": (
+        lambda seed: not overfits(BIG | dict(width=4))(seed)
     ),
-    Claim("04", "4 units, 100 rows: good fit", verdict_is("good fit", **BIG | dict(width=4))),
-    Claim(
-        "04",
-        "4 units, 100 rows: not overfitting (good fit or still improving)",
-        lambda seed: not verdict_is("overfitting", **BIG | dict(width=4))(seed),
-    ),
-    Claim(
-        "04", "16 units, 100 rows: overfitting", verdict_is("overfitting", **BIG | dict(width=16))
-    ),
-    Claim(
-        "04",
-        "64 units, 400 rows: still overfitting",
-        verdict_is("overfitting", **BIG | dict(train_size=400)),
-    ),
-    Claim(
-        "04",
-        "64 units: 400 rows reach a lower val loss than 100 rows",
-        lower_best(BIG | dict(train_size=400), BIG),
-    ),
-    Claim(
-        "04",
-        "64 units, 100 rows, L2 0.01: still overfitting (penalty-free)",
-        verdict_is("overfitting", **BIG | dict(l2=0.01)),
-    ),
-    Claim(
-        "04",
-        "L2 0.01 reaches a lower val loss than no regularisation",
-        lower_best(BIG | dict(l2=0.01), BIG),
-    ),
-    Claim(
-        "04",
-        "64 units, 100 rows, dropout 0.5: still overfitting",
-        verdict_is("overfitting", **BIG | dict(dropout=0.5)),
-    ),
-    Claim(
-        "04",
-        "dropout 0.5 reaches a lower val loss than no regularisation",
-        lower_best(BIG | dict(dropout=0.5), BIG),
-    ),
-    Claim(
-        "04",
-        "20 % flipped labels, 60 epochs: overfitting",
-        verdict_is("overfitting", label_noise=0.2, epochs=60),
-    ),
-    Claim(
-        "04",
-        "40 % flipped labels, 60 epochs: overfitting",
-        verdict_is("overfitting", label_noise=0.4, epochs=60),
-    ),
-    Claim(
-        "04",
-        "learning rate 0.001: still improving",
-        verdict_is("still improving", learning_rate=0.001),
-    ),
-    Claim("04", "learning rate 0.1: overfitting", verdict_is("overfitting", learning_rate=0.1)),
-    Claim(
-        "04",
-        "64 units, 200 rows (the explorer cell): overfitting",
-        verdict_is("overfitting", width=64),
-    ),
+    "16 units, 100 rows: overfitting": overfits(BIG | dict(width=16)),
+    "64 units, 400 rows: still overfitting": overfits(MORE_ROWS),
+    "64 units: 400 rows reach a lower val loss than 100 rows": lower_best(MORE_ROWS, BIG),
+    "64 units, 100 rows, L2 0.01: still overfitting (penalty-free)": overfits(WITH_L2),
+    "L2 0.01 reaches a lower val loss than no regularisation": lower_best(WITH_L2, BIG),
+    "64 units, 100 rows, dropout 0.5: still overfitting": overfits(WITH_DROPOUT),
+    "dropout 0.5 reaches a lower val loss than no regularisation": lower_best(WITH_DROPOUT, BIG),
+    "20 % flipped labels, 60 epochs: overfitting": overfits(dict(label_noise=0.2, epochs=60)),
+    "40 % flipped labels, 60 epochs: overfitting": overfits(dict(label_noise=0.4, epochs=60)),
+    "learning rate 0.001: still improving": verdict_is("still improving", learning_rate=0.001),
+    "learning rate 0.1: overfitting": overfits(dict(learning_rate=0.1)),
+    "64 units, 200 rows (the explorer cell): overfitting": overfits(dict(width=64)),
+}
+CLAIMS = [Claim("04", text, holds) for text, holds in NOTEBOOK_04.items()] + [
     Claim("02", "64 units on 80 rows, 150 epochs: overfitting", classifier_overfits),
     Claim(
         "02",
