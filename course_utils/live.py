@@ -17,9 +17,9 @@ import time
 import keras
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
-COLOR = "#0072B2"  # Okabe-Ito blue: one model, one colour, safe for colour-blind eyes
+from course_utils.plots import LEGEND_LOCATION, draw_curves, style_axes
+
 # What nbval and text-only viewers compare: the same words whatever the curves look like.
 FIGURE_TEXT = "<LiveLossPlot figure: training and validation curves>"
 
@@ -127,7 +127,7 @@ class LiveLossPlot(keras.callbacks.Callback):
         self._train_line.set_data(self.epochs, self.history[self.metric])
         self._val_line.set_data(self._val_epochs, self.history[self._val_metric])
         lines = [line for line in (self._train_line, self._val_line) if len(line.get_xdata())]
-        axes.legend(handles=lines)
+        axes.legend(handles=lines, loc=LEGEND_LOCATION)
         axes.set_title("" if self._val_epochs else "training only: fit got no validation_data")
         axes.relim()
         axes.autoscale_view()
@@ -137,11 +137,9 @@ class LiveLossPlot(keras.callbacks.Callback):
         FigureCanvasAgg(self.figure)  # render with Agg, whatever backend pyplot uses
         self.figure.subplots_adjust(left=0.13, right=0.97, bottom=0.15, top=0.9)
         axes = self.figure.add_subplot()
-        axes.set_xlabel("epoch")
-        axes.set_ylabel(self._axis_label())
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        (self._train_line,) = axes.plot([], [], color=COLOR, label="training")
-        (self._val_line,) = axes.plot([], [], color=COLOR, linestyle="--", label="validation")
+        style_axes(axes, self._axis_label())
+        # plot_history's style: one Okabe-Ito colour, training solid, validation dashed
+        self._train_line, self._val_line = draw_curves(axes, ([], []), ([], []))
 
     def _axis_label(self):
         if self.metric != "loss":

@@ -3,6 +3,10 @@
 Training is solid and validation dashed, in one colour per model from the Okabe-Ito
 palette (readable with every common colour-vision deficiency). Epochs count from 1, as
 Keras prints them ("Epoch 4/100"), although Keras stores them from 0.
+
+The style lives in ``draw_curves`` (the two lines of one model), ``style_axes`` (the axis
+labels and ticks) and ``LEGEND_LOCATION``; ``LiveLossPlot`` draws through them too, so a
+live figure looks like ``plot_history``'s.
 """
 
 from collections.abc import Mapping
@@ -17,6 +21,7 @@ from course_utils.histories import curves, lower_is_better
 
 # Okabe & Ito (2008), "Color Universal Design". Yellow comes last: it is faint on white.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+LEGEND_LOCATION = "best"  # the corner that covers the fewest points
 HISTORY_FORMS = (
     "history must be what model.fit returns (a keras.callbacks.History), its .history "
     "dict, or a dict of names to either, such as {'small': history_a, 'large': history_b}"
@@ -97,10 +102,9 @@ def plot_history(
     # zip stops at the last run: there are more colours than runs
     for (name, (train, val)), colour in zip(models.items(), OKABE_ITO, strict=False):
         epochs = np.arange(1, len(val) + 1)
-        prefix = f"{name}: " if name else ""
-        ax.plot(epochs - offset, train, "-", color=colour, label=f"{prefix}training{shifted}")
-        ax.plot(epochs, val, "--", color=colour, label=f"{prefix}validation")
+        draw_curves(ax, (epochs - offset, train), (epochs, val), colour, name, note=shifted)
         best = int(np.argmin(val) if lowest_is_best else np.argmax(val))
+        prefix = f"{name}: " if name else ""
         ax.plot(
             best + 1,
             val[best],
@@ -114,15 +118,45 @@ def plot_history(
         else:
             ax.axvline(epoch, color="0.35", linestyle=linestyle, label=label)
 
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(f"{metric} (log scale)" if log_scale else metric)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    style_axes(ax, f"{metric} (log scale)" if log_scale else metric)
     if log_scale:
         ax.set_yscale("log")
     if title is not None:
         ax.set_title(title)
-    ax.legend()
+    ax.legend(loc=LEGEND_LOCATION)
     return ax
+
+
+def draw_curves(ax, training, validation, colour=OKABE_ITO[0], name="", note=""):
+    """Draw one model's curves on ``ax``: training solid, validation dashed, one colour.
+
+    ``training`` and ``validation`` are ``(epochs, values)`` pairs (empty to fill in later
+    with ``line.set_data``). ``name`` prefixes both labels ("small: training"); ``note`` is
+    added to the training label. Returns the two ``Line2D``.
+
+    >>> from matplotlib.figure import Figure
+    >>> lines = draw_curves(Figure().subplots(), ([1, 2], [0.9, 0.5]), ([1, 2], [1.0, 0.7]))
+    >>> [(line.get_label(), line.get_linestyle(), line.get_color()) for line in lines]
+    [('training', '-', '#0072B2'), ('validation', '--', '#0072B2')]
+    """
+    prefix = f"{name}: " if name else ""
+    (training_line,) = ax.plot(*training, "-", color=colour, label=f"{prefix}training{note}")
+    (validation_line,) = ax.plot(*validation, "--", color=colour, label=f"{prefix}validation")
+    return training_line, validation_line
+
+
+def style_axes(ax, ylabel):
+    """Label the axes ("epoch" and ``ylabel``) and tick the epochs at whole numbers only.
+
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> style_axes(ax, "loss")
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('epoch', 'loss')
+    """
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _named_histories(history):

@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.figure import Figure
 from nbclient import NotebookClient
 
 from course_utils import live as live_module
 from course_utils.feeding import fit_data
 from course_utils.live import FIGURE_TEXT, LiveLossPlot
+from course_utils.plots import plot_history
 from course_utils.reproducibility import seed_everything
 
 X = np.linspace(-1, 1, 40).reshape(-1, 1)
@@ -83,6 +85,25 @@ def test_draws_training_solid_and_validation_dashed_in_one_okabe_ito_colour(caps
     assert training.get_color() == validation.get_color() == "#0072B2"
     assert (axes.get_xlabel(), axes.get_ylabel()) == ("epoch", "mae")
     assert [text.get_text() for text in axes.get_legend().get_texts()] == ["training", "validation"]
+
+
+def test_the_live_figure_looks_like_plot_history_of_the_same_history(capsys):
+    live = LiveLossPlot(metric="mae", redraw_interval=0)
+    data = fit_data(X[:32], Y[:32], validation_data=(X[32:], Y[32:]), batch_size=8)
+    history = small_model().fit(**data, epochs=3, verbose=0, callbacks=[live])
+    static = plot_history(history, "mae", ax=Figure().subplots())
+
+    def look(axes, lines):
+        drawn = [
+            (line.get_color(), line.get_linestyle(), line.get_label(), list(line.get_xdata()))
+            for line in lines
+        ]
+        legend = axes.get_legend()
+        return drawn, axes.get_xlabel(), axes.get_ylabel(), legend._loc  # no public getter
+
+    live_axes = live.figure.axes[0]
+    # plot_history adds a third line, the best-epoch dot; the live figure has none
+    assert look(live_axes, live_axes.lines) == look(static, static.lines[:2])
 
 
 def test_the_loss_axis_names_the_loss_function(capsys):
