@@ -19,7 +19,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 .PHONY: help install lab test lint dev check notebooks lock clean learner slides corpus claims
 
 help:
-	@echo "make lab        set up (first time only) and start JupyterLab on notebooks/"
+	@echo "make lab        set up (first time only) and start JupyterLab on learner/ (LAB_DIR=notebooks: the lessons)"
 	@echo "make test       set up (first time only), lint, and run unit tests + nbval on every notebook"
 	@echo "make lint       ruff: lint and format check of the code and the notebooks (part of make test)"
 	@echo "make dev        contributors: install the pre-commit hooks and nbdime's git diff/merge for notebooks"
@@ -45,8 +45,11 @@ $(STAMP): requirements.lock pyproject.toml course.env
 
 # Bound to localhost, token authentication on (JupyterLab's default: never turn it off).
 # Running as root (containers, some cloud VMs) needs --allow-root, which JupyterLab otherwise refuses.
+# LAB_DIR: learner/ (the copy learners work in, the default), notebooks/ (the lessons with their
+# outputs and folded solutions) or live-coding/ (the copy an instructor types into).
+LAB_DIR ?= learner
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 \
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: lint

@@ -27,7 +27,7 @@
 # - Run the environment check and read its result.
 # - Train a first small Keras model and plot its training and validation loss.
 
-# %% [markdown]
+# %% [markdown] learner_source="## How the course works\n\nEach lesson is a Jupyter notebook like this one. Text cells explain; code cells run. Select a code\ncell and press **Shift + Enter** to run it and move to the next one.\n\n- **Run cells from top to bottom.** Later cells use what earlier cells made.\n- **Restart when in doubt.** *Kernel \u2192 Restart Kernel and Run All Cells\u2026* gives you a clean\n  state. Every training cell seeds its own model, so re-running a cell gives the same numbers,\n  and the numbers you see match the ones stored in the notebook (up to the last digit or so on\n  some CPUs).\n- **Kernel.** The notebooks use the *Python 3 (loss course)* kernel (top right of JupyterLab).\n  It carries the course's fixed settings (seeds, one thread per operation).\n- **Exercises** end most sections. You write a short answer in a code cell and run the\n  **self-check** under it: it prints \u2705 when you are right, or \u274c with a hint when not. It never\n  crashes on a wrong answer, so try freely.\n- **Stuck?** Under each exercise is an empty cell for your own attempt. Run\n  `checks.solution(\"00.1\")` there (with the exercise's number: \"01.3\" is lesson 01, exercise 3)\n  and it prints a worked solution. Try first: each \u274c comes with a hint written to get you there.\n  If you skip an exercise, the cells after it still run: they use the solution's result and say so.\n- **Epochs** are counted from 1 everywhere in this course, exactly as Keras prints them\n  (`Epoch 1/100`). Keras stores them counted from 0; we convert for you and say so where it matters.\n\nThe helpers you will use live in `course_utils`, a small package in this repository. Every\nfunction in it is short and documented: open `course_utils/` in the file browser whenever you\nwant to see how something works."
 # ## How the course works
 #
 # Each lesson is a Jupyter notebook like this one. Text cells explain; code cells run. Select a code
@@ -43,8 +43,10 @@
 # - **Exercises** end most sections. You write a short answer in a code cell and run the
 #   **self-check** under it: it prints ✅ when you are right, or ❌ with a hint when not. It never
 #   crashes on a wrong answer, so try freely.
-# - **Solutions** sit in a hidden cell after each exercise (the collapsed cell marked with `…`):
-#   click it to expand only after you have tried.
+# - **Solutions** sit in a folded cell after each exercise, marked `# Solution (try the exercise
+#   first)`: click it to expand only after you have tried. (This is the lesson copy, in
+#   `notebooks/`. In the learner copy, in `learner/`, `checks.solution("00.1")` prints the same
+#   solution, with the exercise's number.)
 # - **Epochs** are counted from 1 everywhere in this course, exactly as Keras prints them
 #   (`Epoch 1/100`). Keras stores them counted from 0; we convert for you and say so where it matters.
 #
@@ -79,7 +81,7 @@ ready  # True when every line above says OK
 # that the file is intact.
 
 # %%
-from course_utils import load_dataset, split_data
+from course_utils import checks, load_dataset, split_data
 
 X, y = load_dataset("noisy_line")
 parts = split_data(X, y, val_size=0.2, seed=1)  # shuffled: 80 rows to train on, 20 to validate
@@ -99,39 +101,19 @@ print(f"training rows: {len(parts.x_train)}, validation rows: {len(parts.x_val)}
 # expect?
 #
 # - **A**: training loss far below validation loss
-# - **B**: both losses low and close to each other
-# - **C**: validation loss far below training loss
+# - **B**: validation loss far below training loss
+# - **C**: both losses low and close to each other
 #
 # Put your letter in `answer` and run the cell.
 
 # %%
-from course_utils.checks import check_choice
+answer = None  # TODO: your letter, in quotes
+checks.exercise("00.1", answer)
 
-CURVE_OPTIONS = {
-    "A": "training loss far below validation loss",
-    "B": "both losses low and close to each other",
-    "C": "validation loss far below training loss",
-}
-CURVE_EXPLANATION = (
-    "A small model cannot memorise 80 points, and the validation rows come from the same line, "
-    "so the model does about as well on both: the curves end close together."
-)
-CURVE_HINTS = {
-    "A": (
-        "That happens when a model is big enough to memorise its training rows. "
-        "Is a tiny model on a line?"
-    ),
-    "C": (
-        "That can happen (lesson 05 shows when), but here nothing makes the validation rows easier."
-    ),
-}
-
-answer = None  # replace None with "A", "B" or "C"
-check_choice(answer, "B", options=CURVE_OPTIONS, explanation=CURVE_EXPLANATION, hints=CURVE_HINTS)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-answer = "B"
-check_choice(answer, "B", options=CURVE_OPTIONS, explanation=CURVE_EXPLANATION, hints=CURVE_HINTS)
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "C"
+checks.exercise("00.1", answer)
 
 # %% [markdown]
 # Now train. `seed_everything(0)` fixes every random choice (initial weights, batch order),
@@ -184,17 +166,13 @@ plt.show()
 # Write it as a number.
 
 # %%
-from course_utils.checks import check_number
+noise_floor = None  # TODO: a number
+checks.exercise("00.2", noise_floor)
 
-FLOOR_HINT = (
-    "MSE averages squared errors, and the errors here are the noise: square its standard deviation."
-)
-noise_floor = None  # replace None with a number
-check_number(noise_floor, 0.2**2, tolerance=0.002, name="the noise floor", hint=FLOOR_HINT)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-noise_floor = 0.04  # 0.2 squared: what even the perfect model scores, on average, on new data
-check_number(noise_floor, 0.2**2, tolerance=0.002, name="the noise floor", hint=FLOOR_HINT)
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+noise_floor = 0.2**2  # MSE averages squared errors: the noise variance
+checks.exercise("00.2", noise_floor)
 
 # %% [markdown]
 # ## The curves and the noise floor

@@ -105,31 +105,13 @@ def build_line_model(learning_rate=0.001):
 # - **C**: validation loss well below training loss
 
 # %%
-SORTED_OPTIONS = {
-    "A": "validation loss well above training loss",
-    "B": "validation loss close to training loss",
-    "C": "validation loss well below training loss",
-}
-SORTED_EXPLANATION = (
-    "the validation rows lie outside the range the model trained on. A network that has not "
-    "yet learned the line well is worst at the edge of its data, so the validation loss "
-    "measures extrapolation and stays well above the training loss."
-)
-SORTED_HINTS = {
-    "B": "Both sets come from the same line, but do they cover the same x values?",
-    "C": "What would make x between 0.62 and 1 easier than x between -1 and 0.6 for this model?",
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("01.1", answer)
 
-answer = None  # "A", "B" or "C"
-checks.check_choice(
-    answer, "A", options=SORTED_OPTIONS, explanation=SORTED_EXPLANATION, hints=SORTED_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 answer = "A"
-checks.check_choice(
-    answer, "A", options=SORTED_OPTIONS, explanation=SORTED_EXPLANATION, hints=SORTED_HINTS
-)
+checks.exercise("01.1", answer)
 
 # %% [markdown]
 # Now train. `LiveLossPlot` is a Keras callback that draws both curves while `fit` runs (in
@@ -217,14 +199,15 @@ plt.show()
 # `random_state=0`.
 
 # %%
-x_train, x_val, y_train, y_val = X[:80], X[80:], y[:80], y[80:]  # replace with a shuffled split
+x_train, x_val, y_train, y_val = X[:80], X[80:], y[:80], y[80:]  # TODO: a shuffled split
 
-checks.check_split(x_train, x_val, y_train, y_val, x=X, y=y, val_fraction=0.2)
+checks.exercise("01.2", (x_train, x_val, y_train, y_val), x=X, y=y)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 x_train, x_val, y_train, y_val = train_test_split(X, y, test_size=0.2, random_state=0)
 
-checks.check_split(x_train, x_val, y_train, y_val, x=X, y=y, val_fraction=0.2)
+checks.exercise("01.2", (x_train, x_val, y_train, y_val), x=X, y=y)
 
 # %% [markdown]
 # The course's `split_data` does the same with scikit-learn (and can also scale the inputs and
@@ -272,32 +255,13 @@ plt.show()
 # - **D**: still improving
 
 # %%
-VERDICT_OPTIONS = {"A": "underfitting", "B": "overfitting", "C": "good fit", "D": "still improving"}
-VERDICT_EXPLANATION = (
-    "both losses were still falling at the last epoch, so more epochs (or a larger learning "
-    "rate) would still help: the run was stopped too early."
-)
-VERDICT_HINTS = {
-    "B": (
-        "Overfitting means validation loss rising while training loss falls. "
-        "Is either curve rising?"
-    ),
-    "C": (
-        "A good fit has levelled off: more epochs would not lower it. "
-        "Have the curves levelled off by the last epoch?"
-    ),
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("01.3", answer)
 
-answer = None  # "A", "B", "C" or "D"
-checks.check_choice(
-    answer, "D", options=VERDICT_OPTIONS, explanation=VERDICT_EXPLANATION, hints=VERDICT_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 answer = "D"
-checks.check_choice(
-    answer, "D", options=VERDICT_OPTIONS, explanation=VERDICT_EXPLANATION, hints=VERDICT_HINTS
-)
+checks.exercise("01.3", answer)
 
 # %%
 baseline = baseline_loss(parts.y_train, parts.y_val, "mse")
@@ -361,17 +325,18 @@ for name, x_part, y_part in (
 
 # %%
 seed_everything(0)
-model = build_line_model(learning_rate=0.001)  # change me
+model = build_line_model(learning_rate=0.001)  # TODO: change the learning rate
 my_history = model.fit(
     **fit_data(
         parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
     ),
-    epochs=20,
-    verbose=0,  # and/or change me
+    epochs=20,  # TODO: and/or the number of epochs
+    verbose=0,
 )
-checks.check_history(my_history, metric="val_loss", below=0.05)
+checks.exercise("01.4", my_history)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 seed_everything(0)
 model = build_line_model(learning_rate=0.01)
 my_history = model.fit(
@@ -381,7 +346,7 @@ my_history = model.fit(
     epochs=100,
     verbose=0,
 )
-checks.check_history(my_history, metric="val_loss", below=0.05)
+checks.exercise("01.4", my_history)
 
 # %% [markdown]
 # ## Key points

@@ -82,22 +82,23 @@ def build_classifier():
         [
             keras.Input(shape=(10,)),
             keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(2, activation="softmax"),  # fix the output layer
+            keras.layers.Dense(2, activation="softmax"),  # TODO: fix the output layer
         ]
     )
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=0.003), loss="mse", metrics=["accuracy"]
-    )  # and fix the loss
+        optimizer=keras.optimizers.Adam(learning_rate=0.003),
+        loss="mse",  # TODO: and the loss
+        metrics=["accuracy"],
+    )
     return model
 
 
-seed_everything(0)
-checks.check_binary_classifier(build_classifier())
+build_classifier = checks.exercise("02.1", build_classifier)
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 def build_classifier():
-    """64 ReLU units, 1 sigmoid output; Adam; binary cross-entropy, accuracy reported."""
     model = keras.Sequential(
         [
             keras.Input(shape=(10,)),
@@ -113,8 +114,7 @@ def build_classifier():
     return model
 
 
-seed_everything(0)
-checks.check_binary_classifier(build_classifier())
+build_classifier = checks.exercise("02.1", build_classifier)
 
 # %% [markdown]
 # ### What `from_logits=True` means
@@ -187,7 +187,9 @@ for name, (metric, outputs) in accuracies.items():
 # %% [markdown]
 # ## A network too large for its data
 #
-# 64 hidden units means 769 weights to fit 80 rows. Train for 150 epochs and record accuracy too.
+# 64 hidden units means 769 weights to fit 80 rows. Train your `build_classifier` for 150 epochs
+# and record accuracy too. (The numbers quoted below are those of the solution's; a different
+# hidden layer or learning rate in yours gives other numbers.)
 
 # %% [markdown]
 # ### Exercise 2: predict the curves
@@ -195,40 +197,22 @@ for name, (metric, outputs) in accuracies.items():
 # After some epochs the network starts to memorise its 80 training rows. When the validation loss
 # starts rising, what do you expect the validation **accuracy** to do?
 #
+# - **A**: stay about level
+# - **B**: fall just as clearly as the loss rises
+# - **C**: rise sharply
+#
 # - **A**: fall just as clearly as the loss rises
 # - **B**: stay about level
 # - **C**: rise sharply
 
 # %%
-ACCURACY_OPTIONS = {
-    "A": "fall just as clearly as the loss rises",
-    "B": "stay about level",
-    "C": "rise sharply",
-}
-ACCURACY_EXPLANATION = (
-    "accuracy only asks which side of 0.5 each probability falls on. The network grows more "
-    "confident on every row, so the few rows it gets wrong cost more and more cross-entropy, "
-    "while the count of right answers barely moves."
-)
-ACCURACY_HINTS = {
-    "A": (
-        "Accuracy changes only when a row crosses the 0.5 line. "
-        "Does growing confidence move many rows across it?"
-    ),
-    "C": "A sharp rise needs many validation rows to cross the 0.5 line. "
-    "Does growing confidence move rows across it, or push them further from it?",
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("02.2", answer)
 
-answer = None  # "A", "B" or "C"
-checks.check_choice(
-    answer, "B", options=ACCURACY_OPTIONS, explanation=ACCURACY_EXPLANATION, hints=ACCURACY_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-answer = "B"
-checks.check_choice(
-    answer, "B", options=ACCURACY_OPTIONS, explanation=ACCURACY_EXPLANATION, hints=ACCURACY_HINTS
-)
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "A"
+checks.exercise("02.2", answer)
 
 # %% tags=["live"]
 seed_everything(0)
@@ -306,14 +290,13 @@ print(diagnose(history))
 # (`Epoch 1/150` is the first). Work it out from `history.history["val_loss"]`.
 
 # %%
-best_epoch = None  # a whole number
-checks.check_best_epoch(best_epoch, history)
+best_epoch = None  # TODO: a whole number
+checks.exercise("02.3", best_epoch, history=history)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-best_epoch = (
-    int(np.argmin(history.history["val_loss"])) + 1
-)  # argmin counts from 0, Keras prints from 1
-checks.check_best_epoch(best_epoch, history)
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+best_epoch = int(np.argmin(history.history["val_loss"])) + 1  # argmin counts from 0
+checks.exercise("02.3", best_epoch, history=history)
 
 # %% [markdown]
 # ## Key points

@@ -109,20 +109,17 @@ plt.show()
 # improvement before stopping, and puts back the best weights at the end.
 
 # %%
-early_stopping = keras.callbacks.EarlyStopping()  # add the arguments
+early_stopping = keras.callbacks.EarlyStopping()  # TODO: add the arguments
 
-checks.check_early_stopping(
-    early_stopping, monitor="val_loss", patience=10, restore_best_weights=True
-)
+early_stopping = checks.exercise("03.1", early_stopping)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 early_stopping = keras.callbacks.EarlyStopping(
     monitor="val_loss", patience=10, restore_best_weights=True
 )
 
-checks.check_early_stopping(
-    early_stopping, monitor="val_loss", patience=10, restore_best_weights=True
-)
+early_stopping = checks.exercise("03.1", early_stopping)
 
 # %% [markdown]
 # ### Exercise 2: predict the stop
@@ -132,36 +129,20 @@ checks.check_early_stopping(
 # curve until it stops. At which epoch (as Keras prints it, counting from 1) will it stop?
 
 # %%
-stop_epoch = None  # a whole number
-checks.check_number(
-    stop_epoch,
-    lowest + 1 + 10,
-    tolerance=0,
-    name="the stopping epoch",
-    hint="after the best epoch, each epoch without improvement adds 1 to the waiting "
-    "count; training stops at the epoch where the count reaches patience.",
-)
+stop_epoch = None  # TODO: a whole number
+checks.exercise("03.2", stop_epoch, history=full_history)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-stop_epoch = lowest + 1 + 10  # best epoch (1-based) + patience: 10 epochs without improvement
-checks.check_number(
-    stop_epoch,
-    lowest + 1 + 10,
-    tolerance=0,
-    name="the stopping epoch",
-    hint="after the best epoch, each epoch without improvement adds 1 to the waiting "
-    "count; training stops at the epoch where the count reaches patience.",
-)
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+stop_epoch = lowest + 1 + 10  # best epoch (as printed, from 1) + patience
+checks.exercise("03.2", stop_epoch, history=full_history)
 
 # %% [markdown]
-# Now run it. With `verbose=1`, the callback prints the stop itself; we read its attributes
-# instead. `stopped_epoch` and `best_epoch` are **0-based**, like the indices of
+# Now run it, with your callback from exercise 1 (or the reference one, until yours passes). With
+# `verbose=1`, the callback prints the stop itself; we read its attributes instead. `stopped_epoch` and `best_epoch` are **0-based**, like the indices of
 # `history.history`; Keras *prints* them plus one.
 
 # %% tags=["live"]
-early_stopping = keras.callbacks.EarlyStopping(
-    monitor="val_loss", patience=10, restore_best_weights=True
-)
 model, history = train([early_stopping])
 
 print(f"epochs run: {len(history.history['loss'])}")
@@ -247,27 +228,16 @@ for patience in (0, 1, 2, 5, 10, 20, 50):
 
 # %%
 made_up_val_loss = [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]
-best_under_min_delta = None  # a whole number, counting epochs from 1
+best_under_min_delta = None  # TODO: a whole number, counting epochs from 1
 
-checks.check_number(
-    best_under_min_delta,
-    2,
-    tolerance=0,
-    name="the best epoch under min_delta=0.02",
-    hint="an epoch counts as the new best only if it is lower than the best so far minus "
-    "0.02. Is 0.79 below 0.80 - 0.02?",
-)
+checks.exercise("03.3", best_under_min_delta, val_loss=made_up_val_loss)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+made_up_val_loss = [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]
 best_under_min_delta = 2  # 0.79 and 0.785 are lower than 0.80, but not by more than 0.02
-checks.check_number(
-    best_under_min_delta,
-    2,
-    tolerance=0,
-    name="the best epoch under min_delta=0.02",
-    hint="an epoch counts as the new best only if it is lower than the best so far minus "
-    "0.02. Is 0.79 below 0.80 - 0.02?",
-)
+
+checks.exercise("03.3", best_under_min_delta, val_loss=made_up_val_loss)
 
 # %%
 callback = keras.callbacks.EarlyStopping(min_delta=0.02, patience=3)
@@ -339,37 +309,17 @@ print(
 # performance on new data?
 #
 # - **A**: the lowest validation loss reached during training
-# - **B**: the loss on the test set, evaluated once with the final model
-# - **C**: the training loss at the chosen epoch
+# - **B**: the training loss at the chosen epoch
+# - **C**: the loss on the test set, evaluated once with the final model
 
 # %%
-REPORT_OPTIONS = {
-    "A": "the lowest validation loss reached during training",
-    "B": "the loss on the test set, evaluated once with the final model",
-    "C": "the training loss at the chosen epoch",
-}
-REPORT_EXPLANATION = (
-    "the validation set chose the epoch, so its best value is biased in the model's favour; the "
-    "test set played no part in any choice, so one evaluation on it is an honest estimate."
-)
-REPORT_HINTS = {
-    "A": (
-        "The epoch was chosen because this number was lowest. "
-        "Is a number you minimised a fair estimate?"
-    ),
-    "C": "The model learned from these very rows. Does it tell you about new data?",
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("03.4", answer)
 
-answer = None  # "A", "B" or "C"
-checks.check_choice(
-    answer, "B", options=REPORT_OPTIONS, explanation=REPORT_EXPLANATION, hints=REPORT_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-answer = "B"
-checks.check_choice(
-    answer, "B", options=REPORT_OPTIONS, explanation=REPORT_EXPLANATION, hints=REPORT_HINTS
-)
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "C"
+checks.exercise("03.4", answer)
 
 # %%
 test_loss, test_accuracy = model.evaluate(three_parts.x_test, three_parts.y_test, verbose=0)

@@ -200,41 +200,18 @@ OVERFIT = GALLERY["big model, 100 rows"]  # 64 units, 100 training rows, 60 epoc
 # hidden layer **4 units** instead. Before you run the next cells, predict what happens to the
 # validation curve:
 #
-# - **A**: still overfitting, and worse
-# - **B**: no more overfitting: the validation loss no longer turns upwards within the 60 epochs
+# - **A**: no more overfitting: the validation loss no longer turns upwards within the 60 epochs
+# - **B**: still overfitting, and worse
 # - **C**: underfitting: 4 units are too few to learn anything
 
 # %%
-CAPACITY_OPTIONS = {
-    "A": "still overfitting, and worse",
-    "B": "no more overfitting: the validation loss no longer turns upwards within the 60 epochs",
-    "C": "underfitting: 4 units are too few to learn anything",
-}
-CAPACITY_EXPLANATION = (
-    "with 4 units the model cannot memorise 100 rows within 60 epochs, so the training loss "
-    "stays well above 0 and the validation loss has nothing to rise for. It is still far from "
-    "useless: its validation loss ends well below the baseline. diagnose calls this run a good "
-    "fit; on other seeds the slow 4-unit model is often still improving at epoch 60, but it "
-    "overfits on none of the 10 seeds tried."
-)
-CAPACITY_HINTS = {
-    "A": "Fewer units means fewer weights. Is it easier or harder to memorise 100 rows with fewer?",
-    "C": (
-        "Even a logistic regression (no hidden layer at all) "
-        "beats the constant guess on these data."
-    ),
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("04.1", answer)
 
-answer = None  # "A", "B" or "C"
-checks.check_choice(
-    answer, "B", options=CAPACITY_OPTIONS, explanation=CAPACITY_EXPLANATION, hints=CAPACITY_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-answer = "B"
-checks.check_choice(
-    answer, "B", options=CAPACITY_OPTIONS, explanation=CAPACITY_EXPLANATION, hints=CAPACITY_HINTS
-)
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "A"
+checks.exercise("04.1", answer)
 
 # %% tags=["live"]
 compare(
@@ -325,20 +302,15 @@ for name in ("val_loss", "val_binary_crossentropy"):
 # read the penalty-free curve, as `diagnose` does everywhere in this notebook.)
 
 # %%
-my_settings = Settings(width=64, train_size=100, epochs=60)  # change one lever
+my_settings = Settings(width=64, train_size=100, epochs=60)  # TODO: change one lever
 my_run = experiment(my_settings)
-checks.check_verdict(
-    my_run.history, "good fit", baseline=my_run.baseline, metric="binary_crossentropy"
-)
+checks.exercise("04.2", my_run)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
-my_settings = Settings(
-    width=4, train_size=100, epochs=60
-)  # fewer units: too few to memorise 100 rows
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+my_settings = Settings(width=4, train_size=100, epochs=60)  # too few units to memorise
 my_run = experiment(my_settings)
-checks.check_verdict(
-    my_run.history, "good fit", baseline=my_run.baseline, metric="binary_crossentropy"
-)
+checks.exercise("04.2", my_run)
 
 # %% [markdown]
 # ### Label noise
@@ -463,33 +435,13 @@ plt.show()
 # - **C**: neither: both validation curves have levelled off
 
 # %%
-DATA_OPTIONS = {
-    "A": "the logistic regression",
-    "B": "the neural network",
-    "C": "neither: both validation curves have levelled off",
-}
-DATA_EXPLANATION = (
-    "the logistic regression's validation loss has been flat since a few hundred rows, close to "
-    "its training loss: it is as good as a straight boundary gets, and more rows cannot help it "
-    "(it underfits). The neural "
-    "network's validation loss is still falling at 1,600 rows and there is still a gap to its "
-    "training loss: more rows would close the gap further."
-)
-DATA_HINTS = {
-    "A": "Where do its two curves end, relative to each other? What would more rows change?",
-    "C": "Look at the gap between the two curves of the neural network at 1,600 rows.",
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("04.3", answer)
 
-answer = None  # "A", "B" or "C"
-checks.check_choice(
-    answer, "B", options=DATA_OPTIONS, explanation=DATA_EXPLANATION, hints=DATA_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 answer = "B"
-checks.check_choice(
-    answer, "B", options=DATA_OPTIONS, explanation=DATA_EXPLANATION, hints=DATA_HINTS
-)
+checks.exercise("04.3", answer)
 
 # %% [markdown]
 # The two kinds of learning curve answer different questions. Over **epochs**: has this run

@@ -140,31 +140,13 @@ plt.show()
 # - **C**: validation loss well below training loss
 
 # %%
-DROPOUT_OPTIONS = {
-    "A": "validation loss well above training loss",
-    "B": "validation loss about equal to training loss",
-    "C": "validation loss well below training loss",
-}
-DROPOUT_EXPLANATION = (
-    "dropout acts only in training mode. The training loss is measured on a network with half its "
-    "units switched off, the validation loss on the whole network (inference mode), which predicts "
-    "much better."
-)
-DROPOUT_HINTS = {
-    "A": "Dropout fights overfitting, but is it on when Keras measures the validation loss?",
-    "B": "Keras measures the two losses in different modes. Which mode has dropout switched on?",
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("05.1", answer)
 
-answer = None  # "A", "B" or "C"
-checks.check_choice(
-    answer, "C", options=DROPOUT_OPTIONS, explanation=DROPOUT_EXPLANATION, hints=DROPOUT_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 answer = "C"
-checks.check_choice(
-    answer, "C", options=DROPOUT_OPTIONS, explanation=DROPOUT_EXPLANATION, hints=DROPOUT_HINTS
-)
+checks.exercise("05.1", answer)
 
 # %% [markdown]
 # ### Reason 2: dropout (and noise layers) act only in training
@@ -221,26 +203,13 @@ print(f"L2 penalty of the final weights, from model.losses: {float(sum(l2_model.
 # L2 penalty.
 
 # %%
-first_penalty = None  # use l2_history.history
-checks.check_number(
-    first_penalty,
-    l2_history.history["val_loss"][0] - l2_history.history["val_mse"][0],
-    tolerance=1e-6,
-    name="the penalty in the first val_loss",
-    hint="val_loss includes the penalty and val_mse does not; take the first value "
-    "(index 0) of each.",
-)
+first_penalty = None  # TODO: use l2_history.history
+checks.exercise("05.2", first_penalty, history=l2_history)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 first_penalty = l2_history.history["val_loss"][0] - l2_history.history["val_mse"][0]
-checks.check_number(
-    first_penalty,
-    l2_history.history["val_loss"][0] - l2_history.history["val_mse"][0],
-    tolerance=1e-6,
-    name="the penalty in the first val_loss",
-    hint="val_loss includes the penalty and val_mse does not; take the first value "
-    "(index 0) of each.",
-)
+checks.exercise("05.2", first_penalty, history=l2_history)
 
 # %% [markdown]
 # ## Surprise 2: the validation loss rises while the validation accuracy holds
@@ -390,39 +359,18 @@ plt.show()
 # (lowest `val_loss`) among the five 20-row sets.
 
 # %%
-small_best = [
-    int(np.argmin(history.history["val_loss"])) + 1
-    for name, history in noisy_histories.items()
-    if name != "all 1,000 rows"
-]
-EPOCH_SPREAD_HINT = (
-    "np.argmin(history.history['val_loss']) + 1 is a run's best epoch; take it for each of "
-    "the five 20-row runs, then subtract the smallest from the largest."
-)
+best_epoch_spread = None  # TODO: a whole number
+checks.exercise("05.3", best_epoch_spread, histories=noisy_histories)
 
-best_epoch_spread = None  # a whole number
-checks.check_number(
-    best_epoch_spread,
-    max(small_best) - min(small_best),
-    tolerance=0,
-    name="the spread of the best epochs",
-    hint=EPOCH_SPREAD_HINT,
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 best_epochs = [
     int(np.argmin(history.history["val_loss"])) + 1
     for name, history in noisy_histories.items()
     if name != "all 1,000 rows"
 ]
 best_epoch_spread = max(best_epochs) - min(best_epochs)
-checks.check_number(
-    best_epoch_spread,
-    max(small_best) - min(small_best),
-    tolerance=0,
-    name="the spread of the best epochs",
-    hint=EPOCH_SPREAD_HINT,
-)
+checks.exercise("05.3", best_epoch_spread, histories=noisy_histories)
 
 # %% [markdown]
 # ## Surprise 4: `validation_split` validates on the *last* rows
@@ -445,32 +393,13 @@ checks.check_number(
 # - **C**: the 20 rows with the smallest $x$, from −1 to about −0.6
 
 # %%
-SPLIT_OPTIONS = {
-    "A": "20 rows picked at random from all over the line",
-    "B": "the 20 rows with the largest x, from about 0.6 to 1",
-    "C": "the 20 rows with the smallest x, from -1 to about -0.6",
-}
-SPLIT_EXPLANATION = (
-    "validation_split cuts the last 20 % of the arrays as they are, before any shuffling. The data "
-    "is sorted by x, so validation sees only the right-hand end of the line: extrapolation."
-)
-SPLIT_HINTS = {
-    "A": (
-        "fit(shuffle=True) shuffles the training batches. Does it shuffle before the split is cut?"
-    ),
-    "C": "Keras cuts the validation rows from one end of the arrays. Which end?",
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("05.4", answer)
 
-answer = None  # "A", "B" or "C"
-checks.check_choice(
-    answer, "B", options=SPLIT_OPTIONS, explanation=SPLIT_EXPLANATION, hints=SPLIT_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 answer = "B"
-checks.check_choice(
-    answer, "B", options=SPLIT_OPTIONS, explanation=SPLIT_EXPLANATION, hints=SPLIT_HINTS
-)
+checks.exercise("05.4", answer)
 
 # %% [markdown]
 # Check it: fit with `validation_split=0.2`, then evaluate the model on the last 20 rows and on a
@@ -540,42 +469,18 @@ print(f"scaler fitted on training rows only: training inputs move by up to {clea
 #
 # Which order keeps the validation rows unseen?
 #
-# - **A**: fit a scaler on all rows, transform all rows, then split
-# - **B**: split, fit a scaler on the training rows, then transform the training and validation rows with it
+# - **A**: split, fit a scaler on the training rows, then transform the training and validation rows with it
+# - **B**: fit a scaler on all rows, transform all rows, then split
 # - **C**: split, then fit one scaler on the training rows and another on the validation rows
 
 # %%
-ORDER_OPTIONS = {
-    "A": "fit a scaler on all rows, transform all rows, then split",
-    "B": (
-        "split, fit a scaler on the training rows, "
-        "then transform the training and validation rows with it"
-    ),
-    "C": "split, then fit one scaler on the training rows and another on the validation rows",
-}
-ORDER_EXPLANATION = (
-    "the scaler learns its mean and standard deviation from the training rows only, and the "
-    "validation rows are transformed with those same numbers, exactly as new data will be."
-)
-ORDER_HINTS = {
-    "A": (
-        "Where do the scaler's mean and standard deviation come from here? Which rows did they see?"
-    ),
-    "C": "Then the same x gives different inputs in training and validation, and the validation "
-    "scaler still learns from validation rows. "
-    "New data arrives one row at a time: which scaler would it use?",
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("05.5", answer)
 
-answer = None  # "A", "B" or "C"
-checks.check_choice(
-    answer, "B", options=ORDER_OPTIONS, explanation=ORDER_EXPLANATION, hints=ORDER_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-answer = "B"
-checks.check_choice(
-    answer, "B", options=ORDER_OPTIONS, explanation=ORDER_EXPLANATION, hints=ORDER_HINTS
-)
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "A"
+checks.exercise("05.5", answer)
 
 # %% [markdown]
 # ## Surprise 6: `evaluate` on the training rows is not the last logged `loss`

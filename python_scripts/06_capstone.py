@@ -103,29 +103,13 @@ for name, features, labels in (
 # `"binary_crossentropy"`.
 
 # %%
-BASELINE_HINT = (
-    "baseline_loss(y_train, y_val, loss) takes the training labels, "
-    "the validation labels and 'binary_crossentropy'."
-)
+baseline = None  # TODO: use baseline_loss
+baseline = checks.exercise("06.1", baseline, y_train=parts.y_train, y_val=parts.y_val)
 
-baseline = None  # use baseline_loss
-checks.check_number(
-    baseline,
-    baseline_loss(parts.y_train, parts.y_val, "binary_crossentropy"),
-    tolerance=1e-6,
-    name="the baseline",
-    hint=BASELINE_HINT,
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 baseline = baseline_loss(parts.y_train, parts.y_val, "binary_crossentropy")
-checks.check_number(
-    baseline,
-    baseline_loss(parts.y_train, parts.y_val, "binary_crossentropy"),
-    tolerance=1e-6,
-    name="the baseline",
-    hint=BASELINE_HINT,
-)
+baseline = checks.exercise("06.1", baseline, y_train=parts.y_train, y_val=parts.y_val)
 
 # %%
 print(
@@ -150,20 +134,22 @@ def build_classifier():
         [
             keras.Input(shape=(30,)),
             keras.layers.Dense(32, activation="relu"),
-            keras.layers.Dense(1),  # fix the output layer
+            keras.layers.Dense(1),  # TODO: fix the output layer
         ]
     )
     model.compile(
-        optimizer=keras.optimizers.Adam(0.003), loss="mse", metrics=["accuracy"]
-    )  # and the loss
+        optimizer=keras.optimizers.Adam(learning_rate=0.003),
+        loss="mse",  # TODO: and the loss
+        metrics=["accuracy"],
+    )
     return model
 
 
-seed_everything(0)
-checks.check_binary_classifier(build_classifier())
+build_classifier = checks.exercise("06.2", build_classifier)
 
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 def build_classifier():
     model = keras.Sequential(
         [
@@ -173,13 +159,14 @@ def build_classifier():
         ]
     )
     model.compile(
-        optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy", metrics=["accuracy"]
+        optimizer=keras.optimizers.Adam(learning_rate=0.003),
+        loss="binary_crossentropy",
+        metrics=["accuracy"],
     )
     return model
 
 
-seed_everything(0)
-checks.check_binary_classifier(build_classifier())
+build_classifier = checks.exercise("06.2", build_classifier)
 
 # %% [markdown]
 # ## Step 5: early stopping
@@ -192,23 +179,23 @@ checks.check_binary_classifier(build_classifier())
 # Watch the validation loss, wait 10 epochs without improvement, and restore the best weights.
 
 # %%
-early_stopping = keras.callbacks.EarlyStopping()  # add the arguments
+early_stopping = keras.callbacks.EarlyStopping()  # TODO: add the arguments
 
-checks.check_early_stopping(
-    early_stopping, monitor="val_loss", patience=10, restore_best_weights=True
-)
+early_stopping = checks.exercise("06.3", early_stopping)
 
-# %% jupyter={"source_hidden": true} tags=["solution"]
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
 early_stopping = keras.callbacks.EarlyStopping(
     monitor="val_loss", patience=10, restore_best_weights=True
 )
 
-checks.check_early_stopping(
-    early_stopping, monitor="val_loss", patience=10, restore_best_weights=True
-)
+early_stopping = checks.exercise("06.3", early_stopping)
 
 # %% [markdown]
 # ## Step 6: train, and plot
+#
+# With your `build_classifier` and `early_stopping` (or the reference ones, until yours pass).
+# The numbers the text quotes are those of the solutions.
 
 # %% tags=["live"]
 seed_everything(0)
@@ -262,41 +249,17 @@ print(diagnosis)
 # should you expect of the test loss?
 #
 # - **A**: higher, because the validation set chose the epoch
-# - **B**: lower, because early stopping kept the best weights
-# - **C**: it can land on either side of the validation loss
+# - **B**: it can land on either side of the validation loss
+# - **C**: lower, because early stopping kept the best weights
 
 # %%
-TEST_OPTIONS = {
-    "A": "higher, because the validation set chose the epoch",
-    "B": "lower, because early stopping kept the best weights",
-    "C": "it can land on either side of the validation loss",
-}
-TEST_EXPLANATION = (
-    "choosing the epoch does flatter the validation loss, but near its lowest point this curve is "
-    "flat, so only a little. Which rows happen to land in each set of 114 matters more: over 30 "
-    "different splits of this data, run exactly like this (tools/test_vs_validation.py), the test "
-    "loss came out higher in 15 and lower in 15. The test score is honest because no choice looked "
-    "at it, not because it is higher."
-)
-TEST_HINTS = {
-    "A": "The choice of epoch flatters the validation loss, but by how much, on a curve this flat? "
-    "And how much does a loss on 114 rows change when other rows happen to land in the set?",
-    "B": (
-        "The best weights were best on the validation rows. "
-        "Why would they suit the test rows better?"
-    ),
-}
+answer = None  # TODO: your letter, in quotes
+checks.exercise("06.4", answer)
 
-answer = None  # "A", "B" or "C"
-checks.check_choice(
-    answer, "C", options=TEST_OPTIONS, explanation=TEST_EXPLANATION, hints=TEST_HINTS
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-answer = "C"
-checks.check_choice(
-    answer, "C", options=TEST_OPTIONS, explanation=TEST_EXPLANATION, hints=TEST_HINTS
-)
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "B"
+checks.exercise("06.4", answer)
 
 # %% [markdown]
 # Now, once, and only after every choice is made:
@@ -321,40 +284,29 @@ print(
 # ### Exercise 5: the numbers behind the conclusion
 #
 # Fill in, from the outputs above: the verdict of `diagnose` (a letter), the best epoch (as Keras
-# prints it, counting from 1), and the test accuracy rounded to 2 decimals.
+# prints it, counting from 1), and the test accuracy rounded to 2 decimals. The verdicts, by letter:
+# **A** underfitting, **B** overfitting, **C** good fit, **D** still improving.
 
 # %%
-VERDICT_OPTIONS = {"A": "underfitting", "B": "overfitting", "C": "good fit", "D": "still improving"}
-verdict_letter = next(
-    letter for letter, verdict in VERDICT_OPTIONS.items() if verdict == diagnosis.verdict
-)
-VERDICT_EXPLANATION = "that is what diagnose printed in its first line, and what the curves show."
-ACCURACY_HINT = "read the test accuracy printed in step 8, rounded to 2 decimals, such as 0.91."
+my_verdict = None  # TODO: a letter, in quotes
+my_best_epoch = None  # TODO: a whole number
+my_test_accuracy = None  # TODO: a number such as 0.91
 
-my_verdict = None  # "A", "B", "C" or "D"
-my_best_epoch = None  # a whole number
-my_test_accuracy = None  # a number such as 0.91
+checks.exercise("06.5a", my_verdict, diagnosis=diagnosis)
+checks.exercise("06.5b", my_best_epoch, history=history)
+checks.exercise("06.5c", my_test_accuracy, test_accuracy=test_accuracy)
 
-checks.check_choice(
-    my_verdict, verdict_letter, options=VERDICT_OPTIONS, explanation=VERDICT_EXPLANATION
-)
-checks.check_best_epoch(my_best_epoch, history)
-checks.check_number(
-    my_test_accuracy, test_accuracy, tolerance=0.005, name="the test accuracy", hint=ACCURACY_HINT
-)
-
-# %% jupyter={"source_hidden": true} tags=["solution"]
-my_verdict = verdict_letter  # the letter of diagnosis.verdict
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+my_verdict = {"underfitting": "A", "overfitting": "B", "good fit": "C", "still improving": "D"}[
+    diagnosis.verdict
+]
 my_best_epoch = early_stopping.best_epoch + 1  # best_epoch counts from 0
 my_test_accuracy = round(test_accuracy, 2)
 
-checks.check_choice(
-    my_verdict, verdict_letter, options=VERDICT_OPTIONS, explanation=VERDICT_EXPLANATION
-)
-checks.check_best_epoch(my_best_epoch, history)
-checks.check_number(
-    my_test_accuracy, test_accuracy, tolerance=0.005, name="the test accuracy", hint=ACCURACY_HINT
-)
+checks.exercise("06.5a", my_verdict, diagnosis=diagnosis)
+checks.exercise("06.5b", my_best_epoch, history=history)
+checks.exercise("06.5c", my_test_accuracy, test_accuracy=test_accuracy)
 
 # %% [markdown]
 # ### Your written conclusion (not checked)

@@ -66,7 +66,7 @@ def test_a_wrongly_set_up_check_raises(expected, baseline, error):
 
 
 def test_every_verdict_has_its_own_hint():
-    from course_utils.checks import _VERDICT_HINTS
+    from course_utils.checks.curves import _VERDICT_HINTS
 
     assert set(_VERDICT_HINTS) == set(VERDICTS)
     assert diagnose(LEVELLED, 1.0).verdict == "good fit"  # the fixtures mean what they say

@@ -37,9 +37,13 @@ def cleared_cells(notebook):
     return [(cell.cell_type, cell.source, cell.metadata) for cell in notebook.cells]
 
 
+TINY_PLACEHOLDER = classroom.PLACEHOLDER_SOURCE.format(exercise_id="'99.1'")
+
+
 def tiny_notebook():
     solution = new_code_cell(
-        "answer = 2", metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}}
+        'answer = 2\nchecks.exercise("99.1", answer)',
+        metadata={"tags": ["solution"], "jupyter": {"source_hidden": True}},
     )
     live = new_code_cell("model = 'typed in front of the room'", metadata={"tags": ["live"]})
     live.outputs = [nbformat.v4.new_output("stream", text="trained\n")]
@@ -48,7 +52,7 @@ def tiny_notebook():
             new_markdown_cell("# Title"),
             new_code_cell("import math"),
             live,
-            new_code_cell("answer = None\ncheck(answer)"),
+            new_code_cell('answer = None\nchecks.exercise("99.1", answer)'),
             solution,
         ]
     )
@@ -81,20 +85,24 @@ def test_learner_copy_with_solutions_put_back_is_the_source(source):
 def test_learner_copy_shows_no_solution_and_no_output(source):
     learner = read_copy("learner", source)
     solutions = [
-        cell.source for cell in read(source).cells if "solution" in cell.metadata.get("tags", [])
+        cell.source
+        for cell in read(source).cells
+        if classroom.SOLUTION in cell.metadata.get("tags", [])
     ]
     assert solutions, "every lesson has at least one exercise with a solution"
     assert not [
         solution for solution in solutions for cell in learner.cells if solution in cell.source
     ]
-    assert not [cell for cell in learner.cells if "solution" in cell.metadata.get("tags", [])]
+    assert not [
+        cell for cell in learner.cells if classroom.SOLUTION in cell.metadata.get("tags", [])
+    ]
     assert all(not cell.outputs for cell in learner.cells if cell.cell_type == "code")
     checks_in_source = sum(
-        "checks." in cell.source
+        "checks.exercise(" in cell.source
         for cell in read(source).cells
-        if "solution" not in cell.metadata.get("tags", [])
+        if classroom.SOLUTION not in cell.metadata.get("tags", [])
     )
-    assert sum("checks." in cell.source for cell in learner.cells) == checks_in_source, (
+    assert sum("checks.exercise(" in cell.source for cell in learner.cells) == checks_in_source, (
         "self-checks are kept"
     )
 
@@ -107,13 +115,15 @@ def test_live_coding_copy_empties_exactly_the_live_cells(source):
     live_cells = 0
     for before, after in zip(original.cells, live.cells, strict=True):
         tags = before.metadata.get("tags", [])
-        if "live" in tags:
+        if classroom.LIVE in tags:
             live_cells += 1
             assert after.source == ""
-        elif "solution" in tags:
-            assert after.source == classroom.PLACEHOLDER_SOURCE
+        elif classroom.SOLUTION in tags:
+            exercise_id = repr(classroom.exercise_ids(before)[0])
+            assert after.source == classroom.PLACEHOLDER_SOURCE.format(exercise_id=exercise_id)
         else:
-            assert after.source == before.source, "markdown and set-up cells are kept as they are"
+            kept = before.metadata.get(classroom.LEARNER_SOURCE, before.source)
+            assert after.source == kept, "markdown and set-up cells are kept as they are"
     assert live_cells, f"{source.name} marks no cell with the 'live' tag"
 
 
@@ -124,8 +134,8 @@ def test_learner_copy_of_a_tiny_notebook():
         "# Title",
         "import math",
         "model = 'typed in front of the room'",
-        "answer = None\ncheck(answer)",
-        classroom.PLACEHOLDER_SOURCE,
+        'answer = None\nchecks.exercise("99.1", answer)',
+        TINY_PLACEHOLDER,
     ]
     assert learner.cells[4].id == notebook.cells[4].id
     assert learner.cells[4].metadata == {"tags": ["solution-placeholder"]}
@@ -140,8 +150,8 @@ def test_live_coding_copy_of_a_tiny_notebook():
         "# Title",
         "import math",
         "",
-        "answer = None\ncheck(answer)",
-        classroom.PLACEHOLDER_SOURCE,
+        'answer = None\nchecks.exercise("99.1", answer)',
+        TINY_PLACEHOLDER,
     ]
     assert live.metadata["course_copy"]["kind"] == "live-coding"
 
@@ -276,3 +286,19 @@ def test_main_explains_a_source_without_live_cells_instead_of_a_traceback(course
     nbformat.write(notebook, source)
     assert classroom.main(["--check"]) == 1
     assert "has no cell tagged 'live'" in capsys.readouterr().err
+
+
+def test_a_cell_with_a_learner_source_shows_it_in_both_copies_and_is_restored():
+    notebook = tiny_notebook()
+    notebook.cells[0].metadata[classroom.LEARNER_SOURCE] = "# Title, for learners"
+    for make in (classroom.learner_copy, classroom.live_coding_copy):
+        cell = make(notebook, "99_tiny.ipynb").cells[0]
+        assert cell.source == "# Title, for learners"
+        assert classroom.LEARNER_SOURCE not in cell.metadata
+    learner = classroom.learner_copy(notebook, "99_tiny.ipynb")
+    assert classroom.restore_solutions(learner, notebook).cells[0].source == "# Title"
+
+
+def test_the_solutions_file_maps_each_exercise_id_to_its_solution_cell():
+    solutions = classroom.solutions([tiny_notebook()])
+    assert solutions == {"99.1": 'answer = 2\nchecks.exercise("99.1", answer)'}

@@ -9,6 +9,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
+from course_utils.notebook_tags import SOLUTION
+
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("slides", ROOT / "tools" / "slides.py")
 slides = importlib.util.module_from_spec(_spec)
@@ -64,7 +66,7 @@ def test_deck_gives_no_solution_away(decks, notebook_path):
     notebook = nbformat.read(notebook_path, as_version=4)
     text = plain(decks[notebook_path])
     for cell in notebook.cells:
-        if "solution" in cell.metadata.get("tags", []):
+        if SOLUTION in cell.metadata.get("tags", []):
             assert plain(cell.source) not in text
 
 

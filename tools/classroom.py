@@ -9,6 +9,10 @@ notebooks/NN_*.ipynb stay the one source. From each, this script writes two copi
   every cell tagged "live" (the code the instructor types in front of the room) left empty;
   markdown and set-up cells kept.
 
+A cell whose metadata holds "learner_source" (text meant for the copies, such as how to ask for
+a solution) gets that source in both copies. The solution cells themselves go to
+course_utils/checks/solutions.json, by exercise id, for `checks.solution("01.2")`.
+
 A placeholder keeps the id of the solution cell it replaces, so `restore_solutions` puts the
 solutions back; tests/test_classroom.py checks that this gives back the source, cell for cell.
 
@@ -18,21 +22,29 @@ solutions back; tests/test_classroom.py checks that this gives back the source, 
 
 import argparse
 import copy
+import json
 import sys
 from pathlib import Path
 
 import nbformat
 
+from course_utils.checks.exercises import EXERCISE_CALL
+from course_utils.notebook_tags import (
+    LEARNER_SOURCE,
+    LIVE,
+    PLACEHOLDER,
+    SOLUTION,
+    SOLUTION_HEADER,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIR = ROOT / "notebooks"
 COPY_DIRS = {"learner": ROOT / "learner", "live-coding": ROOT / "live-coding"}
+SOLUTIONS = Path("course_utils", "checks", "solutions.json")  # below ROOT
 
-SOLUTION_TAG = "solution"
-PLACEHOLDER_TAG = "solution-placeholder"
-LIVE_TAG = "live"
 PLACEHOLDER_SOURCE = (
     "# Your turn: write your answer here, or edit the exercise cell above,\n"
-    "# and run it until its check prints ✅."
+    "# and run it until its check prints ✅. Stuck? Run: checks.solution({exercise_id})"
 )
 
 
@@ -40,9 +52,16 @@ def _tags(cell):
     return cell.get("metadata", {}).get("tags", [])
 
 
+def exercise_ids(cell):
+    """The exercise ids a cell checks, such as ["01.2"], in order."""
+    return EXERCISE_CALL.findall(cell.source)
+
+
 def _cleared(cell):
-    """``cell`` without outputs or execution count."""
+    """``cell`` without outputs or execution count, with its classroom source if it has one."""
     cell = copy.deepcopy(cell)
+    if LEARNER_SOURCE in cell.metadata:
+        cell.source = cell.metadata.pop(LEARNER_SOURCE)
     if cell.cell_type == "code":
         cell.outputs = []
         cell.execution_count = None
@@ -51,9 +70,15 @@ def _cleared(cell):
 
 def _placeholder(solution_cell):
     """A code cell holding only an invitation to try, with the id of the solution it replaces."""
-    cell = nbformat.v4.new_code_cell(PLACEHOLDER_SOURCE)
+    ids = exercise_ids(solution_cell)
+    if not ids:
+        raise ValueError(
+            f'the solution cell {solution_cell.id!r} calls no checks.exercise("NN.k", ...): '
+            "end it with the same exercise call as its exercise cell."
+        )
+    cell = nbformat.v4.new_code_cell(PLACEHOLDER_SOURCE.format(exercise_id=repr(ids[0])))
     cell.id = solution_cell.id
-    cell.metadata["tags"] = [PLACEHOLDER_TAG]
+    cell.metadata["tags"] = [PLACEHOLDER]
     return cell
 
 
@@ -71,46 +96,51 @@ def _with_cells(notebook, cells, kind, source_name):
 
 def learner_copy(notebook, source_name):
     """The learner copy of ``notebook``: solutions replaced by placeholders, outputs cleared."""
-    if not any(SOLUTION_TAG in _tags(cell) for cell in notebook.cells):
+    if not any(SOLUTION in _tags(cell) for cell in notebook.cells):
         raise ValueError(
-            f"notebooks/{source_name} has no cell tagged {SOLUTION_TAG!r}: tag each exercise's "
+            f"notebooks/{source_name} has no cell tagged {SOLUTION!r}: tag each exercise's "
             "solution cell (cell metadata, tags), and set jupyter.source_hidden so JupyterLab "
             "folds it."
         )
     cells = [
-        _placeholder(cell) if SOLUTION_TAG in _tags(cell) else _cleared(cell)
-        for cell in notebook.cells
+        _placeholder(cell) if SOLUTION in _tags(cell) else _cleared(cell) for cell in notebook.cells
     ]
     return _with_cells(notebook, cells, "learner", source_name)
 
 
 def live_coding_copy(notebook, source_name):
     """The live-coding copy: the learner copy with every cell tagged "live" left empty."""
-    if not any(LIVE_TAG in _tags(cell) for cell in notebook.cells):
+    if not any(LIVE in _tags(cell) for cell in notebook.cells):
         raise ValueError(
-            f"notebooks/{source_name} has no cell tagged {LIVE_TAG!r}: add the tag to the code "
+            f"notebooks/{source_name} has no cell tagged {LIVE!r}: add the tag to the code "
             "cells the instructor types in front of the room (cell metadata, tags)."
         )
     cells = []
     for cell in learner_copy(notebook, source_name).cells:
-        if LIVE_TAG in _tags(cell):
+        if LIVE in _tags(cell):
             cell.source = ""
         cells.append(cell)
     return _with_cells(notebook, cells, "live-coding", source_name)
 
 
 def restore_solutions(learner_notebook, source_notebook):
-    """``learner_notebook`` with each placeholder replaced by the source's same-id solution cell."""
-    solutions = {cell.id: cell for cell in source_notebook.cells if SOLUTION_TAG in _tags(cell)}
+    """``learner_notebook`` with each placeholder replaced by the source's same-id solution
+    cell, and each cell with a classroom source given back its source text."""
+    solutions = {cell.id: cell for cell in source_notebook.cells if SOLUTION in _tags(cell)}
+    rewritten = {cell.id: cell for cell in source_notebook.cells if LEARNER_SOURCE in cell.metadata}
     cells = []
     for cell in learner_notebook.cells:
-        if PLACEHOLDER_TAG in _tags(cell):
+        if PLACEHOLDER in _tags(cell):
             if cell.id not in solutions:
                 raise ValueError(
                     f"the placeholder cell {cell.id!r} has no solution cell with that id "
                     "in the source"
                 )
             cell = _cleared(solutions[cell.id])
+        elif cell.id in rewritten:
+            cell = copy.deepcopy(rewritten[cell.id])
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
         cells.append(cell)
     restored = copy.deepcopy(learner_notebook)
     restored.cells = cells
@@ -126,14 +156,30 @@ def source_notebooks():
     return sorted(SOURCE_DIR.glob("[0-9]*.ipynb"))
 
 
+def solutions(notebooks):
+    """{exercise id: the source of its solution cell}, for ``checks.solution``."""
+    found = {}
+    for notebook in notebooks:
+        for cell in notebook.cells:
+            if SOLUTION in _tags(cell):
+                source = cell.source.removeprefix(SOLUTION_HEADER)
+                found.update(dict.fromkeys(exercise_ids(cell), source))
+    return found
+
+
 def expected_copies():
-    """{path of each copy: the text it must hold}, for every source notebook."""
-    expected = {}
+    """{path of each copy: the text it must hold}, for every source notebook, and the
+    solutions file."""
+    expected, notebooks = {}, []
     for source in source_notebooks():
         notebook = nbformat.read(source, as_version=4)
+        notebooks.append(notebook)
         for kind, make in MAKERS.items():
             text = nbformat.writes(make(notebook, source.name))
             expected[COPY_DIRS[kind] / source.name] = text if text.endswith("\n") else text + "\n"
+    expected[ROOT / SOLUTIONS] = (
+        json.dumps(solutions(notebooks), indent=1, ensure_ascii=False) + "\n"
+    )
     return expected
 
 
@@ -159,6 +205,7 @@ def write_copies():
             if path not in expected:
                 path.unlink()
     for path, text in expected.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return sorted(expected)
 

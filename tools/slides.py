@@ -20,6 +20,8 @@ from pathlib import Path
 import nbformat
 from nbconvert import SlidesExporter
 
+from course_utils.notebook_tags import SOLUTION
+
 ROOT = Path(__file__).resolve().parents[1]
 DECK_DIR = ROOT / "build" / "slides"
 
@@ -29,7 +31,7 @@ def slide_type(cell):
     explicit = cell.metadata.get("slideshow", {}).get("slide_type")
     if explicit:
         return explicit
-    if "solution" in cell.metadata.get("tags", []):
+    if SOLUTION in cell.metadata.get("tags", []):
         return "skip"
     if cell.cell_type == "markdown" and cell.source.startswith(("# ", "## ")):
         return "slide"

@@ -1,0 +1,504 @@
+"""The answer key: every exercise of the course by id ("01.3": lesson 01, exercise 3).
+
+Each entry holds the right answer (or how to compute it from the learner's own objects), the
+explanation shown after a right answer, and the hints: one for every wrong option, and one for
+every mistake the instructor guide lists as expected. ``exercises.exercise`` reads it; a
+notebook never shows it. For instructors: this file is the answer sheet.
+"""
+
+import keras
+from sklearn.model_selection import train_test_split
+
+from course_utils.baselines import baseline_loss
+from course_utils.checks._feedback import NotYet, verdict
+from course_utils.checks.answers import check_choice
+from course_utils.checks.curves import check_best_epoch, check_history
+from course_utils.checks.exercises import Choice, Number, Task, best_epoch
+from course_utils.checks.models import check_binary_classifier, check_early_stopping
+from course_utils.checks.splits import check_split
+from course_utils.diagnosis import VERDICTS, diagnose
+from course_utils.histories import history_dict
+
+# ------------------------------------------------------------------ references used later
+
+
+def _classifier_builder(n_features, units):
+    """The lessons' binary classifier: ``units`` ReLU units, one sigmoid unit, Adam(0.003)."""
+
+    def build_classifier():
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(n_features,)),
+                keras.layers.Dense(units, activation="relu"),
+                keras.layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=0.003),
+            loss="binary_crossentropy",
+            metrics=["accuracy"],
+        )
+        return model
+
+    return build_classifier
+
+
+def _early_stopping():
+    return keras.callbacks.EarlyStopping(monitor="val_loss", patience=10, restore_best_weights=True)
+
+
+def _check_early_stopping(callback):
+    return check_early_stopping(
+        callback, monitor="val_loss", patience=10, restore_best_weights=True
+    )
+
+
+# ------------------------------------------------------------------ 03.3: min_delta
+
+
+def _best_under_min_delta(val_loss, min_delta=0.02):
+    """The epoch (from 1) EarlyStopping reports as best: each new best must beat the last
+    one by more than ``min_delta``."""
+    best_value, best = float("inf"), 0
+    for epoch, value in enumerate(val_loss, start=1):
+        if value < best_value - min_delta:
+            best_value, best = value, epoch
+    return best
+
+
+# ------------------------------------------------------------------ 04.2: one lever
+
+
+OVERFITTING_RUN = {"width": 64, "train_size": 100, "epochs": 60}  # the run 04.2 starts from
+_LEVER_HINTS = {  # measured with run_experiment, seed 0, one lever changed at a time
+    "width": "fewer units is the right lever, but with 8 or more units the model still "
+    "memorises 100 rows: go lower.",
+    "depth": "a different number of layers still overfits here (even none: a logistic "
+    "regression on 100 rows). Which lever sets how much each layer can memorise?",
+    "train_size": "more rows help, but the 64-unit model still overfits on 1,600 rows within "
+    "60 epochs. Take away its capacity to memorise instead.",
+    "label_noise": "flipped labels only give the model more to memorise.",
+    "l2": "a penalty is the right idea, but 0.01 and below are too weak for 64 units on 100 "
+    "rows: try the strongest the slider offers.",
+    "dropout": "dropout up to 0.5 still overfits here: 64 units memorise 100 rows even with "
+    "half of them switched off. Which lever takes capacity away for good?",
+    "learning_rate": "a smaller step only slows the run down (it ends 'still improving'); a "
+    "larger one overfits sooner. Which lever sets the model's capacity?",
+    "epochs": "more epochs give the model more time to memorise.",
+}
+
+
+def _check_one_lever(run):
+    return verdict(_judge_one_lever, run)
+
+
+def _judge_one_lever(run):
+    if not hasattr(run, "settings") or not hasattr(run, "history"):
+        raise NotYet(
+            "this is not a run from experiment(...).",
+            "pass my_run, the result of experiment(my_settings).",
+        )
+    changed = [
+        lever
+        for lever, value in vars(run.settings).items()
+        if value != getattr(type(run.settings)(**OVERFITTING_RUN), lever)
+    ]
+    found = diagnose(run.history, run.baseline, metric="binary_crossentropy").verdict
+    if len(changed) != 1:
+        raise NotYet(
+            f"you changed {len(changed)} levers ({', '.join(changed) or 'none'}).",
+            "start again from Settings(width=64, train_size=100, epochs=60) and change one, "
+            "so that you know which lever did it.",
+        )
+    if found != "good fit":
+        raise NotYet(
+            f"with {changed[0]}={getattr(run.settings, changed[0])} diagnose says {found!r}.",
+            _LEVER_HINTS[changed[0]],
+        )
+    return f"with {changed[0]}={getattr(run.settings, changed[0])} diagnose says 'good fit'."
+
+
+# ------------------------------------------------------------------ 06.5: the conclusion
+
+_VERDICT_LETTERS = dict(zip("ABCD", VERDICTS, strict=True))  # as the lessons list them
+
+
+def _check_verdict_letter(answer, diagnosis):
+    correct = next(letter for letter, name in _VERDICT_LETTERS.items() if name == diagnosis.verdict)
+    return check_choice(
+        answer,
+        correct,
+        options=_VERDICT_LETTERS,
+        explanation="that is what diagnose printed in its first line, and what the curves show.",
+        hints={
+            letter: "read the first line diagnose printed in step 7: it names the verdict."
+            for letter in _VERDICT_LETTERS
+            if letter != correct
+        },
+    )
+
+
+# ------------------------------------------------------------------ the key
+
+ANSWER_KEY = {
+    "00.1": Choice(
+        options={
+            "A": "training loss far below validation loss",
+            "B": "validation loss far below training loss",
+            "C": "both losses low and close to each other",
+        },
+        correct="C",
+        explanation="a small model cannot memorise 80 points, and the validation rows come from "
+        "the same line, so the model does about as well on both: the curves end close together.",
+        hints={
+            "A": "that happens when a model is big enough to memorise its training rows. Is a "
+            "tiny model on a line?",
+            "B": "that can happen (lesson 05 shows when), but here nothing makes the validation "
+            "rows easier.",
+        },
+    ),
+    "00.2": Number(
+        name="the noise floor",
+        expected=lambda: 0.2**2,
+        tolerance=0.002,
+        hint="MSE averages squared errors, and the errors here are the noise: square its "
+        "standard deviation.",
+        mistakes=(
+            (
+                lambda: 0.2,
+                "0.2 is the noise's standard deviation, in the units of y. MSE is in "
+                "squared units: what is the average squared error?",
+            ),
+            (lambda: 0.4, "doubling is not squaring: MSE averages the squared errors."),
+        ),
+    ),
+    "01.1": Choice(
+        options={
+            "A": "validation loss well above training loss",
+            "B": "validation loss close to training loss",
+            "C": "validation loss well below training loss",
+        },
+        correct="A",
+        explanation="the validation rows lie outside the range the model trained on. A network "
+        "that has not yet learned the line well is worst at the edge of its data, so the "
+        "validation loss measures extrapolation and stays well above the training loss.",
+        hints={
+            "B": "both sets come from the same line, but do they cover the same x values?",
+            "C": "what would make x between 0.62 and 1 easier than x between -1 and 0.6 for "
+            "this model?",
+        },
+    ),
+    "01.2": Task(
+        check=lambda parts, x, y: check_split(*parts, x=x, y=y, val_fraction=0.2),
+        reference=lambda x, y: tuple(train_test_split(x, y, test_size=0.2, random_state=0)),
+        stands_for="split (train_test_split with test_size=0.2, random_state=0)",
+    ),
+    "01.3": Choice(
+        options={"A": "underfitting", "B": "overfitting", "C": "good fit", "D": "still improving"},
+        correct="D",
+        explanation="both losses were still falling at the last epoch, so more epochs (or a "
+        "larger learning rate) would still help: the run was stopped too early.",
+        hints={
+            "A": "underfitting is flat and high, near the baseline. Are these curves flat at the "
+            "end, and are they near the baseline?",
+            "B": "overfitting means validation loss rising while training loss falls. Is either "
+            "curve rising?",
+            "C": "a good fit has levelled off: more epochs would not lower it. Have the curves "
+            "levelled off by the last epoch?",
+        },
+    ),
+    "01.4": Task(
+        check=lambda history: check_history(history, metric="val_loss", below=0.05, epoch="last")
+    ),
+    "02.1": Task(
+        check=check_binary_classifier,
+        reference=lambda: _classifier_builder(n_features=10, units=64),
+        stands_for="build_classifier (64 ReLU units, 1 sigmoid unit, binary cross-entropy)",
+    ),
+    "02.2": Choice(
+        options={
+            "A": "stay about level",
+            "B": "fall just as clearly as the loss rises",
+            "C": "rise sharply",
+        },
+        correct="A",
+        explanation="accuracy only asks which side of 0.5 each probability falls on. The network "
+        "grows more confident on every row, so the few rows it gets wrong cost more and more "
+        "cross-entropy, while the count of right answers barely moves.",
+        hints={
+            "B": "accuracy changes only when a row crosses the 0.5 line. Does growing confidence "
+            "move many rows across it?",
+            "C": "a sharp rise needs many validation rows to cross the 0.5 line. Does growing "
+            "confidence move rows across it, or push them further from it?",
+        },
+    ),
+    "02.3": Task(check=lambda answer, history: check_best_epoch(answer, history)),
+    "03.1": Task(
+        check=_check_early_stopping,
+        reference=lambda: _early_stopping(),
+        stands_for="callback (EarlyStopping on val_loss, patience 10, best weights restored)",
+    ),
+    "03.2": Number(
+        name="the stopping epoch",
+        expected=lambda history: best_epoch(history) + 10,
+        tolerance=0,
+        hint="after the best epoch, each epoch without improvement adds 1 to the waiting count; "
+        "training stops at the epoch where the count reaches patience.",
+        mistakes=(
+            (
+                lambda history: best_epoch(history) + 9,
+                "one short: the count reaches patience "
+                "(10) only at the 10th epoch after the best one.",
+            ),
+            (
+                lambda history: best_epoch(history) + 11,
+                "one too many: training stops at the "
+                "epoch where the count reaches patience, it does not run one more.",
+            ),
+            (
+                lambda history: 10,
+                "patience counts from the best epoch, not from the start of training.",
+            ),
+        ),
+    ),
+    "03.3": Number(
+        name="the best epoch under min_delta=0.02",
+        expected=lambda val_loss: _best_under_min_delta(val_loss),
+        tolerance=0,
+        hint="an epoch counts as the new best only if it is lower than the best so far minus 0.02.",
+        mistakes=(
+            (
+                lambda val_loss: _best_under_min_delta(val_loss, min_delta=0),
+                "that is the lowest "
+                "value, but it beats the best so far by less than 0.02, so it does not count.",
+            ),
+            (
+                lambda val_loss: 3,
+                "0.79 is lower than 0.80, but only by 0.01: is that more than min_delta?",
+            ),
+        ),
+    ),
+    "03.4": Choice(
+        options={
+            "A": "the lowest validation loss reached during training",
+            "B": "the training loss at the chosen epoch",
+            "C": "the loss on the test set, evaluated once with the final model",
+        },
+        correct="C",
+        explanation="the validation set chose the epoch, so its best value is biased in the "
+        "model's favour; the test set played no part in any choice, so one evaluation on it is "
+        "an honest estimate.",
+        hints={
+            "A": "the epoch was chosen because this number was lowest. Is a number you "
+            "minimised a fair estimate?",
+            "B": "the model learned from these very rows. Does it tell you about new data?",
+        },
+    ),
+    "04.1": Choice(
+        options={
+            "A": "no more overfitting: the validation loss no longer turns upwards within the "
+            "60 epochs",
+            "B": "still overfitting, and worse",
+            "C": "underfitting: 4 units are too few to learn anything",
+        },
+        correct="A",
+        explanation="with 4 units the model cannot memorise 100 rows within 60 epochs, so the "
+        "training loss stays well above 0 and the validation loss has nothing to rise for. It "
+        "is still far from useless: its validation loss ends well below the baseline. diagnose "
+        "calls this run a good fit; on other seeds the slow 4-unit model is often still "
+        "improving at epoch 60, but it overfits on none of the 10 seeds tried.",
+        hints={
+            "B": "fewer units means fewer weights. Is it easier or harder to memorise 100 rows "
+            "with fewer?",
+            "C": "even a logistic regression (no hidden layer at all) beats the constant guess "
+            "on these data.",
+        },
+    ),
+    "04.2": Task(check=_check_one_lever),
+    "04.3": Choice(
+        options={
+            "A": "the logistic regression",
+            "B": "the neural network",
+            "C": "neither: both validation curves have levelled off",
+        },
+        correct="B",
+        explanation="the logistic regression's validation loss has been flat since a few hundred "
+        "rows, close to its training loss: it is as good as a straight boundary gets, and more "
+        "rows cannot help it (it underfits). The neural network's validation loss is still "
+        "falling at 1,600 rows and there is still a gap to its training loss: more rows would "
+        "close the gap further.",
+        hints={
+            "A": "where do its two curves end, relative to each other? What would more rows "
+            "change?",
+            "C": "look at the gap between the two curves of the neural network at 1,600 rows.",
+        },
+    ),
+    "05.1": Choice(
+        options={
+            "A": "validation loss well above training loss",
+            "B": "validation loss about equal to training loss",
+            "C": "validation loss well below training loss",
+        },
+        correct="C",
+        explanation="dropout acts only in training mode. The training loss is measured on a "
+        "network with half its units switched off, the validation loss on the whole network "
+        "(inference mode), which predicts much better.",
+        hints={
+            "A": "dropout fights overfitting, but is it on when Keras measures the validation "
+            "loss?",
+            "B": "Keras measures the two losses in different modes. Which mode has dropout "
+            "switched on?",
+        },
+    ),
+    "05.2": Number(
+        name="the penalty in the first val_loss",
+        expected=lambda history: _first(history, "val_loss") - _first(history, "val_mse"),
+        tolerance=1e-6,
+        hint="val_loss includes the penalty and val_mse does not; take the first value (index 0) "
+        "of each.",
+        mistakes=(
+            (
+                lambda history: _first(history, "loss") - _first(history, "mse"),
+                "that is the "
+                "penalty inside the training loss (averaged over the epoch's batches); the "
+                "exercise asks for the validation one: val_loss and val_mse.",
+            ),
+            (
+                lambda history: _first(history, "val_mse") - _first(history, "val_loss"),
+                "a penalty is added, so it is positive: subtract val_mse from val_loss.",
+            ),
+        ),
+    ),
+    "05.3": Number(
+        name="the spread of the best epochs",
+        expected=lambda histories: _spread(histories, small_only=True),
+        tolerance=0,
+        hint="np.argmin(history.history['val_loss']) + 1 is a run's best epoch; take it for each "
+        "of the five 20-row runs, then subtract the smallest from the largest.",
+        mistakes=(
+            (
+                lambda histories: _spread(histories, small_only=False),
+                "that includes the "
+                "1,000-row run; the exercise asks about the five 20-row sets only.",
+            ),
+        ),
+    ),
+    "05.4": Choice(
+        options={
+            "A": "20 rows picked at random from all over the line",
+            "B": "the 20 rows with the largest x, from about 0.6 to 1",
+            "C": "the 20 rows with the smallest x, from -1 to about -0.6",
+        },
+        correct="B",
+        explanation="validation_split cuts the last 20 % of the arrays as they are, before any "
+        "shuffling. The data is sorted by x, so validation sees only the right-hand end of the "
+        "line: extrapolation.",
+        hints={
+            "A": "fit(shuffle=True) shuffles the training batches. Does it shuffle before the "
+            "split is cut?",
+            "C": "Keras cuts the validation rows from one end of the arrays. Which end?",
+        },
+    ),
+    "05.5": Choice(
+        options={
+            "A": "split, fit a scaler on the training rows, then transform the training and "
+            "validation rows with it",
+            "B": "fit a scaler on all rows, transform all rows, then split",
+            "C": "split, then fit one scaler on the training rows and another on the "
+            "validation rows",
+        },
+        correct="A",
+        explanation="the scaler learns its mean and standard deviation from the training rows "
+        "only, and the validation rows are transformed with those same numbers, exactly as new "
+        "data will be.",
+        hints={
+            "B": "where do the scaler's mean and standard deviation come from here? Which rows "
+            "did they see?",
+            "C": "then the same x gives different inputs in training and validation, and the "
+            "validation scaler still learns from validation rows. New data arrives one row at a "
+            "time: which scaler would it use?",
+        },
+    ),
+    "06.1": Number(
+        name="the baseline",
+        expected=lambda y_train, y_val: baseline_loss(y_train, y_val, "binary_crossentropy"),
+        tolerance=1e-6,
+        hint="baseline_loss(y_train, y_val, loss) takes the training labels, the validation "
+        "labels and 'binary_crossentropy'.",
+        mistakes=(
+            (
+                lambda y_train, y_val: baseline_loss(y_val, y_train, "binary_crossentropy"),
+                "the labels are the wrong way round: the constant guess learns from the training "
+                "labels (first) and is scored on the validation labels (second).",
+            ),
+            (
+                lambda y_train, y_val: baseline_loss(y_train, y_train, "binary_crossentropy"),
+                "that is scored on the training labels: the baseline is a validation loss.",
+            ),
+            (
+                lambda y_train, y_val: 0.6931471805599453,
+                "ln 2 = 0.693 is the baseline only "
+                "when both classes are equally common; here they are not.",
+            ),
+        ),
+        stands_for="baseline",
+    ),
+    "06.2": Task(
+        check=check_binary_classifier,
+        reference=lambda: _classifier_builder(n_features=30, units=32),
+        stands_for="build_classifier (32 ReLU units, 1 sigmoid unit, binary cross-entropy)",
+    ),
+    "06.3": Task(
+        check=_check_early_stopping,
+        reference=lambda: _early_stopping(),
+        stands_for="callback (EarlyStopping on val_loss, patience 10, best weights restored)",
+    ),
+    "06.4": Choice(
+        options={
+            "A": "higher, because the validation set chose the epoch",
+            "B": "it can land on either side of the validation loss",
+            "C": "lower, because early stopping kept the best weights",
+        },
+        correct="B",
+        explanation="choosing the epoch does flatter the validation loss, but near its lowest "
+        "point this curve is flat, so only a little. Which rows happen to land in each set of "
+        "114 matters more: over 30 different splits of this data, run exactly like this "
+        "(tools/test_vs_validation.py), the test loss came out higher in 15 and lower in 15. "
+        "The test score is honest because no choice looked at it, not because it is higher.",
+        hints={
+            "A": "the choice of epoch flatters the validation loss, but by how much, on a curve "
+            "this flat? And how much does a loss on 114 rows change when other rows happen to "
+            "land in the set?",
+            "C": "the best weights were best on the validation rows. Why would they suit the "
+            "test rows better?",
+        },
+    ),
+    "06.5a": Task(check=_check_verdict_letter),
+    "06.5b": Task(check=lambda answer, history: check_best_epoch(answer, history)),
+    "06.5c": Number(
+        name="the test accuracy",
+        expected=lambda test_accuracy: test_accuracy,
+        tolerance=0.005,
+        hint="read the test accuracy printed in step 8, rounded to 2 decimals, such as 0.91.",
+        mistakes=(
+            (
+                lambda test_accuracy: 1 - test_accuracy,
+                "that is the error rate, the share of "
+                "wrong answers: accuracy is the share of right ones.",
+            ),
+        ),
+    ),
+}
+
+
+def _first(history, metric):
+    return history_dict(history)[metric][0]
+
+
+def _spread(histories, small_only):
+    epochs = [
+        best_epoch(history)
+        for name, history in histories.items()
+        if not small_only or name != "all 1,000 rows"
+    ]
+    return max(epochs) - min(epochs)

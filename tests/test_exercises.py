@@ -1,0 +1,366 @@
+"""The exercises: answers out of sight, a hint for each known mistake, solutions that match their
+exercises, and lessons that run to the end when no exercise is solved.
+
+The answer key is course_utils/checks/answer_key.py; the exercise cells call
+``checks.exercise("NN.k", answer, ...)``.
+"""
+
+import ast
+import configparser
+import re
+from pathlib import Path
+
+import keras
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+from course_utils import checks
+from course_utils.checks.answer_key import ANSWER_KEY
+from course_utils.checks.exercises import EXERCISE_CALL, Choice, Number
+from course_utils.course_kernel import KERNEL_NAME
+from course_utils.notebook_tags import NBVAL_IGNORE_OUTPUT, PLACEHOLDER, SOLUTION, SOLUTION_HEADER
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+COPIES = [ROOT / folder / path.name for folder in ("learner", "live-coding") for path in SOURCES]
+CALL = EXERCISE_CALL
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def tags(cell):
+    return cell.metadata.get("tags", [])
+
+
+def exercise_cells(notebook):
+    """(cell, its exercise ids) for every cell that calls checks.exercise and is no solution."""
+    return [
+        (cell, CALL.findall(cell.source))
+        for cell in notebook.cells
+        if cell.cell_type == "code" and CALL.search(cell.source) and SOLUTION not in tags(cell)
+    ]
+
+
+def pairs(notebook):
+    """(exercise cell, solution cell) for every exercise of a lesson."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        if SOLUTION in tags(cell):
+            exercise = notebook.cells[index - 1]
+            found.append((exercise, cell))
+    return found
+
+
+def run(exercise_id, answer, capsys, **context):
+    """What exercise() prints for ``answer``."""
+    checks.exercise(exercise_id, answer, **context)
+    return capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ the key and the lessons
+
+
+def test_every_exercise_in_the_lessons_is_in_the_key_and_back():
+    in_lessons = {
+        exercise_id
+        for path in SOURCES
+        for _, ids in exercise_cells(read(path))
+        for exercise_id in ids
+    }
+    assert in_lessons == set(ANSWER_KEY)
+
+
+def test_the_options_in_the_key_are_the_ones_the_lesson_lists():
+    """A Choice's options are shown in the markdown above the exercise, in the same order."""
+
+    def plain(text):
+        return text.replace("$", "").replace("−", "-")
+
+    for path in SOURCES:
+        notebook = read(path)
+        text = plain("\n".join(c.source for c in notebook.cells if c.cell_type == "markdown"))
+        for exercise_id, item in ANSWER_KEY.items():
+            if isinstance(item, Choice) and exercise_id.startswith(path.name[:2]):
+                listed = "\n".join(
+                    f"- **{letter}**: {plain(option)}" for letter, option in item.options.items()
+                )
+                assert listed in text, f"{exercise_id}: the lesson's options differ from the key's"
+
+
+def test_the_right_letters_are_spread_over_the_options():
+    letters = [item.correct for item in ANSWER_KEY.values() if isinstance(item, Choice)]
+    for letter in set(letters):
+        assert letters.count(letter) <= len(letters) / 2, f"{letter} is right too often: {letters}"
+
+
+def test_a_choice_without_a_hint_for_each_wrong_letter_is_refused():
+    with pytest.raises(ValueError, match="a hint for each wrong letter"):
+        Choice(
+            options={"A": "one", "B": "two", "C": "three"},
+            correct="A",
+            explanation="x",
+            hints={"B": "only one hint"},
+        )
+
+
+def test_an_unknown_exercise_id_names_the_fix():
+    with pytest.raises(ValueError, match="copy the id from the exercise's heading"):
+        checks.exercise("01.9", "A")
+
+
+# ------------------------------------------------------------------ feedback that fits
+
+
+@pytest.mark.parametrize(
+    "exercise_id", [key for key, item in ANSWER_KEY.items() if isinstance(item, Choice)]
+)
+def test_each_wrong_letter_gets_its_own_hint_and_the_right_one_passes(exercise_id, capsys):
+    item = ANSWER_KEY[exercise_id]
+    for letter, hint in item.hints.items():
+        printed = run(exercise_id, letter.lower(), capsys)
+        assert printed.startswith("❌") and hint in printed
+        assert item.explanation not in printed  # the explanation waits for a right answer
+    assert run(exercise_id, item.correct, capsys).startswith("✅")
+
+
+HISTORY = {"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [0.8, 0.6, 0.5, 0.7]}
+STOP_CURVE = {"loss": [1.0] * 30, "val_loss": [1.0 - 0.01 * e for e in range(8)] + [0.95] * 22}
+L2 = {"loss": [0.5], "mse": [0.3], "val_loss": [0.45], "val_mse": [0.41234567]}
+RUNS = {
+    "all 1,000 rows": {"val_loss": [0.5, 0.4, 0.3, 0.2]},
+    "20 rows, set 1": {"val_loss": [0.5, 0.3, 0.4, 0.6]},
+    "20 rows, set 2": {"val_loss": [0.5, 0.4, 0.3, 0.6]},
+}
+LABELS = {"y_train": np.array([1, 1, 1, 0]), "y_val": np.array([1, 0, 0, 0, 0])}
+NUMBER_CASES = {  # exercise: (context, right answer)
+    "00.2": ({}, 0.04),
+    "03.2": ({"history": STOP_CURVE}, 18),
+    "03.3": ({"val_loss": [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]}, 2),
+    "05.2": ({"history": L2}, 0.45 - 0.41234567),
+    "05.3": ({"histories": RUNS}, 1),
+    "06.1": (LABELS, None),
+    "06.5c": ({"test_accuracy": 0.9561}, 0.96),
+}
+
+
+@pytest.mark.parametrize("exercise_id", sorted(NUMBER_CASES))
+def test_each_known_mistake_with_a_number_gets_its_own_hint(exercise_id, capsys):
+    item = ANSWER_KEY[exercise_id]
+    assert isinstance(item, Number)
+    context, right = NUMBER_CASES[exercise_id]
+    right = item.expected(**context) if right is None else right
+    for mistaken, hint in item.mistakes:
+        printed = run(exercise_id, float(mistaken(**context)), capsys, **context)
+        assert printed.startswith("❌") and hint in printed, printed
+    assert run(exercise_id, right, capsys, **context).startswith("✅")
+
+
+def test_a_rounded_copy_of_a_printed_number_is_told_so(capsys):
+    printed = run("05.2", round(0.45 - 0.41234567, 3), capsys, history=L2)
+    assert printed.startswith("❌") and "rounded, as it was printed" in printed
+
+
+def test_a_split_of_scaled_rows_is_told_so(capsys):
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    x = np.linspace(-1, 1, 50).reshape(-1, 1) + 3
+    y = 2 * x
+    scaled = train_test_split(StandardScaler().fit_transform(x), y, test_size=0.2, random_state=0)
+    printed = run("01.2", tuple(scaled), capsys, x=x, y=y)
+    assert printed.startswith("❌") and "were scaled" in printed
+    right = tuple(train_test_split(x, y, test_size=0.2, random_state=0))
+    assert run("01.2", right, capsys, x=x, y=y).startswith("✅")
+
+
+def test_the_final_loss_is_judged_not_the_best(capsys):
+    jumpy = {"loss": [0.5, 0.04, 0.08], "val_loss": [0.5, 0.04, 0.076]}
+    printed = run("01.4", jumpy, capsys)
+    assert printed.startswith("❌") and "moved away from it" in printed
+    assert run("01.4", {"loss": [0.5, 0.04], "val_loss": [0.5, 0.04]}, capsys).startswith("✅")
+
+
+def test_patience_given_as_text_is_told_so(capsys):
+    callback = keras.callbacks.EarlyStopping(patience="10", restore_best_weights=True)
+    printed = run("03.1", callback, capsys)
+    assert "the text '10', not a number" in printed
+
+
+def test_a_builder_with_two_softmax_units_gets_the_one_unit_hint(capsys):
+    def build_classifier():
+        model = keras.Sequential(
+            [keras.Input(shape=(10,)), keras.layers.Dense(2, activation="softmax")]
+        )
+        model.compile(optimizer="adam", loss="mse")
+        return model
+
+    printed = run("02.1", build_classifier, capsys)
+    assert printed.startswith("❌") and "the last layer has 2 units" in printed
+
+
+def test_a_builder_that_raises_gets_its_error_as_a_hint(capsys):
+    def build_classifier():
+        return keras.layers.Dense(1, activation="sigmoid", units=2)
+
+    printed = run("02.1", build_classifier, capsys)
+    assert printed.startswith("❌") and "build_classifier() raised TypeError" in printed
+
+
+def test_off_by_one_best_epoch_and_a_wrong_verdict_letter(capsys):
+    printed = run("02.3", 2, capsys, history=HISTORY)
+    assert "next to the best epoch" in printed
+
+    class Diagnosis:
+        verdict = "good fit"
+
+    printed = run("06.5a", "B", capsys, diagnosis=Diagnosis())
+    assert printed.startswith("❌") and "read the first line diagnose printed" in printed
+    assert run("06.5a", "c", capsys, diagnosis=Diagnosis()).startswith("✅")
+
+
+def test_one_lever_that_does_not_fix_the_run_gets_that_levers_hint(capsys):
+    from course_utils.checks.answer_key import _LEVER_HINTS, OVERFITTING_RUN
+    from course_utils.explorer import Settings, run_experiment
+
+    printed = run("04.2", run_experiment(Settings(**OVERFITTING_RUN, dropout=0.5)), capsys)
+    assert printed.startswith("❌") and _LEVER_HINTS["dropout"] in printed
+    printed = run("04.2", run_experiment(Settings(**{**OVERFITTING_RUN, "width": 4})), capsys)
+    assert printed.startswith("✅")
+
+
+# ------------------------------------------------------------------ answers out of sight
+
+
+def _literals(tree):
+    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)]
+
+
+@pytest.mark.parametrize(
+    "path", SOURCES + COPIES, ids=lambda path: f"{path.parent.name}/{path.stem}"
+)
+def test_no_exercise_cell_shows_its_answer(path):
+    for cell, ids in exercise_cells(read(path)):
+        tree = ast.parse(cell.source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id.startswith("check_"):
+                pytest.fail(f"{path.name}: an exercise cell calls {node.id}: use checks.exercise")
+            if isinstance(node, ast.Call) and CALL.search(ast.unparse(node)):
+                given = [*node.args[1:], *(keyword.value for keyword in node.keywords)]
+                for argument in given:  # the learner's objects, by name: no formula, no value
+                    names = argument.elts if isinstance(argument, ast.Tuple) else [argument]
+                    assert all(isinstance(n, (ast.Name, ast.Attribute)) for n in names), (
+                        f"{path.name} {ids}: pass objects by name, not {ast.unparse(argument)}"
+                    )
+        letters = [v for v in _literals(tree) if isinstance(v, str) and re.fullmatch("[A-E]", v)]
+        assert not letters, f"{path.name} {ids}: the exercise cell holds the letter {letters}"
+        for exercise_id in ids:
+            item = ANSWER_KEY[exercise_id]
+            if isinstance(item, Number) and item.expected.__code__.co_argcount == 0:
+                numbers = [v for v in _literals(tree) if isinstance(v, (int, float))]
+                assert not any(abs(v - item.expected()) <= item.tolerance for v in numbers), (
+                    f"{path.name} {exercise_id}: the exercise cell holds the answer"
+                )
+
+
+# ------------------------------------------------------------------ solutions
+
+
+def code_lines(source):
+    """The lines of ``source`` without comments and blank lines, stripped."""
+    lines = (line.split("  #")[0].strip() for line in source.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.stem)
+def test_each_solution_matches_its_exercise_outside_the_blanks(path):
+    """Every line of the exercise cell not marked ``# TODO`` stands in its solution, in order."""
+    for exercise, solution in pairs(read(path)):
+        lines = exercise.source.splitlines()
+        kept = code_lines("\n".join(line for line in lines if "# TODO" not in line))
+        remaining = iter(code_lines(solution.source))
+        missing = [line for line in kept if line not in remaining]
+        assert not missing, (
+            f"{path.name}: the solution of {CALL.findall(exercise.source)} lacks {missing}"
+        )
+        assert "# TODO" in exercise.source, f"{path.name}: mark the learner's blanks with # TODO"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.stem)
+def test_solutions_stay_folded_with_their_output(path):
+    for _, solution in pairs(read(path)):
+        assert solution.metadata.get("jupyter") == {"source_hidden": True, "outputs_hidden": True}
+        assert solution.source.startswith(SOLUTION_HEADER), "the folded cell shows its first line"
+
+
+def test_solution_prints_the_lessons_solution_for_every_exercise(capsys):
+    from_lessons = {
+        exercise_id: solution.source.removeprefix(SOLUTION_HEADER)
+        for path in SOURCES
+        for _, solution in pairs(read(path))
+        for exercise_id in CALL.findall(solution.source)
+    }
+    assert set(from_lessons) == set(ANSWER_KEY)
+    for exercise_id, source in from_lessons.items():
+        checks.solution(exercise_id)
+        assert source in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ nothing solved, Run All
+
+
+def _sanitizers():
+    config = configparser.ConfigParser()
+    config.read(ROOT / "tests" / "nbval_sanitize.cfg")
+    return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
+
+
+def compared_text(cell):
+    """A code cell's outputs as nbval compares them: text, sanitised; stderr left out."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream" and output.name == "stdout":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(output.get("data", {}).get("text/plain", ""))
+        elif output.output_type == "error":
+            parts.append(f"ERROR {output.ename}: {output.evalue}")
+    text = "".join(parts)
+    for regex, replacement in _sanitizers():
+        text = regex.sub(replacement, text)
+    return text
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_the_learner_copy_runs_to_the_end_with_no_exercise_solved(source):
+    """Run All on learner/NN: no error, and every cell but the exercises prints what the lesson
+    stores (the cells after an exercise fall back to its reference answer)."""
+    learner = read(ROOT / "learner" / source.name)
+    NotebookClient(
+        learner,
+        kernel_name=KERNEL_NAME,
+        timeout=600,
+        resources={"metadata": {"path": str(ROOT / "learner")}},
+    ).execute()
+    stored = {cell.id: cell for cell in read(source).cells}
+    exercises = {cell.id for cell, _ in exercise_cells(learner)}
+    for cell in learner.cells:
+        if cell.cell_type != "code" or cell.id in exercises or not cell.source.strip():
+            continue
+        if NBVAL_IGNORE_OUTPUT in tags(cell) or PLACEHOLDER in tags(cell):
+            continue
+        assert compared_text(cell) == compared_text(stored[cell.id]), cell.source[:200]
+    for cell in learner.cells:
+        if cell.id in exercises:
+            assert "❌ Not yet" in compared_text(cell)
+
+
+def test_the_instructor_guides_answer_letters_are_the_keys():
+    guide = (ROOT / "instructors" / "GUIDE.md").read_text(encoding="utf-8")
+    answers = guide.split("Right answers, by exercise:")[1].split("\n\n")[0]
+    listed = dict(re.findall(r"\b(\d\d\.\d) ([A-D])\b", answers))
+    key = {k: item.correct for k, item in ANSWER_KEY.items() if isinstance(item, Choice)}
+    assert listed == key
