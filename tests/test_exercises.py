@@ -6,7 +6,6 @@ The answer key is course_utils/checks/answer_key.py; the exercise cells call
 """
 
 import ast
-import configparser
 import re
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import nbformat
 import numpy as np
 import pytest
 from nbclient import NotebookClient
+from notebook_outputs import compared_text
 
 from course_utils import checks
 from course_utils.checks.answer_key import ANSWER_KEY
@@ -310,28 +310,6 @@ def test_solution_prints_the_lessons_solution_for_every_exercise(capsys):
 
 
 # ------------------------------------------------------------------ nothing solved, Run All
-
-
-def _sanitizers():
-    config = configparser.ConfigParser()
-    config.read(ROOT / "tests" / "nbval_sanitize.cfg")
-    return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
-
-
-def compared_text(cell):
-    """A code cell's outputs as nbval compares them: text, sanitised; stderr left out."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream" and output.name == "stdout":
-            parts.append(output.text)
-        elif output.output_type in ("execute_result", "display_data"):
-            parts.append(output.get("data", {}).get("text/plain", ""))
-        elif output.output_type == "error":
-            parts.append(f"ERROR {output.ename}: {output.evalue}")
-    text = "".join(parts)
-    for regex, replacement in _sanitizers():
-        text = regex.sub(replacement, text)
-    return text
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
