@@ -45,7 +45,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from course_utils._validation import check_whole
-from course_utils.experiments import Settings, explorer_data, run_experiment
+from course_utils.experiments import ModelCache, Settings, explorer_data, run_experiment
 from course_utils.plots import plot_history
 
 __all__ = ["CurveExplorer", "LEVER_LABELS", "LEVER_OPTIONS", "LIVE_BATCHES"]
@@ -113,6 +113,7 @@ class CurveExplorer:
         self.data = explorer_data() if data is None else data
         self.seed = seed
         self.live_batches = live_batches
+        self.models = ModelCache()  # traced models, reused: the same runs, sooner
         self.runs = []
         self.controls = {
             lever: widgets.SelectionSlider(
@@ -157,7 +158,7 @@ class CurveExplorer:
         """Train with the sliders' settings, record the run, redraw; returns the run."""
         self.message.value = "Training…"
         self.train_button.button_style = ""
-        run = run_experiment(self.settings, data=self.data, seed=self.seed)
+        run = run_experiment(self.settings, data=self.data, seed=self.seed, models=self.models)
         self.runs.append(run)
         self.plot(ax=self.figure.axes[0] if self.figure.axes else self.figure.subplots())
         png = io.BytesIO()

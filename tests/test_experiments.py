@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import keras
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,13 +10,18 @@ from hypothesis import strategies as st
 
 from course_utils.baselines import baseline_loss
 from course_utils.experiments import (
+    ModelCache,
     Settings,
     build_model,
+    build_network,
     explorer_data,
+    fit_model,
     flip_labels,
     run_experiment,
 )
 from course_utils.explorer import LEVER_OPTIONS
+from course_utils.feeding import fit_data
+from course_utils.reproducibility import seed_everything
 from course_utils.splits import split_data
 
 QUICK = Settings(width=4, train_size=50, epochs=10)  # about a third of a second per run
@@ -116,6 +122,47 @@ def test_build_model_follows_the_levers():
         build_model({"width": 8}, n_features=3)
 
 
+@pytest.mark.parametrize(("n_val", "task"), [(37, "mse"), (64, "binary_crossentropy")])
+def test_fit_model_records_exactly_what_a_plain_fit_with_validation_data_records(n_val, task):
+    """Its validation runs in one graph call per epoch: same numbers, same keys, same order;
+    a callback (here EarlyStopping, which reads val_loss) sees the same logs."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100 + n_val, 3)).astype("float32")
+    y = (x[:, 0] > 0).astype("float32") if task != "mse" else x[:, 0] ** 2
+    data = (x[:100], y[:100], (x[100:], y[100:]))
+    fits = []
+    for use_fit_model in (False, True):
+        seed_everything(3)
+        output = None if task == "mse" else "sigmoid"
+        model = build_network(
+            3,
+            (16, 16),
+            learning_rate=0.01,
+            l2=0.01,
+            dropout=0.3,
+            output_activation=output,
+            loss=task,
+            metrics=["accuracy", task] if output else [task],
+        )
+        stop = keras.callbacks.EarlyStopping(patience=4, restore_best_weights=True)
+        if use_fit_model:
+            history = fit_model(model, *data, epochs=40, batch_size=16, seed=3, callbacks=[stop])
+        else:
+            feed = fit_data(
+                x[:100],
+                y[:100, None],
+                validation_data=(x[100:], y[100:, None]),
+                batch_size=16,
+                seed=3,
+                model=model,
+            )
+            history = model.fit(**feed, epochs=40, verbose=0, callbacks=[stop]).history
+        fits.append((list(history.items()), stop.stopped_epoch, model.get_weights()))
+    (plain, plain_stop, plain_weights), (ours, our_stop, our_weights) = fits
+    assert ours == plain and our_stop == plain_stop
+    assert all(np.array_equal(a, b) for a, b in zip(our_weights, plain_weights, strict=True))
+
+
 def test_same_settings_and_seed_give_the_same_curves_and_another_seed_does_not():
     first, again, other = (run_experiment(QUICK, seed=seed) for seed in (0, 0, 1))
     assert first.history == again.history
@@ -145,3 +192,33 @@ def test_run_experiment_checks_its_arguments():
         run_experiment(Settings(), data=small)
     with pytest.raises(ValueError, match="seed must be 0 or more"):
         run_experiment(QUICK, seed=-1)
+
+
+# ---------------------------------------------------------------------------- kept models
+
+
+@pytest.mark.parametrize("changes", [{}, {"depth": 2, "dropout": 0.3, "l2": 0.01}])
+def test_a_reused_model_gives_exactly_the_history_of_a_fresh_one(changes):
+    settings = dataclasses.replace(QUICK, **changes)
+    between = dataclasses.replace(settings, train_size=100, label_noise=0.2, learning_rate=0.1)
+    models = ModelCache()
+    first = run_experiment(settings, seed=1, models=models)
+    other = run_experiment(between, seed=1, models=models)  # retrains the same model
+    again = run_experiment(settings, seed=1, models=models)
+    assert first.model is other.model is again.model and len(models) == 1
+    fresh, fresh_between = run_experiment(settings, seed=1), run_experiment(between, seed=1)
+    assert again.history == first.history == fresh.history
+    assert other.history == fresh_between.history
+    for kept, new in zip(again.model.get_weights(), fresh.model.get_weights(), strict=True):
+        assert np.array_equal(kept, new)
+
+
+def test_the_cache_keeps_one_model_per_architecture_and_drops_the_least_recently_used():
+    models = ModelCache(size=2)
+    narrow, default = (models.model(Settings(**lever), 10, seed=0) for lever in ({"width": 8}, {}))
+    assert models.model(Settings(width=8, epochs=60), 10, seed=0) is narrow  # now the newest
+    assert models.model(Settings(width=8), 10, seed=1) is not narrow  # another seed: new start
+    assert len(models) == 2
+    assert models.model(Settings(), 10, seed=0) is not default  # dropped as the oldest
+    with pytest.raises(TypeError, match="models must be a ModelCache or None"):
+        run_experiment(QUICK, models={})
