@@ -29,6 +29,8 @@
 # - Use the explorer to move one lever at a time and watch the curves change.
 
 # %%
+import inspect
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -36,6 +38,7 @@ from sklearn.model_selection import LearningCurveDisplay
 from sklearn.neural_network import MLPClassifier
 
 from course_utils import CurveExplorer, checks, plot_history
+from course_utils.experiments import build_network
 from course_utils.explorer import Settings, explorer_data, run_experiment
 from course_utils.plots import OKABE_ITO
 
@@ -44,7 +47,7 @@ from course_utils.plots import OKABE_ITO
 #
 # All runs in this notebook train the same kind of model on the same data, and change one thing
 # at a time. The data: 2,000 rows with 10 features and two balanced classes, split once into
-# 1,600 training and 400 validation rows (scaled on the training rows, as `split_data` does).
+# 1,600 training and 400 validation rows (scaled by a `StandardScaler` fitted on the training rows).
 # The validation rows never change, so every validation curve below is measured on the same rows.
 
 # %%
@@ -63,9 +66,18 @@ print(Settings())
 
 # %% [markdown]
 # `run_experiment(settings)` does what the training cells of notebooks 01 to 03 did:
-# `seed_everything(0)`, build the model, `model.fit(**fit_data(...))` with the validation rows, then
-# `diagnose` the history against `baseline_loss` (the loss of always predicting the share of
-# class 1). It returns a `Run` with `.history`, `.baseline` and `.diagnosis`.
+# `seed_everything(0)`, build the model, fit it with the validation rows, then `diagnose` the
+# history against `baseline_loss` (the loss of always predicting the share of class 1). It returns
+# a `Run` with `.history`, `.baseline` and `.diagnosis`. The model is plain Keras; here is the
+# function that builds it (the levers are its arguments):
+
+# %%
+print(inspect.getsource(build_network))
+
+# %% [markdown]
+# It fits through the fast input pipeline of notebook 01 (a `tf.data` dataset built once), since
+# the explorer trains a model for every slider move, and it reuses one traced model per
+# architecture, resetting its weights from the seed: the same curves as a fresh model, sooner.
 #
 # Some runs below add an L2 penalty, and Keras adds that penalty to both `loss` and `val_loss`
 # (notebook 05 shows it). A penalised `val_loss` cannot be compared with an unpenalised one, or
