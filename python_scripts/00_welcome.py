@@ -78,14 +78,34 @@ ready  # True when every line above says OK
 #
 # We will fit a straight line through 100 noisy points: $y = 2x + 1 + \text{noise}$, where the noise
 # has a standard deviation of 0.2. `load_dataset` reads the course's copy of the data and checks
-# that the file is intact.
+# that the file is intact. scikit-learn's `train_test_split` then shuffles the rows and keeps 20 %
+# of them aside for validation (`random_state` fixes the shuffle, so you get the same split as we
+# do).
 
 # %%
-from course_utils import checks, load_dataset, split_data
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from course_utils import checks, load_dataset, plot_history, seed_everything
 
 X, y = load_dataset("noisy_line")
-parts = split_data(X, y, val_size=0.2, seed=1)  # shuffled: 80 rows to train on, 20 to validate
-print(f"training rows: {len(parts.x_train)}, validation rows: {len(parts.x_val)}")
+x_train, x_val, y_train, y_val = train_test_split(X, y, test_size=0.2, random_state=1)
+print(f"training rows: {len(x_train)}, validation rows: {len(x_val)}")
+
+# %% [markdown]
+# Networks learn fastest when each input is centred on 0 with a spread of about 1. A
+# `StandardScaler` learns the mean and the standard deviation of $x$ from the **training** rows
+# only, then shifts and stretches every part with those same two numbers: the validation rows
+# must not influence anything the model uses.
+
+# %%
+scaler = StandardScaler().fit(x_train)
+x_train_scaled = scaler.transform(x_train)
+x_val_scaled = scaler.transform(x_val)
+print(f"scaled training x: mean {x_train_scaled.mean():.2f}, std {x_train_scaled.std():.2f}")
 
 # %% [markdown]
 # The model learns from the **training** rows only. After every epoch (one pass over the
@@ -116,18 +136,29 @@ answer = "C"
 checks.exercise("00.1", answer)
 
 # %% [markdown]
-# Now train. `seed_everything(0)` fixes every random choice (initial weights, batch order),
-# so this cell gives the same curves each time you run it. `fit_data` hands `model.fit` the
-# training and validation data in the course's fast way: the same training as passing the arrays,
-# shuffled every epoch, but several times quicker. Given `model=model`, it also prepares the model
-# so that its first epoch starts sooner.
+# ### Keras in one cell
+#
+# The training cell below uses these pieces of Keras, each in one line:
+#
+# - `keras.Sequential([...])`: a model made of layers that run one after another, in order.
+# - `keras.Input(shape=(1,))`: what one row looks like going in; here a single number, $x$.
+# - `keras.layers.Dense(16)`: 16 units, each a weighted sum of its inputs plus a bias; training
+#   adjusts those weights.
+# - `activation="relu"`: bends each unit's output (negatives become 0) so the units together can
+#   draw curves; the last layer, `Dense(1)`, has none and outputs the prediction.
+# - loss, `loss="mse"`: the number training makes small, here the mean squared error.
+# - optimiser, `keras.optimizers.Adam(learning_rate=0.01)`: the rule that nudges the weights to
+#   lower the loss; the learning rate sets the size of each nudge.
+# - `model.compile(optimizer=..., loss=...)`: gives the model its optimiser and its loss.
+# - `model.fit(...)`: trains for `epochs=60` passes over the training rows, one nudge per batch of
+#   `batch_size=32` rows, and measures the loss on `validation_data` after each epoch.
+# - `History`: what `fit` returns; `history.history["loss"]` and `["val_loss"]` hold one number
+#   per epoch.
+#
+# `seed_everything(0)` fixes every random choice (initial weights, batch order), so the cell
+# gives the same curves each time you run it. `verbose=0` turns off the progress bar.
 
 # %% tags=["live"]
-import keras
-import matplotlib.pyplot as plt
-
-from course_utils import fit_data, plot_history, seed_everything
-
 seed_everything(0)
 model = keras.Sequential(
     [
@@ -138,24 +169,20 @@ model = keras.Sequential(
 )
 model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
 history = model.fit(
-    **fit_data(
-        parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
-    ),
+    x_train_scaled,
+    y_train,
+    validation_data=(x_val_scaled, y_val),
     epochs=60,
+    batch_size=32,
     verbose=0,
-)
-
-print(
-    f"after epoch 60: training loss {history.history['loss'][-1]:.3f}, "
-    f"validation loss {history.history['val_loss'][-1]:.3f}"
 )
 plot_history(history, log_scale=True)
 plt.show()
 
 # %% [markdown]
 # Read the plot: the **solid** line is the training loss, the **dashed** line the validation loss,
-# one colour per model. Both fall fast. Around epoch 15 both bump up for a few epochs, the
-# validation loss more, then both settle, close to each other. The marker shows the epoch with the
+# one colour per model. Both fall fast. Between epochs 12 and 20 both bump up, the validation loss
+# more, then both settle, close to each other. The marker shows the epoch with the
 # lowest validation loss. (The y axis is logarithmic so that the flat end is visible.)
 
 # %% [markdown]
@@ -177,41 +204,40 @@ checks.exercise("00.2", noise_floor)
 # %% [markdown]
 # ## The curves and the noise floor
 #
-# Now put the floor next to the curves. The cell below counts the epochs in which the validation
-# loss was below 0.04, and measures the noise itself: how far the rows of each part lie from the
-# true line $y = 2x + 1$ (the MSE the perfect model gets on them).
+# Now put the floor next to the curves. The cell below prints the last epoch's losses, counts the
+# epochs in which the validation loss was below 0.04, and measures the noise itself: how far the
+# rows of each part lie from the true line $y = 2x + 1$ (the MSE the perfect model gets on them).
 
 # %%
-import numpy as np
-
-val_loss = np.array(history.history["val_loss"])
+loss, val_loss = np.array(history.history["loss"]), np.array(history.history["val_loss"])
 lowest = int(np.argmin(val_loss))
 highest_after = lowest + int(np.argmax(val_loss[lowest:]))
+print(f"after epoch 60: training loss {loss[-1]:.3f}, validation loss {val_loss[-1]:.3f}")
 print(
     f"validation loss below 0.04 in {np.sum(val_loss < 0.04)} of {len(val_loss)} epochs: "
     f"lowest {val_loss[lowest]:.3f} (epoch {lowest + 1}), then up to {val_loss[highest_after]:.3f} "
-    f"(epoch {highest_after + 1}), at the end {val_loss[-1]:.3f}"
+    f"(epoch {highest_after + 1})"
 )
 
-# split_data scaled x for the model; undo that to compare each row with the true line
-for name, x_part, y_part in (
-    ("training", parts.x_train, parts.y_train),
-    ("validation", parts.x_val, parts.y_val),
-):
-    x = parts.scaler.inverse_transform(x_part)[:, 0]
+# the raw x, not the scaled one: the true line is y = 2x + 1 in the data's own units
+for name, x_part, y_part in (("training", x_train, y_train), ("validation", x_val, y_val)):
     print(
         f"the true line's MSE on the {len(y_part)} {name} rows: "
-        f"{np.mean((y_part - (2 * x + 1)) ** 2):.3f}"
+        f"{np.mean((y_part - (2 * x_part[:, 0] + 1)) ** 2):.3f}"
     )
 
 # %% [markdown]
-# The validation loss spends most epochs *below* the noise floor. Has the model beaten the noise?
-# No. The floor, 0.04, is what even the perfect model gets **on average, on new data**. Twenty rows
-# are not an average: these 20 happen to lie close to the line, and the perfect model itself would
-# score only 0.026 on them. The training loss can dip below the floor too, by fitting some of the
-# noise of the very rows it learns from: this model ends at 0.035, a little under the 0.040 of its
-# training rows. So a curve that levels off near the floor is a good fit, but where exactly the
-# floor lies for your rows, the curve alone cannot tell. Lesson 05 shows how much small validation sets vary.
+# The validation loss spends more than half of the epochs, 35 of 60, *below* the noise floor. Has
+# the model beaten the noise? No. The floor, 0.04, is what even the perfect model gets **on
+# average, on new data**. Twenty rows are not an average: these 20 happen to lie close to the line,
+# and the perfect model itself would score only 0.026 on them. Another split draws other rows: with
+# `random_state=5` the 20 validation rows lie farther from the line than average (the perfect
+# model scores 0.047 on them), and the same model's validation loss never goes below 0.04. The
+# training loss can dip below the floor too, by fitting some of the noise of the very rows it
+# learns from: this model ends at 0.036, a little under the 0.040 of its training rows (as it did
+# on all ten splits we tried, `random_state` 0 to 9). So a curve that levels off near the floor is a good fit, but
+# where exactly the floor lies for your rows, the curve alone cannot tell. Lesson 05 shows how much
+# small validation sets vary.
 
 # %% [markdown]
 # ## Key points
@@ -223,7 +249,7 @@ for name, x_part, y_part in (
 #   learns from. Plot both, every time.
 # - The noise in the data sets a floor for the loss on new data, on average (here 0.2² = 0.04).
 #   A curve that levels off near it is a good fit. A training loss can go below it by memorising,
-#   and a small validation set by luck: here 20 validation rows did, in 43 of 60 epochs.
+#   and a small validation set by luck: here 20 validation rows did, in 35 of 60 epochs.
 #
 # ## Try next
 #
