@@ -38,22 +38,30 @@
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from course_utils import checks, fit_data, load_dataset, plot_history, seed_everything, split_data
+from course_utils import checks, load_dataset, plot_history, seed_everything
 
 # %% [markdown]
 # ## The set-up
 #
 # The noisy line of notebook 01 ($y = 2x + 1$ plus noise of standard deviation 0.2), split at
-# random into 70 training rows and 30 validation rows. The model has 64 ReLU units; `train` can add
-# a dropout layer after them, or an L2 penalty on the weights, and always reports the plain mean
-# squared error as a metric too (`metrics=["mse"]`: you will see why).
+# random with scikit-learn's `train_test_split` into 70 training rows and 30 validation rows ($x$
+# already runs from −1 to 1, so there is nothing to scale). The model has 64 ReLU units;
+# `build_line_model` can add a dropout layer after them, or an L2 penalty on the weights, and always
+# reports the plain mean squared error as a metric too (`metrics=["mse"]`: you will see why).
+# `train` builds it and fits it on the arrays for 60 epochs, in batches of 32.
+#
+# Surprises 2 and 3 train many models, so they feed `fit` through `as_dataset`, the `tf.data`
+# pipeline of notebook 01's section "The fast way": the same kind of training (every row once per
+# epoch, in a new order each epoch, batches of 32) in a fraction of the time, and `shuffle=False`
+# in `fit` because the pipeline shuffles.
 
 # %%
 X, y = load_dataset("noisy_line")
-parts = split_data(X, y, val_size=0.3, seed=3, scale=False)
+x_train, x_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=3)
 
 
 def build_line_model(dropout=0.0, l2=0.0):
@@ -72,18 +80,22 @@ def build_line_model(dropout=0.0, l2=0.0):
     return model
 
 
-def train(dropout=0.0, l2=0.0, epochs=60):
-    """Seed, build and fit the line model on `parts`; return the fitted model and its History."""
+def train(dropout=0.0, l2=0.0):
+    """Seed, build and fit the line model for 60 epochs; return the fitted model and its History."""
     seed_everything(0)
     model = build_line_model(dropout, l2)
     history = model.fit(
-        **fit_data(
-            parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
-        ),
-        epochs=epochs,
-        verbose=0,
+        x_train, y_train, validation_data=(x_val, y_val), epochs=60, batch_size=32, verbose=0
     )
     return model, history
+
+
+def as_dataset(x, y, shuffle=False):
+    """The rows as a tf.data pipeline, in batches of 32; with `shuffle`, a new order each epoch."""
+    data = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle:
+        data = data.shuffle(len(x), seed=0, reshuffle_each_iteration=True)
+    return data.batch(32)
 
 
 # %% [markdown]
@@ -104,10 +116,10 @@ def train(dropout=0.0, l2=0.0, epochs=60):
 
 # %% tags=["live"]
 plain_model, plain_history = train()
-h = plain_history.history
+logged = plain_history.history
 print("epoch   loss  val_loss")
 for epoch in (1, 2, 3, 4, 5, 6, 60):
-    print(f"{epoch:5d}  {h['loss'][epoch - 1]:.3f}     {h['val_loss'][epoch - 1]:.3f}")
+    print(f"{epoch:5d}  {logged['loss'][epoch - 1]:.3f}     {logged['val_loss'][epoch - 1]:.3f}")
 
 # %% [markdown]
 # `plot_history(..., shift_training=True)` draws each training value half an epoch earlier: the
@@ -128,7 +140,9 @@ plt.show()
 
 # %% [markdown]
 # By the end the curves are flat, the lag no longer matters, and the validation loss sits a little
-# *above* the training loss, as expected for rows the model never trained on.
+# *above* the training loss, as expected for rows the model never trained on. (With only 30
+# validation rows, that also depends on which rows landed there: with another split it can end a
+# little below. Surprise 3 shows how much small validation sets differ.)
 #
 # ### Exercise 1: predict the effect of dropout
 #
@@ -156,10 +170,8 @@ checks.exercise("05.1", answer)
 
 # %% tags=["live"]
 dropout_model, dropout_history = train(dropout=0.5)
-print(
-    f"last epoch, with dropout: loss {dropout_history.history['loss'][-1]:.3f}, "
-    f"val_loss {dropout_history.history['val_loss'][-1]:.3f}"
-)
+last = {name: values[-1] for name, values in dropout_history.history.items()}
+print(f"last epoch, with dropout: loss {last['loss']:.3f}, val_loss {last['val_loss']:.3f}")
 plot_history({"no dropout": plain_history, "dropout 0.5": dropout_history}, log_scale=True)
 plt.show()
 
@@ -180,14 +192,9 @@ plt.show()
 # %% tags=["live"]
 l2_model, l2_history = train(l2=0.01)
 last = {name: values[-1] for name, values in l2_history.history.items()}
-print(
-    f"training:   loss {last['loss']:.4f} = mse {last['mse']:.4f}"
-    f" + {last['loss'] - last['mse']:.4f}"
-)
-print(
-    f"validation: loss {last['val_loss']:.4f} = mse {last['val_mse']:.4f}"
-    f" + {last['val_loss'] - last['val_mse']:.4f}"
-)
+for part in ("", "val_"):
+    loss, mse = last[part + "loss"], last[part + "mse"]
+    print(f"{part}loss {loss:.4f} = {part}mse {mse:.4f} + {loss - mse:.4f}")
 print(f"L2 penalty of the final weights, from model.losses: {float(sum(l2_model.losses)):.4f}")
 
 # %% [markdown]
@@ -214,11 +221,18 @@ checks.exercise("05.2", first_penalty, history=l2_history)
 # %% [markdown]
 # ## Surprise 2: the validation loss rises while the validation accuracy holds
 #
-# Back to notebook 02's classifier: 64 units trained on 80 rows for 150 epochs. Read its loss and
+# Back to notebook 02's classifier: 64 units trained on 80 rows for 150 epochs, the rows split with
+# `stratify=` (both parts keep the class shares) and scaled on the training rows. Read its loss and
 # its accuracy together:
 
 # %%
-classification = split_data(*load_dataset("classification"), val_size=0.2, seed=2)
+X_class, y_class = load_dataset("classification")
+x_class_train, x_class_val, y_class_train, y_class_val = train_test_split(
+    X_class, y_class, test_size=0.2, random_state=2, stratify=y_class
+)
+class_scaler = StandardScaler().fit(x_class_train)
+x_class_train = class_scaler.transform(x_class_train)
+x_class_val = class_scaler.transform(x_class_val)
 
 seed_everything(0)
 classifier = keras.Sequential(
@@ -232,21 +246,18 @@ classifier.compile(
     optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy", metrics=["accuracy"]
 )
 classifier_history = classifier.fit(
-    **fit_data(
-        classification.x_train,
-        classification.y_train,
-        validation_data=(classification.x_val, classification.y_val),
-        model=classifier,
-    ),
+    as_dataset(x_class_train, y_class_train, shuffle=True),
+    validation_data=as_dataset(x_class_val, y_class_val),
     epochs=150,
+    shuffle=False,  # as_dataset shuffles
     verbose=0,
 )
-h = classifier_history.history
-lowest = int(np.argmin(h["val_loss"]))
+curves = classifier_history.history
+lowest = int(np.argmin(curves["val_loss"]))
 for label, index in (("lowest val_loss", lowest), ("last", -1)):
     print(
-        f"{label:>15}: epoch {range(1, 151)[index]:3d}  val_loss {h['val_loss'][index]:.3f}  "
-        f"val_accuracy {h['val_accuracy'][index]:.2f}"
+        f"{label:>15}: epoch {range(1, 151)[index]:3d}  val_loss {curves['val_loss'][index]:.3f}  "
+        f"val_accuracy {curves['val_accuracy'][index]:.2f}"
     )
 fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(11, 3.8))
 plot_history(classifier_history, "loss", ax=ax_loss)
@@ -254,12 +265,14 @@ plot_history(classifier_history, "accuracy", ax=ax_accuracy)
 plt.show()
 
 # %% [markdown]
-# The validation loss more than doubles after its lowest point, yet the validation accuracy does
-# not drop. Accuracy only asks on which side of 0.5 each probability falls. Cross-entropy also asks
-# how confident the model was: as it grows more confident on everything, the few rows it gets wrong
-# become *confident* mistakes, and each one costs more and more loss. A rising validation loss is
-# still a warning: the probabilities are becoming untrustworthy, and the next new rows may not be so
-# kind.
+# In this run the validation loss more than doubles after its lowest point, yet the validation
+# accuracy does not drop. (How far the loss rises depends on which 20 rows land in validation: with
+# other splits we saw it rise by a fifth, by a half or hardly at all, and the accuracy hold or lose
+# one or two rows.) Accuracy only asks on which side of 0.5 each probability falls. Cross-entropy
+# also asks how confident the model was: as it grows more confident on everything, the few rows it
+# gets wrong become *confident* mistakes, and each one costs more and more loss. A rising validation
+# loss is still a warning: the probabilities are becoming untrustworthy, and the next new rows may
+# not be so kind.
 
 # %% [markdown]
 # ## Surprise 3: a small validation set gives a noisy curve
@@ -271,7 +284,12 @@ plt.show()
 # differs.
 
 # %%
-large = split_data(*load_dataset("classification_large"), val_size=1000, seed=0)
+X_large, y_large = load_dataset("classification_large")
+x_small, x_pool, y_small, y_pool = train_test_split(
+    X_large, y_large, train_size=200, test_size=1000, random_state=0, stratify=y_large
+)
+large_scaler = StandardScaler().fit(x_small)
+x_small, x_pool = large_scaler.transform(x_small), large_scaler.transform(x_pool)
 validation_sets = {
     f"rows {start}-{start + 19}": slice(start, start + 20) for start in (0, 20, 40, 60, 80)
 }
@@ -279,7 +297,8 @@ validation_sets["all 1,000 rows"] = slice(None)
 
 
 def train_classifier(val_rows):
-    """A small classifier: 200 training rows of `large`, validated on `val_rows` of its pool."""
+    """A small classifier trained on the 200 rows of `x_small`, validated on `val_rows` of the
+    pool."""
     seed_everything(0)
     model = keras.Sequential(
         [
@@ -291,13 +310,13 @@ def train_classifier(val_rows):
     model.compile(
         optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"]
     )
-    data = fit_data(
-        large.x_train[:200],
-        large.y_train[:200],
-        validation_data=(large.x_val[val_rows], large.y_val[val_rows]),
-        model=model,
+    return model.fit(
+        as_dataset(x_small, y_small, shuffle=True),
+        validation_data=as_dataset(x_pool[val_rows], y_pool[val_rows]),
+        epochs=40,
+        shuffle=False,  # as_dataset shuffles
+        verbose=0,
     )
-    return model.fit(**data, epochs=40, verbose=0)
 
 
 noisy_histories = {name: train_classifier(rows) for name, rows in validation_sets.items()}
@@ -346,12 +365,15 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# The 1,000-row curve is close to the model's true validation loss. The 20-row curves scatter
-# around it: each small set happens to hold easier or harder rows, so each gives its own level, its
-# own wiggles, and its own "best epoch" (the table above). An early-stopping rule watching one of
-# them would stop wherever its noise says. With a small validation set: read the trend, not single
-# epochs; give `EarlyStopping` more `patience` or a `min_delta`; use more validation rows if you
-# can; or average over several splits (k-fold cross-validation).
+# The 1,000-row curve is close to the model's true validation loss. The 20-row curves spread far
+# from it: each small set happens to hold easier or harder rows, so each gives its own level, its
+# own wiggles, and its own "best epoch" (the table above: from epoch 24 to epoch 40, the last one).
+# Here four of the five sets scored below the 1,000 rows. Small sets look lucky a little more often
+# than unlucky: a few confidently wrong rows carry much of a cross-entropy average, and 20 rows
+# often miss them. An early-stopping rule watching one of them would stop wherever its noise says.
+# With a small validation set: read the trend, not single epochs; give `EarlyStopping` more
+# `patience` or a `min_delta`; use more validation rows if you can; or average over several splits
+# (k-fold cross-validation).
 #
 # ### Exercise 3: how far apart are the "best" epochs?
 #
@@ -377,10 +399,9 @@ checks.exercise("05.3", best_epoch_spread, histories=noisy_histories)
 #
 # `model.fit(x, y, validation_split=0.2)` is the shortest way to get a validation curve. Keras
 # takes the validation rows from the **end** of the arrays, before any shuffling, and
-# `shuffle=True` shuffles only the training part. This is the one place in the course where we pass
-# arrays to `fit`: `validation_split` works with arrays only, NumPy arrays or tensors (given a
-# `tf.data.Dataset`, `fit` raises an error). And if you also pass `validation_data`, Keras uses
-# that and silently ignores `validation_split`.
+# `shuffle=True` shuffles only the training part. `validation_split` works with arrays only, NumPy
+# arrays or tensors (given a `tf.data.Dataset`, `fit` raises an error). And if you also pass
+# `validation_data`, Keras uses that and silently ignores `validation_split`.
 #
 # Our noisy line is stored sorted by $x$, from −1 to 1.
 #
@@ -407,14 +428,14 @@ checks.exercise("05.4", answer)
 
 # %% tags=["live"]
 seed_everything(0)
-model = build_line_model()
-split_history = model.fit(
+split_model = build_line_model()
+split_history = split_model.fit(
     X, y, validation_split=0.2, shuffle=True, epochs=20, batch_size=32, verbose=0
 )
 
 random_rows = np.random.default_rng(0).choice(len(X), size=20, replace=False)
-last_rows_loss = model.evaluate(X[-20:], y[-20:], verbose=0)[0]
-random_rows_loss = model.evaluate(X[random_rows], y[random_rows], verbose=0)[0]
+last_rows_loss = split_model.evaluate(X[-20:], y[-20:], verbose=0)[0]
+random_rows_loss = split_model.evaluate(X[random_rows], y[random_rows], verbose=0)[0]
 print(f"last logged val_loss:                         {split_history.history['val_loss'][-1]:.4f}")
 print(
     f"evaluate on the last 20 rows (x from {X[-20, 0]:.2f} to {X[-1, 0]:.2f}): {last_rows_loss:.4f}"
@@ -422,8 +443,8 @@ print(
 print(f"evaluate on 20 random rows:                   {random_rows_loss:.4f}")
 
 # %% [markdown]
-# The fix is the one from notebook 01: shuffle *before* you split (`split_data` or
-# scikit-learn's `train_test_split`) and pass `validation_data=(x_val, y_val)`. If you must use
+# The fix is the one from notebook 01 and the set-up above: shuffle *before* you split
+# (scikit-learn's `train_test_split`) and pass `validation_data=(x_val, y_val)`. If you must use
 # `validation_split`, shuffle the arrays yourself first.
 #
 # ## Surprise 5: scaling before splitting leaks the validation rows
@@ -433,11 +454,10 @@ print(f"evaluate on 20 random rows:                   {random_rows_loss:.4f}")
 # are then computed partly from the validation rows, so the inputs the model trains on depend on
 # rows it is supposed never to have seen.
 #
-# To see the leak, change one validation row (say a measurement error makes one $x$ ten times
-# larger) and look at what happens to the *training* inputs:
+# To see the leak, take the set-up's split, change one validation row (say a measurement error
+# makes one $x$ ten times larger) and look at what happens to the *training* inputs:
 
 # %%
-x_train, x_val = train_test_split(X, test_size=0.3, random_state=3)
 x_val_changed = x_val.copy()
 x_val_changed[0] *= 10
 
@@ -462,8 +482,9 @@ print(f"scaler fitted on training rows only: training inputs move by up to {clea
 # unseen. With heavier preprocessing fitted the same way (choosing features, filling in missing values,
 # encoding categories by their average target) the same mistake can make a useless model look good.
 # The rule is the same for all of them: **split first, fit every preprocessing step on the training
-# rows only, then apply it to every part.** `split_data` does exactly that: its `scaler` is fitted on
-# `x_train` alone.
+# rows only, then apply it to every part.** Surprises 2 and 3 above do exactly that: a
+# `StandardScaler` fitted on the training rows alone (`StandardScaler().fit(x_class_train)`), then
+# its `transform` applied to every part.
 #
 # ### Exercise 5: the right order
 #
@@ -496,7 +517,7 @@ for name, model, history in (
     ("no dropout", plain_model, plain_history),
     ("dropout 0.5", dropout_model, dropout_history),
 ):
-    evaluated = model.evaluate(parts.x_train, parts.y_train, verbose=0)[0]
+    evaluated = model.evaluate(x_train, y_train, verbose=0)[0]
     rows.append(
         f"{name:<11}  {history.history['loss'][-1]:16.4f}  {evaluated:23.4f}"
         f"  {history.history['val_loss'][-1]:13.4f}"
@@ -506,7 +527,8 @@ print("\n".join(rows))
 # %% [markdown]
 # Without dropout the two training numbers differ a little (the weights moved during the last
 # epoch). With dropout they differ a lot: measured like the validation rows, in inference mode, the
-# training rows score about as well as the validation rows, or better. When you want to compare
+# training rows score about as well as the validation rows (here a little better; with only 30
+# validation rows, another split can put them a little worse). When you want to compare
 # training and validation performance like for like, evaluate both with `model.evaluate` after
 # training.
 #
