@@ -35,16 +35,16 @@
 # %%
 import keras
 import matplotlib.pyplot as plt
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
 
 from course_utils import (
     baseline_loss,
     checks,
     diagnose,
-    fit_data,
     load_dataset,
     plot_history,
     seed_everything,
-    split_data,
 )
 
 # %% [markdown]
@@ -72,16 +72,25 @@ print(
 # ## Step 2: split, then scale on the training rows only
 #
 # Three parts: 60 % to train on, 20 % to validate on (it chooses the epoch), and 20 % for the
-# test, looked at once, at the very end. `split_data` shuffles with a seed, keeps the class
-# proportions in every part (stratifies), and fits the scaler on the training rows only, then
-# applies it to all three (notebook 05, surprise 5).
+# test, looked at once, at the very end. scikit-learn's `train_test_split` cuts two parts, so we
+# call it twice: first the test set (20 % of all rows), then the validation set from the rest
+# (25 % of the remaining 80 %, which is 20 % of all). `random_state` fixes the shuffle, and
+# `stratify` keeps the class proportions in every part. Then the scaler: fitted on the training
+# rows only, and applied to all three (notebook 05, surprise 5).
 
 # %% tags=["live"]
-parts = split_data(X, y, val_size=0.2, test_size=0.2, seed=1)
+x_rest, x_test, y_rest, y_test = train_test_split(X, y, test_size=0.2, random_state=1, stratify=y)
+x_train, x_val, y_train, y_val = train_test_split(
+    x_rest, y_rest, test_size=0.25, random_state=1, stratify=y_rest
+)
+scaler = StandardScaler().fit(x_train)
+x_train = scaler.transform(x_train)
+x_val = scaler.transform(x_val)
+x_test = scaler.transform(x_test)
 for name, features, labels in (
-    ("training", parts.x_train, parts.y_train),
-    ("validation", parts.x_val, parts.y_val),
-    ("test", parts.x_test, parts.y_test),
+    ("training", x_train, y_train),
+    ("validation", x_val, y_val),
+    ("test", x_test, y_test),
 ):
     print(
         f"{name:>10}: {len(labels):3d} rows, benign {labels.mean():.2f}, "
@@ -104,17 +113,17 @@ for name, features, labels in (
 
 # %%
 baseline = None  # TODO: use baseline_loss
-baseline = checks.exercise("06.1", baseline, y_train=parts.y_train, y_val=parts.y_val)
+baseline = checks.exercise("06.1", baseline, y_train=y_train, y_val=y_val)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 # Solution (try the exercise first)
-baseline = baseline_loss(parts.y_train, parts.y_val, "binary_crossentropy")
-baseline = checks.exercise("06.1", baseline, y_train=parts.y_train, y_val=parts.y_val)
+baseline = baseline_loss(y_train, y_val, "binary_crossentropy")
+baseline = checks.exercise("06.1", baseline, y_train=y_train, y_val=y_val)
 
 # %%
 print(
     f"baseline validation loss: {baseline:.3f}; "
-    f"always answering 'benign' is right on {parts.y_val.mean():.2f} of the validation rows"
+    f"always answering 'benign' is right on {y_val.mean():.2f} of the validation rows"
 )
 
 
@@ -201,18 +210,19 @@ early_stopping = checks.exercise("06.3", early_stopping)
 seed_everything(0)
 model = build_classifier()
 history = model.fit(
-    **fit_data(
-        parts.x_train, parts.y_train, validation_data=(parts.x_val, parts.y_val), model=model
-    ),
+    x_train,
+    y_train,
+    validation_data=(x_val, y_val),
     epochs=300,
-    verbose=0,
+    batch_size=32,
     callbacks=[early_stopping],
+    verbose=0,
 )
-best = early_stopping.best_epoch
+best_epoch = early_stopping.best_epoch  # counted from 0
 print(
-    f"ran {len(history.history['loss'])} epochs; best epoch {best + 1}: "
-    f"val_loss {history.history['val_loss'][best]:.3f}, "
-    f"val_accuracy {history.history['val_accuracy'][best]:.2f}"
+    f"ran {len(history.history['loss'])} epochs; best epoch {best_epoch + 1}: "
+    f"val_loss {history.history['val_loss'][best_epoch]:.3f}, "
+    f"val_accuracy {history.history['val_accuracy'][best_epoch]:.2f}"
 )
 fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(11, 3.8))
 plot_history(history, "loss", ax=ax_loss, early_stopping=early_stopping)
@@ -265,11 +275,12 @@ checks.exercise("06.4", answer)
 # Now, once, and only after every choice is made:
 
 # %% tags=["live"]
-test_loss, test_accuracy = model.evaluate(parts.x_test, parts.y_test, verbose=0)
+test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
 print(f"test set, evaluated once: loss {test_loss:.3f}, accuracy {test_accuracy:.2f}")
+val_at_best = {name: values[best_epoch] for name, values in history.history.items()}
 print(
-    f"for comparison, validation at the best epoch: loss {history.history['val_loss'][best]:.3f}, "
-    f"accuracy {history.history['val_accuracy'][best]:.2f}"
+    f"for comparison, validation at the best epoch: loss {val_at_best['val_loss']:.3f}, "
+    f"accuracy {val_at_best['val_accuracy']:.2f}"
 )
 
 # %% [markdown]
@@ -301,7 +312,7 @@ checks.exercise("06.5c", my_test_accuracy, test_accuracy=test_accuracy)
 my_verdict = {"underfitting": "A", "overfitting": "B", "good fit": "C", "still improving": "D"}[
     diagnosis.verdict
 ]
-my_best_epoch = early_stopping.best_epoch + 1  # best_epoch counts from 0
+my_best_epoch = best_epoch + 1  # best_epoch counts from 0
 my_test_accuracy = round(test_accuracy, 2)
 
 checks.exercise("06.5a", my_verdict, diagnosis=diagnosis)
@@ -339,7 +350,7 @@ checks.exercise("06.5c", my_test_accuracy, test_accuracy=test_accuracy)
 # - The same workflow on regression: `load_dataset("diabetes")` (442 patients, 10 features; the
 #   target is disease progression one year later). Use `loss="mse"`, `baseline_loss(..., "mse")`,
 #   and report the test MAE (the typical error, in the target's units).
-# - Split with another `seed`: how much do the best epoch and the test score move? What does that
-#   say about trusting a single split of 569 rows? (`python tools/test_vs_validation.py 06` runs
-#   this notebook's workflow on 30 splits.)
+# - Split with another `random_state`: how much do the best epoch and the test score move? What
+#   does that say about trusting a single split of 569 rows? (`python tools/test_vs_validation.py
+#   06` runs this notebook's workflow on 30 splits.)
 # - Replace the hidden layer with 4 units, or with 256: what does `diagnose` say now?
