@@ -6,25 +6,31 @@
 run before it in orange, so you see what that one lever did. ``Settings``,
 ``explorer_data`` and ``run_experiment`` can be imported from here too, as notebook 04 does.
 
-Why it is fast enough to feel live (about 0.8 to 0.9 s from a slider change to the new
-plot on a 2-core machine, measured by ``benchmarks/explorer_speed.py``):
+Why it is fast enough to feel live (``benchmarks/explorer_speed.py``, on a shared 2-core
+machine where the course's 100-epoch reference fit took 0.86 s: median 0.64 s from a
+slider change to the new plot, 0.75 times that fit, was 1.15 s; expect about 0.45 s where
+that fit takes 0.6 s):
 
-- every run builds a new model (a new model means a fresh start, exactly as re-running a
-  notebook cell); a large part of a run, about 0.25 s, is Keras tracing the training and
-  validation functions for that model in its first epoch (once each: ``fit_data`` is given
-  the model). The other 29 epochs take 0.3 to 0.4 s because the model is small and
-  ``fit_data`` feeds it without rebuilding the input pipeline;
+- the explorer keeps one traced model per architecture (``ModelCache``: width, depth,
+  dropout and L2; not the learning rate, a variable). A setting whose architecture ran
+  before restarts that model from the seed's starting weights, dropout seeds and a new
+  optimiser state: the same curves to the last digit as a new model, without Keras
+  tracing it again (a new architecture's first run takes about 1 s, the others 0.6 s);
+- ``fit_model`` measures the 13 validation batches in one graph call per epoch, not one
+  per batch; ``fit_data`` feeds the 7 training batches without rebuilding the input
+  pipeline each epoch;
 - the default run is short (30 epochs, 200 training rows), and the sliders only report a
   value when you let go of them (``continuous_update=False``), so dragging a slider
   trains once, not once per position;
 - the figure is one matplotlib ``Figure`` redrawn into a PNG ``Image`` widget (about
-  50 ms, with the legend placed beside the curves: searching for the "best" place inside
+  80 ms, with the legend placed beside the curves: searching for the "best" place inside
   them costs as much again); no interactive backend is needed.
 
-Measured and left out: ``compile(steps_per_execution=...)`` runs several batches per
-graph call, but with Keras 3.15 it changed the logged ``val_loss`` in our runs whenever
-the validation batches were not a multiple of it, so the curves would no longer be those
-of a plain ``fit``.
+Measured and left out: ``steps_per_execution`` for the training batches too (a whole
+epoch per graph call) saved under a tenth of a kept model's run and needs a new trace for
+every training size. Keras runs exactly ``steps_per_execution`` batches per call, so it
+must divide the batches of an epoch: with Keras 3.15 any other value changed the logged
+``val_loss``, which is why the validation twin uses exactly the validation batches.
 
 Heavier settings (more than ``LIVE_BATCHES`` batches, training and validation together,
 such as 60 epochs or 800 training rows with the other levers at their defaults) do not
@@ -87,8 +93,9 @@ class CurveExplorer:
 
     ``.controls`` maps each lever to its slider, ``.train_button``, ``.message`` (the
     verdict, an HTML widget) and ``.image`` (the PNG) are the widgets; ``.runs`` lists
-    every run so far and ``.run`` is the last one. ``plot(ax=...)`` draws the curves for
-    a saved notebook or a script.
+    every run so far and ``.run`` is the last one (runs of one architecture share one
+    kept model, ``.models``: a run's ``.model`` is retrained by the next such run).
+    ``plot(ax=...)`` draws the curves for a saved notebook or a script.
 
     >>> explorer = CurveExplorer(Settings(epochs=10))
     >>> explorer.controls["width"].value = 64  # what moving the slider does
