@@ -9,7 +9,7 @@ module                   what it gives you
 ``datasets``             ``load_dataset``: the course's CSV files, checksum-verified
 ``splits``               ``split_data``: train / validation / test, scaled on train
 ``baselines``            ``baseline_loss``: the loss of the best constant guess
-``feeding``              ``fit_data``: fast input pipelines for ``model.fit``
+``feeding``              ``fit_data``: fast input pipelines for the tools and the explorer
 ``plots``                ``plot_history``: training solid, validation dashed
 ``live``                 ``LiveLossPlot``: curves drawn while ``fit`` runs
 ``histories``            ``curves``: read what ``model.fit`` recorded

@@ -27,7 +27,8 @@ FIGURE_TEXT = "<LiveLossPlot figure: training and validation curves>"
 class LiveLossPlot(keras.callbacks.Callback):
     """Draw the training (solid) and validation (dashed) curves while ``model.fit`` runs.
 
-    In a notebook: ``model.fit(**fit_data(...), epochs=100, callbacks=[LiveLossPlot()])``.
+    In a notebook: ``model.fit(x, y, validation_data=(x_val, y_val), epochs=100,
+    callbacks=[LiveLossPlot()])``.
 
     ``metric`` is the log to draw: ``"loss"`` or a metric given to ``compile`` (``"mae"``);
     its validation twin (``"val_loss"``) is drawn too. Without validation data only the
