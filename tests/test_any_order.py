@@ -45,12 +45,12 @@ def names(source):
 def dependencies(cells):
     """{index: indices of the cells it must run after}: for each name a cell reads, the last
     cell above it that defines that name."""
+    parsed = [names(cell.source) for cell in cells]  # (defined, read) per cell, parsed once
     needs = {}
-    for index, cell in enumerate(cells):
-        _, read = names(cell.source)
+    for index, (_, read) in enumerate(parsed):
         needs[index] = set()
         for name in read:
-            definers = [i for i in range(index) if name in names(cells[i].source)[0]]
+            definers = [i for i in range(index) if name in parsed[i][0]]
             if definers:
                 needs[index].add(definers[-1])
     return needs

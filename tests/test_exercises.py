@@ -25,7 +25,6 @@ from course_utils.notebook_tags import NBVAL_IGNORE_OUTPUT, PLACEHOLDER, SOLUTIO
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 COPIES = [ROOT / folder / path.name for folder in ("learner", "live-coding") for path in SOURCES]
-CALL = EXERCISE_CALL
 
 
 def read(path):
@@ -39,9 +38,11 @@ def tags(cell):
 def exercise_cells(notebook):
     """(cell, its exercise ids) for every cell that calls checks.exercise and is no solution."""
     return [
-        (cell, CALL.findall(cell.source))
+        (cell, EXERCISE_CALL.findall(cell.source))
         for cell in notebook.cells
-        if cell.cell_type == "code" and CALL.search(cell.source) and SOLUTION not in tags(cell)
+        if cell.cell_type == "code"
+        and EXERCISE_CALL.search(cell.source)
+        and SOLUTION not in tags(cell)
     ]
 
 
@@ -248,7 +249,7 @@ def test_no_exercise_cell_shows_its_answer(path):
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and node.id.startswith("check_"):
                 pytest.fail(f"{path.name}: an exercise cell calls {node.id}: use checks.exercise")
-            if isinstance(node, ast.Call) and CALL.search(ast.unparse(node)):
+            if isinstance(node, ast.Call) and EXERCISE_CALL.search(ast.unparse(node)):
                 given = [*node.args[1:], *(keyword.value for keyword in node.keywords)]
                 for argument in given:  # the learner's objects, by name: no formula, no value
                     names = argument.elts if isinstance(argument, ast.Tuple) else [argument]
@@ -284,7 +285,7 @@ def test_each_solution_matches_its_exercise_outside_the_blanks(path):
         remaining = iter(code_lines(solution.source))
         missing = [line for line in kept if line not in remaining]
         assert not missing, (
-            f"{path.name}: the solution of {CALL.findall(exercise.source)} lacks {missing}"
+            f"{path.name}: the solution of {EXERCISE_CALL.findall(exercise.source)} lacks {missing}"
         )
         assert "# TODO" in exercise.source, f"{path.name}: mark the learner's blanks with # TODO"
 
@@ -301,7 +302,7 @@ def test_solution_prints_the_lessons_solution_for_every_exercise(capsys):
         exercise_id: solution.source.removeprefix(SOLUTION_HEADER)
         for path in SOURCES
         for _, solution in pairs(read(path))
-        for exercise_id in CALL.findall(solution.source)
+        for exercise_id in EXERCISE_CALL.findall(solution.source)
     }
     assert set(from_lessons) == set(ANSWER_KEY)
     for exercise_id, source in from_lessons.items():

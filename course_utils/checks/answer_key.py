@@ -98,11 +98,8 @@ def _judge_one_lever(run):
             "this is not a run from experiment(...).",
             "pass my_run, the result of experiment(my_settings).",
         )
-    changed = [
-        lever
-        for lever, value in vars(run.settings).items()
-        if value != getattr(type(run.settings)(**OVERFITTING_RUN), lever)
-    ]
+    start = vars(type(run.settings)(**OVERFITTING_RUN))
+    changed = [lever for lever, value in vars(run.settings).items() if value != start[lever]]
     found = diagnose(run.history, run.baseline, metric="binary_crossentropy").verdict
     if len(changed) != 1:
         raise NotYet(

@@ -23,7 +23,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -116,7 +116,7 @@ class Task:
 
     check: Callable[..., bool]
     reference: Callable[..., object] | None = None
-    stands_for: str = field(default="")
+    stands_for: str = ""
 
 
 def exercise(exercise_id, answer, **context):
