@@ -54,10 +54,10 @@ from course_utils import checks, load_dataset, plot_history, seed_everything
 # reports the plain mean squared error as a metric too (`metrics=["mse"]`: you will see why).
 # `train` builds it and fits it on the arrays for 60 epochs, in batches of 32.
 #
-# Surprises 2 and 3 train many models, so they feed `fit` through `as_dataset`, the `tf.data`
-# pipeline of notebook 01's section "The fast way": the same kind of training (every row once per
-# epoch, in a new order each epoch, batches of 32) in a fraction of the time, and `shuffle=False`
-# in `fit` because the pipeline shuffles.
+# Surprises 2 and 3 feed `fit` through `as_dataset`, the `tf.data` pipeline of notebook 01's
+# section "The fast way": the same kind of training (every row once per epoch, in a new order each
+# epoch, batches of 32) in a fraction of the time, and `shuffle=False` in `fit` because the
+# pipeline shuffles.
 
 # %%
 X, y = load_dataset("noisy_line")
@@ -278,10 +278,12 @@ plt.show()
 # ## Surprise 3: a small validation set gives a noisy curve
 #
 # The larger copy of the same data has 2,000 rows. Keep 1,000 of them as a pool of validation rows,
-# train a small classifier on 200 others, and measure **the same training run** on six validation
-# sets: five different sets of 20 rows from the pool, and all 1,000. Training is seeded and
-# validation rows never affect training, so all six runs are the same model; only the measurement
-# differs.
+# train a small classifier on 200 others, and measure **one training run** on six validation sets:
+# five different sets of 20 rows from the pool, and all 1,000. `fit` measures one validation set;
+# a small callback measures the others. After each epoch Keras calls the callback's `on_epoch_end`,
+# where `self.model` is the model being trained: the callback computes the model's loss on each
+# set, as Keras computes `val_loss` (the model in inference mode, the loss averaged over the rows).
+# Validation rows never affect training, so only the measurement differs.
 
 # %%
 X_large, y_large = load_dataset("classification_large")
@@ -291,43 +293,53 @@ x_small, x_pool, y_small, y_pool = train_test_split(
 large_scaler = StandardScaler().fit(x_small)
 x_small, x_pool = large_scaler.transform(x_small), large_scaler.transform(x_pool)
 validation_sets = {
-    f"rows {start}-{start + 19}": slice(start, start + 20) for start in (0, 20, 40, 60, 80)
+    f"rows {start}-{start + 19}": (x_pool[start : start + 20], y_pool[start : start + 20])
+    for start in (0, 20, 40, 60, 80)
 }
-validation_sets["all 1,000 rows"] = slice(None)
+validation_sets["all 1,000 rows"] = (x_pool, y_pool)
 
 
-def train_classifier(val_rows):
-    """A small classifier trained on the 200 rows of `x_small`, validated on `val_rows` of the
-    pool."""
-    seed_everything(0)
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(10,)),
-            keras.layers.Dense(16, activation="relu"),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ]
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"]
-    )
-    return model.fit(
-        as_dataset(x_small, y_small, shuffle=True),
-        validation_data=as_dataset(x_pool[val_rows], y_pool[val_rows]),
-        epochs=40,
-        shuffle=False,  # as_dataset shuffles
-        verbose=0,
-    )
+class ValidationLosses(keras.callbacks.Callback):
+    """After each epoch, the model's loss on each of several validation sets."""
+
+    def __init__(self, validation_sets):
+        super().__init__()
+        self.validation_sets = validation_sets
+        self.val_loss = {name: [] for name in validation_sets}
+        self.loss_function = keras.losses.BinaryCrossentropy()
+
+    def on_epoch_end(self, epoch, logs=None):
+        for name, (x, y) in self.validation_sets.items():
+            predicted = self.model(x, training=False)
+            self.val_loss[name].append(float(self.loss_function(y, predicted)))
 
 
-noisy_histories = {name: train_classifier(rows) for name, rows in validation_sets.items()}
-training_loss = noisy_histories["all 1,000 rows"].history["loss"]
-same = all(
-    np.allclose(history.history["loss"], training_loss) for history in noisy_histories.values()
+seed_everything(0)
+pool_model = keras.Sequential(
+    [
+        keras.Input(shape=(10,)),
+        keras.layers.Dense(16, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ]
 )
-print(f"the training loss is the same in all six runs: {same}\n")
+pool_model.compile(
+    optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"]
+)
+measured = ValidationLosses(validation_sets)
+pool_history = pool_model.fit(
+    as_dataset(x_small, y_small, shuffle=True),
+    validation_data=as_dataset(x_pool, y_pool),
+    epochs=40,
+    shuffle=False,  # as_dataset shuffles
+    callbacks=[measured],
+    verbose=0,
+)
+val_losses = measured.val_loss
+same = np.allclose(val_losses["all 1,000 rows"], pool_history.history["val_loss"], atol=1e-5)
+print(f"the callback's loss on all 1,000 rows matches Keras's val_loss: {same}\n")
 print("validation set   best epoch  lowest val_loss  median jump per epoch")
-for name, history in noisy_histories.items():
-    val_loss = np.array(history.history["val_loss"])
+for name, val_loss in val_losses.items():
+    val_loss = np.array(val_loss)
     print(
         f"{name:<15}  {np.argmin(val_loss) + 1:10d}  {val_loss.min():15.3f}"
         f"  {np.median(np.abs(np.diff(val_loss))):21.3f}"
@@ -338,13 +350,13 @@ for name, history in noisy_histories.items():
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
-epochs = np.arange(1, len(training_loss) + 1)
-ax.plot(epochs, training_loss, "-", color="#0072B2", label="training (the same in every run)")
-for name, history in noisy_histories.items():
+epochs = np.arange(1, len(pool_history.history["loss"]) + 1)
+ax.plot(epochs, pool_history.history["loss"], "-", color="#0072B2", label="training")
+for name, val_loss in val_losses.items():
     if name == "all 1,000 rows":
         ax.plot(
             epochs,
-            history.history["val_loss"],
+            val_loss,
             "--",
             color="#0072B2",
             linewidth=2.5,
@@ -354,7 +366,7 @@ for name, history in noisy_histories.items():
         first = name == "rows 0-19"  # one legend entry for the five small sets
         ax.plot(
             epochs,
-            history.history["val_loss"],
+            val_loss,
             "--",
             color="#D55E00",
             linewidth=1,
@@ -377,22 +389,23 @@ plt.show()
 #
 # ### Exercise 3: how far apart are the "best" epochs?
 #
-# Using `noisy_histories`, compute how many epochs separate the earliest and the latest best epoch
-# (lowest `val_loss`) among the five 20-row sets.
+# Using `val_losses` (a list of 40 validation losses for each set's name), compute how many epochs
+# separate the earliest and the latest best epoch (lowest validation loss) among the five 20-row
+# sets.
 
 # %%
 best_epoch_spread = None  # TODO: a whole number
-checks.exercise("05.3", best_epoch_spread, histories=noisy_histories)
+checks.exercise("05.3", best_epoch_spread, val_losses=val_losses)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 # Solution (try the exercise first)
 best_epochs = [
-    int(np.argmin(history.history["val_loss"])) + 1
-    for name, history in noisy_histories.items()
+    int(np.argmin(val_loss)) + 1
+    for name, val_loss in val_losses.items()
     if name != "all 1,000 rows"
 ]
 best_epoch_spread = max(best_epochs) - min(best_epochs)
-checks.exercise("05.3", best_epoch_spread, histories=noisy_histories)
+checks.exercise("05.3", best_epoch_spread, val_losses=val_losses)
 
 # %% [markdown]
 # ## Surprise 4: `validation_split` validates on the *last* rows

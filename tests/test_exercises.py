@@ -131,10 +131,10 @@ def test_each_wrong_letter_gets_its_own_hint_and_the_right_one_passes(exercise_i
 HISTORY = {"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [0.8, 0.6, 0.5, 0.7]}
 STOP_CURVE = {"loss": [1.0] * 30, "val_loss": [1.0 - 0.01 * e for e in range(8)] + [0.95] * 22}
 L2 = {"loss": [0.5], "mse": [0.3], "val_loss": [0.45], "val_mse": [0.41234567]}
-RUNS = {
-    "all 1,000 rows": {"val_loss": [0.5, 0.4, 0.3, 0.2]},
-    "20 rows, set 1": {"val_loss": [0.5, 0.3, 0.4, 0.6]},
-    "20 rows, set 2": {"val_loss": [0.5, 0.4, 0.3, 0.6]},
+VAL_LOSSES = {
+    "all 1,000 rows": [0.5, 0.4, 0.3, 0.2],
+    "rows 0-19": [0.5, 0.3, 0.4, 0.6],
+    "rows 20-39": [0.5, 0.4, 0.3, 0.6],
 }
 LABELS = {"y_train": np.array([1, 1, 1, 0]), "y_val": np.array([1, 0, 0, 0, 0])}
 NUMBER_CASES = {  # exercise: (context, right answer)
@@ -142,7 +142,7 @@ NUMBER_CASES = {  # exercise: (context, right answer)
     "03.2": ({"history": STOP_CURVE}, 18),
     "03.3": ({"val_loss": [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]}, 2),
     "05.2": ({"history": L2}, 0.45 - 0.41234567),
-    "05.3": ({"histories": RUNS}, 1),
+    "05.3": ({"val_losses": VAL_LOSSES}, 1),
     "06.1": (LABELS, None),
     "06.5c": ({"test_accuracy": 0.9561}, 0.96),
 }

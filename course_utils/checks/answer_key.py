@@ -7,6 +7,7 @@ notebook never shows it. For instructors: this file is the answer sheet.
 """
 
 import keras
+import numpy as np
 
 from course_utils.baselines import baseline_loss
 from course_utils.checks._feedback import NotYet, verdict
@@ -364,15 +365,15 @@ ANSWER_KEY = {
     ),
     "05.3": Number(
         name="the spread of the best epochs",
-        expected=lambda histories: _spread(histories, small_only=True),
+        expected=lambda val_losses: _spread(val_losses, small_only=True),
         tolerance=0,
-        hint="np.argmin(history.history['val_loss']) + 1 is a run's best epoch; take it for each "
-        "of the five 20-row runs, then subtract the smallest from the largest.",
+        hint="np.argmin(val_losses[name]) + 1 is a set's best epoch; take it for each of the five "
+        "20-row sets, then subtract the smallest from the largest.",
         mistakes=(
             (
-                lambda histories: _spread(histories, small_only=False),
+                lambda val_losses: _spread(val_losses, small_only=False),
                 "that includes the "
-                "1,000-row run; the exercise asks about the five 20-row sets only.",
+                "1,000-row set; the exercise asks about the five 20-row sets only.",
             ),
         ),
     ),
@@ -488,10 +489,10 @@ def _first(history, metric):
     return history_dict(history)[metric][0]
 
 
-def _spread(histories, small_only):
+def _spread(val_losses, small_only):
     epochs = [
-        best_epoch(history)
-        for name, history in histories.items()
+        int(np.argmin(val_loss)) + 1
+        for name, val_loss in val_losses.items()
         if not small_only or name != "all 1,000 rows"
     ]
     return max(epochs) - min(epochs)
