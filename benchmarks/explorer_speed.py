@@ -53,7 +53,7 @@ live, heavy = [], []
 val_size = len(explorer.data.y_val)
 
 def architecture(settings):  # what the graph depends on: a new one means a new model
-    return settings.width, settings.depth, settings.dropout, settings.l2
+    return settings.width, settings.depth, settings.dropout, settings.l2, settings.training_batches
 
 traced = {architecture(default)}
 

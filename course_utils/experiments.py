@@ -82,8 +82,16 @@ class Settings:
         600
         """
         check_whole("val_size", val_size, minimum=1)
-        per_epoch = math.ceil(self.train_size / BATCH_SIZE) + math.ceil(val_size / BATCH_SIZE)
-        return self.epochs * per_epoch
+        return self.epochs * (self.training_batches + math.ceil(val_size / BATCH_SIZE))
+
+    @property
+    def training_batches(self):
+        """Batches in one epoch of training: ``train_size`` rows in batches of 32.
+
+        >>> Settings(train_size=200).training_batches  # 6 batches of 32 and one of 8
+        7
+        """
+        return math.ceil(self.train_size / BATCH_SIZE)
 
     def changes_from(self, other):
         """The levers that differ from ``other``, as text such as ``"width 16 → 64"``.
@@ -161,11 +169,14 @@ def build_network(
     output_activation="sigmoid",
     loss="binary_crossentropy",
     metrics=("binary_crossentropy",),
+    steps_per_execution=1,
 ):
     """A compiled dense network: one ReLU layer per entry of ``hidden`` (its units; L2 on
     its weights, dropout after it), one output unit, Adam at ``learning_rate``.
 
     ``output_activation``: ``"sigmoid"`` for 0/1 labels, ``None`` for a regression.
+    ``steps_per_execution``: training batches per graph call (Keras's ``compile`` option);
+    one call for all the batches of an epoch saves Keras's per-batch work, same training.
     Call ``seed_everything`` first: the starting weights come from the seed.
 
     >>> model = build_network(1, (8, 8), learning_rate=0.01, output_activation=None,
@@ -182,13 +193,19 @@ def build_network(
             layers.append(keras.layers.Dropout(dropout))
     layers.append(keras.layers.Dense(1, activation=output_activation))
     model = keras.Sequential(layers)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=list(metrics))
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=loss,
+        metrics=list(metrics),
+        steps_per_execution=steps_per_execution,
+    )
     return model
 
 
 def build_model(settings, n_features):
     """A compiled binary classifier for ``settings``: ``depth`` hidden ReLU layers of
-    ``width`` units (L2 on their weights, dropout after each), one sigmoid output, Adam.
+    ``width`` units (L2 on their weights, dropout after each), one sigmoid output, Adam;
+    each epoch's ``settings.training_batches`` run in one graph call.
 
     >>> model = build_model(Settings(width=8, depth=2), n_features=10)
     >>> [layer.__class__.__name__ for layer in model.layers]
@@ -203,6 +220,7 @@ def build_model(settings, n_features):
         l2=settings.l2,
         dropout=settings.dropout,
         metrics=("accuracy", "binary_crossentropy"),
+        steps_per_execution=settings.training_batches,
     )
 
 
@@ -269,7 +287,8 @@ class ModelCache:
     would start a new one (the same starting weights and dropout seeds, a new optimiser at
     ``settings.learning_rate``) and is already traced, so the history is the same to the
     last digit, sooner. The architecture is what the graph depends on: ``width``,
-    ``depth``, ``dropout``, ``l2`` and the number of features. Runs that share a kept model
+    ``depth``, ``dropout``, ``l2``, the number of features and the training batches per
+    epoch (one graph call runs them all). Runs that share a kept model
     share ``run.model``: each retrains it. At most ``size`` models are kept, the least
     recently used dropped first.
 
@@ -302,6 +321,7 @@ class ModelCache:
             settings.depth,
             settings.dropout,
             settings.l2,
+            settings.training_batches,
         )
         seed_everything(seed)
         if architecture in self._kept:

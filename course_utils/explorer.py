@@ -7,30 +7,30 @@ run before it in orange, so you see what that one lever did. ``Settings``,
 ``explorer_data`` and ``run_experiment`` can be imported from here too, as notebook 04 does.
 
 Why it is fast enough to feel live (``benchmarks/explorer_speed.py``, on a shared 2-core
-machine where the course's 100-epoch reference fit took 0.86 s: median 0.64 s from a
-slider change to the new plot, 0.75 times that fit, was 1.15 s; expect about 0.45 s where
-that fit takes 0.6 s):
+machine where the course's 100-epoch reference fit took 0.76 s: median 0.45 s from a
+slider change to the new plot, 0.60 times that fit; expect about 0.36 s where that fit
+takes 0.6 s):
 
 - the explorer keeps one traced model per architecture (``ModelCache``: width, depth,
-  dropout and L2; not the learning rate, a variable). A setting whose architecture ran
-  before restarts that model from the seed's starting weights, dropout seeds and a new
-  optimiser state: the same curves to the last digit as a new model, without Keras
-  tracing it again (a new architecture's first run takes about 1 s, the others 0.6 s);
-- ``fit_model`` measures the 13 validation batches in one graph call per epoch, not one
-  per batch; ``fit_data`` feeds the 7 training batches without rebuilding the input
-  pipeline each epoch;
+  dropout, L2 and the training batches per epoch; not the learning rate, a variable). A
+  setting whose architecture ran before restarts that model from the seed's starting
+  weights, dropout seeds and a new optimiser state: the same curves to the last digit as a
+  new model, without Keras tracing it again (a new architecture's first run takes about
+  0.8 s, the others 0.45 s);
+- ``build_model`` compiles with ``steps_per_execution`` equal to the training batches of
+  one epoch (7 by default), so Keras runs each epoch in one graph call instead of seven:
+  about a fifth of a kept model's run saved. Keras runs exactly ``steps_per_execution``
+  batches per call, so it must equal the batches of an epoch (a new trace for each
+  training size); for the same reason ``fit_model`` measures the 13 validation batches in
+  one call on a twin compiled with exactly that many;
+- ``fit_data`` feeds the training batches without rebuilding the input pipeline each
+  epoch;
 - the default run is short (30 epochs, 200 training rows), and the sliders only report a
   value when you let go of them (``continuous_update=False``), so dragging a slider
   trains once, not once per position;
 - the figure is one matplotlib ``Figure`` redrawn into a PNG ``Image`` widget (about
-  80 ms, with the legend placed beside the curves: searching for the "best" place inside
+  70 ms, with the legend placed beside the curves: searching for the "best" place inside
   them costs as much again); no interactive backend is needed.
-
-Measured and left out: ``steps_per_execution`` for the training batches too (a whole
-epoch per graph call) saved under a tenth of a kept model's run and needs a new trace for
-every training size. Keras runs exactly ``steps_per_execution`` batches per call, so it
-must divide the batches of an epoch: with Keras 3.15 any other value changed the logged
-``val_loss``, which is why the validation twin uses exactly the validation batches.
 
 Heavier settings (more than ``LIVE_BATCHES`` batches, training and validation together,
 such as 60 epochs or 800 training rows with the other levers at their defaults) do not

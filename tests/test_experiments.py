@@ -163,6 +163,31 @@ def test_fit_model_records_exactly_what_a_plain_fit_with_validation_data_records
     assert all(np.array_equal(a, b) for a, b in zip(our_weights, plain_weights, strict=True))
 
 
+@pytest.mark.parametrize("train_size", [50, 200])
+def test_one_graph_call_per_epoch_trains_exactly_as_one_call_per_batch(train_size):
+    """build_model runs an epoch's batches in one call (steps_per_execution): same curves."""
+    data = explorer_data()
+    x, y = data.x_train[:train_size], data.y_train[:train_size]
+    settings = Settings(train_size=train_size, depth=2, dropout=0.3, l2=0.01, epochs=8)
+    fits = []
+    for steps_per_execution in (1, settings.training_batches):
+        seed_everything(2)
+        model = build_network(
+            10,
+            (16, 16),
+            learning_rate=0.01,
+            l2=0.01,
+            dropout=0.3,
+            steps_per_execution=steps_per_execution,
+        )
+        history = fit_model(model, x, y, (data.x_val, data.y_val), epochs=8, batch_size=32, seed=2)
+        fits.append((history, model.get_weights()))
+    (one_per_batch, weights), (one_per_epoch, weights_per_epoch) = fits
+    assert settings.training_batches == {50: 2, 200: 7}[train_size]
+    assert one_per_epoch == one_per_batch
+    assert all(np.array_equal(a, b) for a, b in zip(weights, weights_per_epoch, strict=True))
+
+
 def test_same_settings_and_seed_give_the_same_curves_and_another_seed_does_not():
     first, again, other = (run_experiment(QUICK, seed=seed) for seed in (0, 0, 1))
     assert first.history == again.history
@@ -200,7 +225,7 @@ def test_run_experiment_checks_its_arguments():
 @pytest.mark.parametrize("changes", [{}, {"depth": 2, "dropout": 0.3, "l2": 0.01}])
 def test_a_reused_model_gives_exactly_the_history_of_a_fresh_one(changes):
     settings = dataclasses.replace(QUICK, **changes)
-    between = dataclasses.replace(settings, train_size=100, label_noise=0.2, learning_rate=0.1)
+    between = dataclasses.replace(settings, label_noise=0.2, learning_rate=0.1, epochs=7)
     models = ModelCache()
     first = run_experiment(settings, seed=1, models=models)
     other = run_experiment(between, seed=1, models=models)  # retrains the same model
@@ -218,6 +243,7 @@ def test_the_cache_keeps_one_model_per_architecture_and_drops_the_least_recently
     narrow, default = (models.model(Settings(**lever), 10, seed=0) for lever in ({"width": 8}, {}))
     assert models.model(Settings(width=8, epochs=60), 10, seed=0) is narrow  # now the newest
     assert models.model(Settings(width=8), 10, seed=1) is not narrow  # another seed: new start
+    assert models.model(Settings(width=8, train_size=100), 10, seed=0) is not narrow  # 4 batches
     assert len(models) == 2
     assert models.model(Settings(), 10, seed=0) is not default  # dropped as the oldest
     with pytest.raises(TypeError, match="models must be a ModelCache or None"):
