@@ -53,12 +53,11 @@ scaler = StandardScaler().fit(x_train)  # the training rows only
 x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)
 
 # %% [markdown]
-# This lesson trains the network a dozen times, so it feeds `fit` the fast way from lesson 01's
-# section "The fast way: a `tf.data` pipeline": a Dataset that shuffles the training rows every
-# epoch and cuts them into batches of 32, as `fit` does with arrays, only quicker. The batches
-# come in another order than with arrays, so the curves differ a little from notebook 02's (the
-# lowest validation loss comes at epoch 30 here, at epoch 28 there). `train` seeds, builds and
-# fits one network; every cell below hands it the split it trains on.
+# `build_classifier` builds and compiles that network. The first runs fit it on the arrays, as
+# notebook 02 did. The sections "Stopping too soon" and "The test set" train it many times, so
+# they feed `fit` the fast way from lesson 01's section "The fast way: a `tf.data` pipeline":
+# `as_dataset` shuffles the training rows every epoch and cuts them into batches of 32, as `fit`
+# does with arrays, only quicker, and `train` seeds, builds and fits one network through it.
 
 # %%
 def build_classifier():
@@ -102,7 +101,11 @@ def train(training_data, validation_data, callbacks=(), epochs=150):
 
 
 # %%
-_, full_history = train((x_train, y_train), (x_val, y_val))
+seed_everything(0)
+full_model = build_classifier()
+full_history = full_model.fit(
+    x_train, y_train, validation_data=(x_val, y_val), epochs=150, batch_size=32, verbose=0
+)
 full_val_loss = full_history.history["val_loss"]
 lowest = int(np.argmin(full_val_loss))
 print(
@@ -168,15 +171,25 @@ checks.exercise("03.2", stop_epoch, history=full_history)
 # `history.history`; Keras *prints* them plus one.
 
 # %% tags=["live"]
-stopped_model, stopped_history = train((x_train, y_train), (x_val, y_val), [early_stopping])
+seed_everything(0)
+stopped_model = build_classifier()
+stopped_history = stopped_model.fit(
+    x_train,
+    y_train,
+    validation_data=(x_val, y_val),
+    epochs=150,
+    batch_size=32,
+    callbacks=[early_stopping],
+    verbose=0,
+)
 print(f"epochs run: {len(stopped_history.history['loss'])}")
 print(f"stopped_epoch {early_stopping.stopped_epoch}, best_epoch {early_stopping.best_epoch}")
 plot_history(stopped_history, early_stopping=early_stopping)
 plt.show()
 
 # %% [markdown]
-# Add one to each: Keras would print the stop as epoch 40, the last of the 40 epochs run, and the
-# best epoch as epoch 30, ten epochs earlier, as you predicted in exercise 2. The plot marks the
+# Add one to each: Keras would print the stop as epoch 38, the last of the 38 epochs run, and the
+# best epoch as epoch 28, ten epochs earlier, as you predicted in exercise 2. The plot marks the
 # best epoch (lowest validation loss), the epoch where training stopped, and the epoch whose
 # weights were restored. Because `restore_best_weights=True`, the model we hold now has the
 # weights from the end of the best epoch, not from the last one. Check: evaluating it gives the
@@ -294,7 +307,17 @@ print(
 
 # %% tags=["live"]
 never_stops = keras.callbacks.EarlyStopping(patience=100, restore_best_weights=True)
-kept_model, kept_history = train((x_train, y_train), (x_val, y_val), [never_stops], epochs=60)
+seed_everything(0)
+kept_model = build_classifier()
+kept_history = kept_model.fit(
+    x_train,
+    y_train,
+    validation_data=(x_val, y_val),
+    epochs=60,
+    batch_size=32,
+    callbacks=[never_stops],
+    verbose=0,
+)
 print(f"stopped_epoch {never_stops.stopped_epoch}, epochs run {len(kept_history.history['loss'])}")
 
 # %% [markdown]
