@@ -182,6 +182,8 @@ stopped_history = stopped_model.fit(
     callbacks=[early_stopping],
     verbose=0,
 )
+
+# %%
 print(f"epochs run: {len(stopped_history.history['loss'])}")
 print(f"stopped_epoch {early_stopping.stopped_epoch}, best_epoch {early_stopping.best_epoch}")
 plot_history(stopped_history, early_stopping=early_stopping)
@@ -318,6 +320,8 @@ kept_history = kept_model.fit(
     callbacks=[never_stops],
     verbose=0,
 )
+
+# %%
 print(f"stopped_epoch {never_stops.stopped_epoch}, epochs run {len(kept_history.history['loss'])}")
 
 # %% [markdown]
