@@ -1,9 +1,11 @@
 """Record the labelled corpus of real Keras histories that ``diagnose`` is judged on.
 
 Each case is a seeded Keras fit of a small model on data made with NumPy or scikit-learn,
-or on the course's own data files; ``course_utils.experiments`` builds and fits every model
-(notebook 04's runs are its ``run_experiment`` itself). Its label says what really happened
-in that run, decided from evidence that ``diagnose`` never sees, by the rules in ``label``:
+or on the course's own data files; ``course_utils.experiments`` builds every model and fits
+the grid's (notebook 04's runs are its ``run_experiment`` itself). The runs of notebooks 01,
+02 and 06 are fitted as those lessons fit them, ``model.fit`` on the arrays. Its label says
+what really happened in that run, decided from evidence that ``diagnose`` never sees, by the
+rules in ``label``:
 
 - a **reference curve**: the penalty-free loss after every epoch on a reference set of at
   least 200 held-out rows (the validation set itself when it is that large), so a small,
@@ -408,16 +410,27 @@ def fit(case, split, epochs, stop_early=False, **model_options):
         callbacks.append(
             keras.callbacks.EarlyStopping(patience=case.patience, restore_best_weights=True)
         )
-    history = fit_model(
-        model,
-        x_train,
-        y_train,
-        (x_val, y_val),
-        epochs=epochs,
-        batch_size=case.batch_size,
-        seed=case.seed,
-        callbacks=callbacks,
-    )
+    if case.lesson:  # as the lesson fits it: plain arrays, the same batches in the same order
+        history = model.fit(
+            x_train,
+            y_train[:, None],  # a column: Keras 3's binary_crossentropy metric rejects 1-D labels
+            validation_data=(x_val, y_val[:, None]),
+            epochs=epochs,
+            batch_size=case.batch_size,
+            callbacks=callbacks,
+            verbose=0,
+        ).history
+    else:  # the grid: the same kind of training, faster
+        history = fit_model(
+            model,
+            x_train,
+            y_train,
+            (x_val, y_val),
+            epochs=epochs,
+            batch_size=case.batch_size,
+            seed=case.seed,
+            callbacks=callbacks,
+        )
     return history, reference.values
 
 
