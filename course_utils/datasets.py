@@ -15,7 +15,7 @@ import numpy as np
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
-CLASSIFICATION_TASK = "binary classification"
+CLASSIFICATION_TASKS = ("binary classification", "multi-class classification")
 
 
 def _how_to_restore(file):
@@ -60,8 +60,9 @@ def _verified_text(entry):
 def dataset_names():
     """The names ``load_dataset`` accepts, in the order of ``data/manifest.json``.
 
-    >>> dataset_names()
-    ['noisy_line', 'classification', 'classification_large', 'breast_cancer', 'diabetes']
+    >>> dataset_names()  # doctest: +NORMALIZE_WHITESPACE
+    ['noisy_line', 'classification', 'classification_large', 'breast_cancer', 'diabetes',
+     'digits', 'imbalanced']
     """
     return list(_manifest())
 
@@ -70,7 +71,8 @@ def load_dataset(name):
     """Load a course dataset as ``(X, y)`` after checking its file's checksum.
 
     ``X`` is a 2-D float64 array (rows, features). ``y`` is 1-D: float64 for regression,
-    int64 (0 or 1) for binary classification. ``dataset_names()`` lists the names.
+    int64 for classification (0 or 1; 0 to K - 1 for K classes). ``dataset_names()`` lists
+    the names.
 
     >>> X, y = load_dataset("noisy_line")
     >>> X.shape, y.shape, y.dtype.name
@@ -94,7 +96,7 @@ def load_dataset(name):
     entry = manifest[name]
     table = np.loadtxt(io.StringIO(_verified_text(entry)), delimiter=",", skiprows=1, ndmin=2)
     X, y = table[:, :-1], table[:, -1]
-    if entry["task"] == CLASSIFICATION_TASK:
+    if entry["task"] in CLASSIFICATION_TASKS:
         y = y.astype(np.int64)
     return X, y
 

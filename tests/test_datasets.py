@@ -21,6 +21,8 @@ EXPECTED_NAMES = [
     "classification_large",
     "breast_cancer",
     "diabetes",
+    "digits",
+    "imbalanced",
 ]
 
 
@@ -66,7 +68,11 @@ def test_manifest_records_what_the_brief_asks_for():
     assert list(manifest) == EXPECTED_NAMES
     for name, entry in manifest.items():
         assert entry["file"] == f"{name}.csv"
-        assert entry["task"] in ("regression", "binary classification")
+        assert entry["task"] in (
+            "regression",
+            "binary classification",
+            "multi-class classification",
+        )
         assert entry["columns"][-1] == "y"
         assert entry["source"] and entry["licence"]
 
@@ -82,7 +88,7 @@ def test_csv_files_have_a_header_and_unix_line_endings():
 
 
 def test_data_stays_small():
-    assert sum(path.stat().st_size for path in DATA.iterdir()) < 1_000_000
+    assert sum(path.stat().st_size for path in DATA.iterdir()) < 1_500_000  # 1.2 MB today
 
 
 def test_real_datasets_are_sklearn_copies_unchanged():
@@ -130,6 +136,9 @@ def test_load_dataset_shapes_and_dtypes_follow_the_manifest(name):
     if entry["task"] == "binary classification":
         assert y.dtype == np.int64
         assert set(np.unique(y).tolist()) == {0, 1}
+    elif entry["task"] == "multi-class classification":
+        assert y.dtype == np.int64
+        assert set(np.unique(y).tolist()) == set(range(int(y.max()) + 1))
     else:
         assert y.dtype == np.float64
 

@@ -16,7 +16,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.datasets import load_breast_cancer, load_diabetes, make_classification
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    make_classification,
+)
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
@@ -49,6 +54,18 @@ def breast_cancer():
 def diabetes():
     bunch = load_diabetes(scaled=False)
     return list(bunch.feature_names), bunch.data, bunch.target
+
+
+def digits():
+    bunch = load_digits()
+    return list(bunch.feature_names), bunch.data, bunch.target
+
+
+def imbalanced():
+    X, y = make_classification(
+        n_samples=5000, n_features=10, n_informative=4, weights=[0.95], random_state=7
+    )
+    return [f"x{i}" for i in range(1, 11)], X, y
 
 
 CLASSIFICATION_SOURCE = (
@@ -141,6 +158,43 @@ DATASETS = {
             "No licence is stated by the authors. Used as redistributed with scikit-learn "
             "under its BSD-3-Clause licence; cite Efron et al. (2004)."
         ),
+    },
+    "digits": {
+        "make": digits,
+        "task": "multi-class classification",
+        "description": (
+            "Handwritten digits: 1,797 images of 8 x 8 pixels, each pixel a count from 0 "
+            "(white) to 16 (black), read row by row. y: the digit shown, 0 to 9 (about 180 "
+            "of each)."
+        ),
+        "source": (
+            "Real data, copied unchanged from the copy shipped inside scikit-learn "
+            "(no download): sklearn.datasets.load_digits(); columns are its feature_names "
+            "(pixel_<row>_<column>), y its target. The test set of the UCI Machine Learning "
+            'Repository\'s "Optical Recognition of Handwritten Digits" by E. Alpaydin and '
+            "C. Kaynak (1998), https://archive.ics.uci.edu/dataset/80 ."
+        ),
+        "licence": (
+            "CC BY 4.0, the licence of the UCI Machine Learning Repository's datasets "
+            "(credit the creators, see source). The copy inside scikit-learn is "
+            "redistributed under scikit-learn's BSD-3-Clause licence."
+        ),
+    },
+    "imbalanced": {
+        "make": imbalanced,
+        "task": "binary classification",
+        "description": (
+            "A rare class, as in fraud or disease screening: 5,000 rows, 10 features "
+            "(4 informative), labels 0 and 1 with 5.5 % of 1s (275 rows)."
+        ),
+        "source": (
+            "Synthetic: sklearn.datasets.make_classification(n_samples=5000, n_features=10, "
+            "n_informative=4, weights=[0.95], random_state=7), every other argument at its "
+            "default (n_redundant=2, flip_y=0.01, class_sep=1.0, shuffle=True); columns "
+            "x1..x10 are the generator's features in order, y its labels; numbers written "
+            f"with format(value, {FLOAT_FORMAT!r})."
+        ),
+        "licence": SYNTHETIC_LICENCE,
     },
 }
 
