@@ -4,7 +4,7 @@
 ``course_utils.experiments``) above the curves: every change retrains with
 ``run_experiment`` and redraws the curves with the verdict, the new run in blue and the
 run before it in orange, so you see what that one lever did. ``Settings``,
-``explorer_data`` and ``run_experiment`` can be imported from here too, as notebook 04 does.
+``explorer_data`` and ``run_experiment`` can be imported from here too, as notebook 06 does.
 
 Why it is fast enough to feel live (``benchmarks/explorer_speed.py``, on a shared 2-core
 machine where the course's 100-epoch reference fit took 0.76 s: median 0.45 s from a
@@ -55,7 +55,7 @@ from course_utils.experiments import ModelCache, Settings, explorer_data, run_ex
 from course_utils.plots import plot_history
 
 __all__ = ["CurveExplorer", "LEVER_LABELS", "LEVER_OPTIONS", "LIVE_BATCHES"]
-__all__ += ["Settings", "explorer_data", "run_experiment"]  # where notebook 04 imports them
+__all__ += ["Settings", "explorer_data", "run_experiment"]  # where notebook 06 imports them
 
 LIVE_BATCHES = 1000  # batches per run (training + validation) that still retrain at once
 

@@ -236,7 +236,7 @@ for name, x_part, y_part in (("training", x_train, y_train), ("validation", x_va
 # training loss can dip below the floor too, by fitting some of the noise of the very rows it
 # learns from: this model ends at 0.036, a little under the 0.040 of its training rows (as it did
 # on all ten splits we tried, `random_state` 0 to 9). So a curve that levels off near the floor is a good fit, but
-# where exactly the floor lies for your rows, the curve alone cannot tell. Lesson 05 shows how much
+# where exactly the floor lies for your rows, the curve alone cannot tell. Lesson 07 shows how much
 # small validation sets vary.
 
 # %% [markdown]

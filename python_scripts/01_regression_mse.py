@@ -164,7 +164,7 @@ print(f"validation rows: logged val_loss {last['val_loss']:.4f}  evaluate now {v
 
 # %% [markdown]
 # The validation numbers agree to the last digit. The training numbers differ: the logged
-# `loss` averaged three batches measured while the weights were still moving. (Lesson 05 returns
+# `loss` averaged three batches measured while the weights were still moving. (Lesson 07 returns
 # to this.)
 
 # %% [markdown]
@@ -307,7 +307,7 @@ for name, x_part, y_part in (("training", x_train, y_train), ("validation", x_va
 # rows; it means that these 20 rows are easy. With so few rows, luck like this is common, and it
 # depends on which rows land in validation: with `random_state` 1, 2 or 3 instead of 0, the same
 # fit had its validation loss below its training loss in 32, 100 and 78 of the 100 epochs.
-# Lesson 05 (Surprise 3) shows how much small validation sets differ.
+# Lesson 07 (Surprise 3) shows how much small validation sets differ.
 #
 # ### Exercise 4: reach the noise floor
 #

@@ -307,4 +307,4 @@ checks.exercise("02.3", best_epoch, history=history)
 #
 # - Shrink the hidden layer to 4 units: does the validation loss still turn up?
 # - Train on `load_dataset("classification_large")` (2,000 rows): what happens to the gap?
-# - Lesson 03 stops training at the best epoch automatically.
+# - Lesson 04 stops training at the best epoch automatically.

@@ -3,7 +3,7 @@
 JupyterLab serves copies of the notebooks from a temporary folder on localhost; Playwright drives
 the system's headless Chromium (Debian's `chromium` package; `playwright install` is never
 needed). The test runs notebook 01 up to its live-curve cell and checks the curve appears, then
-runs notebook 04's curve explorer (after the imports it needs) and moves the "hidden layers"
+runs notebook 06's curve explorer (after the imports it needs) and moves the "hidden layers"
 slider. Screenshots go to test-artifacts/ at the repository root (gitignored), for a person to
 look at; a failing test leaves one too.
 
@@ -34,7 +34,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = next(
     (path for path in map(shutil.which, ("chromium", "chromium-browser")) if path), None
 )
-READING_CURVES = next(iter(sorted((ROOT / "notebooks").glob("04_*.ipynb"))), None)
+READING_CURVES = next(iter(sorted((ROOT / "notebooks").glob("06_*.ipynb"))), None)
 ERRORS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 TOKEN = "browser-test-token"
 
@@ -292,9 +292,9 @@ def test_notebook_01_draws_the_live_training_curve(page, lab):
 
 
 @pytest.mark.skipif(
-    READING_CURVES is None, reason="notebook 04 (reading curves) is not in this checkout yet"
+    READING_CURVES is None, reason="notebook 06 (reading curves) is not in this checkout yet"
 )
-def test_notebook_04_explorer_changes_plot_and_verdict(page, lab):
+def test_notebook_06_explorer_changes_plot_and_verdict(page, lab):
     """One step right on "hidden layers" (1 -> 2 layers) retrains: a new plot, and overfitting.
 
     Only the cell that imports CurveExplorer runs before the explorer's: the cells between them
@@ -303,9 +303,9 @@ def test_notebook_04_explorer_changes_plot_and_verdict(page, lab):
     open_notebook(page, lab, READING_CURVES.name)
     with screenshot_on_failure(page, "browser-04"):
         index, explorer = find_cell(page, r"= *CurveExplorer\(", "explorer")
-        assert index >= 0, "notebook 04 has a cell that shows a CurveExplorer"
+        assert index >= 0, "notebook 06 has a cell that shows a CurveExplorer"
         imports, _ = find_cell(page, r"(^|\n)(from|import) [\s\S]*\bCurveExplorer\b", "imports")
-        assert 0 <= imports < index, "notebook 04 imports CurveExplorer before it shows one"
+        assert 0 <= imports < index, "notebook 06 imports CurveExplorer before it shows one"
         run(page, "notebook:run-cell", 60)  # the imports cell, the active one
         page.evaluate("index => { nb.content.activeCellIndex = index; }", index)
         run(

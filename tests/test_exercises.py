@@ -139,12 +139,12 @@ VAL_LOSSES = {
 LABELS = {"y_train": np.array([1, 1, 1, 0]), "y_val": np.array([1, 0, 0, 0, 0])}
 NUMBER_CASES = {  # exercise: (context, right answer)
     "00.2": ({}, 0.04),
-    "03.2": ({"history": STOP_CURVE}, 18),
-    "03.3": ({"val_loss": [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]}, 2),
-    "05.2": ({"history": L2}, 0.45 - 0.41234567),
-    "05.3": ({"val_losses": VAL_LOSSES}, 1),
-    "06.1": (LABELS, None),
-    "06.5c": ({"test_accuracy": 0.9561}, 0.96),
+    "04.2": ({"history": STOP_CURVE}, 18),
+    "04.3": ({"val_loss": [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]}, 2),
+    "07.2": ({"history": L2}, 0.45 - 0.41234567),
+    "07.3": ({"val_losses": VAL_LOSSES}, 1),
+    "08.1": (LABELS, None),
+    "08.5c": ({"test_accuracy": 0.9561}, 0.96),
 }
 
 
@@ -161,7 +161,7 @@ def test_each_known_mistake_with_a_number_gets_its_own_hint(exercise_id, capsys)
 
 
 def test_a_rounded_copy_of_a_printed_number_is_told_so(capsys):
-    printed = run("05.2", round(0.45 - 0.41234567, 3), capsys, history=L2)
+    printed = run("07.2", round(0.45 - 0.41234567, 3), capsys, history=L2)
     assert printed.startswith("❌") and "rounded, as it was printed" in printed
 
 
@@ -187,7 +187,7 @@ def test_the_final_loss_is_judged_not_the_best(capsys):
 
 def test_patience_given_as_text_is_told_so(capsys):
     callback = keras.callbacks.EarlyStopping(patience="10", restore_best_weights=True)
-    printed = run("03.1", callback, capsys)
+    printed = run("04.1", callback, capsys)
     assert "the text '10', not a number" in printed
 
 
@@ -218,18 +218,18 @@ def test_off_by_one_best_epoch_and_a_wrong_verdict_letter(capsys):
     class Diagnosis:
         verdict = "good fit"
 
-    printed = run("06.5a", "B", capsys, diagnosis=Diagnosis())
+    printed = run("08.5a", "B", capsys, diagnosis=Diagnosis())
     assert printed.startswith("❌") and "read the first line diagnose printed" in printed
-    assert run("06.5a", "c", capsys, diagnosis=Diagnosis()).startswith("✅")
+    assert run("08.5a", "c", capsys, diagnosis=Diagnosis()).startswith("✅")
 
 
 def test_one_lever_that_does_not_fix_the_run_gets_that_levers_hint(capsys):
     from course_utils.checks.answer_key import _LEVER_HINTS, OVERFITTING_RUN
     from course_utils.explorer import Settings, run_experiment
 
-    printed = run("04.2", run_experiment(Settings(**OVERFITTING_RUN, dropout=0.5)), capsys)
+    printed = run("06.2", run_experiment(Settings(**OVERFITTING_RUN, dropout=0.5)), capsys)
     assert printed.startswith("❌") and _LEVER_HINTS["dropout"] in printed
-    printed = run("04.2", run_experiment(Settings(**{**OVERFITTING_RUN, "width": 4})), capsys)
+    printed = run("06.2", run_experiment(Settings(**{**OVERFITTING_RUN, "width": 4})), capsys)
     assert printed.startswith("✅")
 
 

@@ -19,7 +19,7 @@ def test_default_settings_are_on_the_sliders_and_every_lever_has_a_label():
         assert getattr(Settings(), lever) in options
 
 
-def test_notebook_04_imports_still_work():
+def test_notebook_06_imports_still_work():
     from course_utils.explorer import Settings, explorer_data, run_experiment
 
     assert (Settings, explorer_data, run_experiment) == (

@@ -1,8 +1,8 @@
-"""Pin the Keras behaviours that lesson 05 ("Surprises") states and test_keras_facts.py does not.
+"""Pin the Keras behaviours that lesson 07 ("Surprises") states and test_keras_facts.py does not.
 
 test_keras_facts.py already pins the lag of the training loss, dropout, the L2 penalty in both
 losses (with the weights standing still), validation_split taking the last rows, and evaluate versus
-the logged loss. Lesson 05 also says:
+the logged loss. Lesson 07 also says:
 
 - the penalty inside val_loss is the penalty of the end-of-epoch weights (what model.losses
   gives after fit), while the one inside loss is averaged over the epoch, before each update;
@@ -58,7 +58,7 @@ def kernel_of(model):
 
 
 def test_val_loss_holds_the_penalty_of_the_final_weights_and_loss_the_one_before_the_update():
-    """Lesson 05, reason 3: val_loss - val_mse is the L2 penalty of the end-of-epoch weights
+    """Lesson 07, reason 3: val_loss - val_mse is the L2 penalty of the end-of-epoch weights
     (model.losses gives it after fit); loss - mse is the penalty measured before the update
     (one batch per epoch here), so the two differ while the weights move."""
     l2, learning_rate = 0.1, 0.01
@@ -78,7 +78,7 @@ def test_val_loss_holds_the_penalty_of_the_final_weights_and_loss_the_one_before
 
 
 def test_gaussian_noise_acts_only_in_training():
-    """Lesson 05, reason 2: noise layers, like dropout, are on in training mode only. The
+    """Lesson 07, reason 2: noise layers, like dropout, are on in training mode only. The
     learning rate is 0, so the noise is the only difference between the two losses."""
     model = line_model(learning_rate=0.0, first_layer=keras.layers.GaussianNoise(1.0))
     history = model.fit(X, Y, epochs=1, batch_size=5, validation_data=(X_VAL, Y_VAL), verbose=0)
@@ -89,7 +89,7 @@ def test_gaussian_noise_acts_only_in_training():
 
 
 def test_validation_split_refuses_a_tf_data_dataset():
-    """Lesson 05, surprise 4: validation_split works with arrays only."""
+    """Lesson 07, surprise 4: validation_split works with arrays only."""
     model = line_model(learning_rate=0.0)
     dataset = tf.data.Dataset.from_tensor_slices((X, Y)).batch(5)
     with pytest.raises(ValueError, match="validation_split"):
@@ -97,7 +97,7 @@ def test_validation_split_refuses_a_tf_data_dataset():
 
 
 def test_validation_data_silently_wins_over_validation_split():
-    """Lesson 05, surprise 4: with both, Keras validates on validation_data, trains on every
+    """Lesson 07, surprise 4: with both, Keras validates on validation_data, trains on every
     row, and says nothing. With zero weights and no updates, a loss is mean(y ** 2), so it
     tells which rows were used."""
     x = np.arange(10.0).reshape(-1, 1)

@@ -2,8 +2,8 @@
 
 Each case is a seeded Keras fit of a small model on data made with NumPy or scikit-learn,
 or on the course's own data files; ``course_utils.experiments`` builds every model and fits
-the grid's (notebook 04's runs are its ``run_experiment`` itself). The runs of notebooks 01,
-02 and 06 are fitted as those lessons fit them, ``model.fit`` on the arrays. Its label says
+the grid's (notebook 06's runs are its ``run_experiment`` itself). The runs of notebooks 01,
+02 and 08 are fitted as those lessons fit them, ``model.fit`` on the arrays. Its label says
 what really happened in that run, decided from evidence that ``diagnose`` never sees, by the
 rules in ``label``:
 
@@ -77,7 +77,7 @@ class Case:
 
     name: str
     task: str
-    data: str  # a key of DATA, or "explorer" for notebook 04's runs
+    data: str  # a key of DATA, or "explorer" for notebook 06's runs
     n_train: int
     n_val: int
     noise: float = 0.0
@@ -88,10 +88,10 @@ class Case:
     epochs: int = 100  # the longer run and the better models train LONGER times as many
     batch_size: int = 32
     seed: int = 0  # fixes the weights and the batch order (and the grid's data and split)
-    patience: int = 0  # > 0: EarlyStopping(patience, restore_best_weights=True), as notebook 06
+    patience: int = 0  # > 0: EarlyStopping(patience, restore_best_weights=True), as notebook 08
     held_out: bool = False
     lesson: str = ""  # the notebook that shows this run, if one does
-    explorer: Settings | None = None  # notebook 04's runs: the explorer's Settings
+    explorer: Settings | None = None  # notebook 06's runs: the explorer's Settings
 
 
 # ---- data ------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ def breast_cancer(n, noise, seed):
     return load_dataset("breast_cancer")
 
 
-LESSON_DATA = ("noisy_line", "classification", "capstone")  # split as notebooks 01, 02, 06 do
+LESSON_DATA = ("noisy_line", "classification", "capstone")  # split as notebooks 01, 02, 08 do
 DATA = {
     "quadratic": quadratic,
     "wave": wave,
@@ -227,7 +227,7 @@ def _cases():
         for name, design in DESIGNS.items()
         for seed in (0, 1)
     ]
-    # notebooks 01, 02 and 06: their data, split, model and fit, as the lesson has them
+    # notebooks 01, 02 and 08: their data, split, model and fit, as the lesson has them
     cases += [
         Case(
             "nb01_lr_0001",
@@ -261,7 +261,7 @@ def _cases():
             lesson="02_classification_cross_entropy",
         ),
         Case(
-            "nb06_capstone",
+            "nb08_capstone",
             C,
             "capstone",
             341,
@@ -270,13 +270,13 @@ def _cases():
             learning_rate=0.003,
             epochs=300,
             patience=10,
-            lesson="06_capstone",
+            lesson="08_capstone",
         ),
     ]
     for name, settings in LESSON_RUNS.items():
         cases.append(
             Case(
-                f"nb04_{name}",
+                f"nb06_{name}",
                 CLASSIFICATION,
                 "explorer",
                 settings.train_size,
@@ -287,14 +287,14 @@ def _cases():
                 dropout=settings.dropout,
                 learning_rate=settings.learning_rate,
                 epochs=settings.epochs,
-                lesson="04_reading_curves",
+                lesson="06_reading_curves",
                 explorer=settings,
             )
         )
     return cases
 
 
-# Notebook 04's runs: the explorer's Settings as the lesson uses them.
+# Notebook 06's runs: the explorer's Settings as the lesson uses them.
 LESSON_RUNS = {
     "defaults": Settings(),
     "defaults_10_epochs": Settings(epochs=10),
@@ -319,10 +319,10 @@ LESSON_RUNS = {
 
 
 def lesson_split(case):
-    """Notebook 01's, 02's or 06's split exactly as the lesson makes it, and reference rows:
+    """Notebook 01's, 02's or 08's split exactly as the lesson makes it, and reference rows:
     for the noisy line 1,000 new rows from its generator (y = 2x + 1 + noise of sd 0.2 on
     [-1, 1]); for 02 the validation rows themselves (its 100 rows are all there is); for
-    06 the validation and the test rows together (228)."""
+    08 the validation and the test rows together (228)."""
     if case.data == "noisy_line":
         parts = split_data(*load_dataset("noisy_line"), val_size=0.2, seed=0, scale=False)
         x_ref = np.random.default_rng(1).uniform(-1, 1, size=(1000, 1))
@@ -435,7 +435,7 @@ def fit(case, split, epochs, stop_early=False, **model_options):
 
 
 def fit_explorer(settings):
-    """Notebook 04's run for ``settings``: (history dict, reference curve, baseline)."""
+    """Notebook 06's run for ``settings``: (history dict, reference curve, baseline)."""
     run = run_experiment(settings)
     return run.history, run.history["val_binary_crossentropy"], run.baseline
 

@@ -8,7 +8,7 @@ lesson must say that the result depends on the seed, or show another demo.
 
     python tools/seed_claims.py            # print the table (about 5 minutes)
     python tools/seed_claims.py --write    # and save it to tests/data/seed_claims.md
-    python tools/seed_claims.py --only 04  # only the claims of notebook 04
+    python tools/seed_claims.py --only 06  # only the claims of notebook 06
 """
 
 import argparse
@@ -57,12 +57,12 @@ def tally(claim, seeds=SEEDS):
     return held, len(seeds), held >= NEEDED * len(seeds) / 10
 
 
-# ---- notebook 04: the explorer's runs --------------------------------------------------
+# ---- notebook 06: the explorer's runs --------------------------------------------------
 
 
 @cache  # several claims read the same run
 def explorer_run(settings, seed):
-    """Notebook 04's run for ``settings``, on the split and weights that ``seed`` fixes."""
+    """Notebook 06's run for ``settings``, on the split and weights that ``seed`` fixes."""
     return run_experiment(settings, data=explorer_data(seed), seed=seed)
 
 
@@ -93,7 +93,7 @@ def lower_best(better, worse):
     return holds
 
 
-# ---- notebook 02 and 05: their own set-ups ----------------------------------------------
+# ---- notebook 02 and 07: their own set-ups ----------------------------------------------
 
 
 def fit_arrays(model, parts, epochs):
@@ -140,7 +140,7 @@ def classifier_accuracy_holds(seed):
 
 
 def dropout_val_below_training(seed):
-    """05: with Dropout(0.5), the last val_loss is below the last training loss."""
+    """07: with Dropout(0.5), the last val_loss is below the last training loss."""
     X, y = load_dataset("noisy_line")
     parts = train_test_split(X, y, test_size=0.3, random_state=seed)
     seed_everything(seed)
@@ -151,7 +151,7 @@ def dropout_val_below_training(seed):
     return history["val_loss"][-1] < history["loss"][-1]
 
 
-NOTEBOOK_04 = {  # claim: its test for one seed
+NOTEBOOK_06 = {  # claim: its test for one seed
     "the defaults: good fit": verdict_is("good fit"),
     "the defaults, 10 epochs: still improving": verdict_is("still improving", epochs=10),
     "3 layers, strong L2: underfitting": verdict_is("underfitting", depth=3, l2=0.1),
@@ -176,7 +176,7 @@ NOTEBOOK_04 = {  # claim: its test for one seed
     "learning rate 0.1: overfitting": overfits(dict(learning_rate=0.1)),
     "64 units, 200 rows (the explorer cell): overfitting": overfits(dict(width=64)),
 }
-CLAIMS = [Claim("04", text, holds) for text, holds in NOTEBOOK_04.items()] + [
+CLAIMS = [Claim("06", text, holds) for text, holds in NOTEBOOK_06.items()] + [
     Claim("02", "64 units on 80 rows, 150 epochs: overfitting", classifier_overfits),
     Claim(
         "02",
@@ -184,7 +184,7 @@ CLAIMS = [Claim("04", text, holds) for text, holds in NOTEBOOK_04.items()] + [
         classifier_accuracy_holds,
     ),
     Claim(
-        "05", "with dropout 0.5, val_loss ends below the training loss", dropout_val_below_training
+        "07", "with dropout 0.5, val_loss ends below the training loss", dropout_val_below_training
     ),
 ]
 
@@ -214,7 +214,7 @@ def table(claims):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help=f"also save it to {TABLE.name}")
-    parser.add_argument("--only", help="only the claims of this notebook, such as 04")
+    parser.add_argument("--only", help="only the claims of this notebook, such as 06")
     args = parser.parse_args(argv)
     claims = [claim for claim in CLAIMS if not args.only or claim.notebook == args.only]
     if not claims:

@@ -1,15 +1,15 @@
 """Is the test loss higher than the validation loss of the chosen epoch? 30 splits, measured.
 
     set -a; . ./course.env; set +a
-    .venv/bin/python tools/test_vs_validation.py 06    # the capstone's workflow (about 1 minute)
-    .venv/bin/python tools/test_vs_validation.py 03    # lesson 03's test-set section (about 30 s)
+    .venv/bin/python tools/test_vs_validation.py 08    # the capstone's workflow (about 1 minute)
+    .venv/bin/python tools/test_vs_validation.py 04    # lesson 04's test-set section (about 30 s)
 
 For each split seed from 0 to 29, it runs the lesson's workflow exactly: two
 train_test_split calls (20 % test rows, then 25 % of the rest for validation, stratified), a
 StandardScaler fitted on the training rows, the lesson's classifier, EarlyStopping(patience=10,
-restore_best_weights=True), fitted as the lesson fits it (06: arrays; 03: the tf.data pipeline
+restore_best_weights=True), fitted as the lesson fits it (08: arrays; 04: the tf.data pipeline
 of its `train`); then it compares the test loss, evaluated once, with the validation loss at
-the best epoch. Lessons 03 and 06 quote the summary line; split seed 1 is the lessons' own run.
+the best epoch. Lessons 04 and 08 quote the summary line; split seed 1 is the lessons' own run.
 """
 
 import sys
@@ -24,8 +24,8 @@ from course_utils import load_dataset, seed_everything
 from course_utils.checks.answer_key import classifier_builder
 
 LESSONS = {  # dataset, hidden units, largest number of epochs, fitted through tf.data
-    "03": ("classification", 64, 150, True),
-    "06": ("breast_cancer", 32, 300, False),
+    "04": ("classification", 64, 150, True),
+    "08": ("breast_cancer", 32, 300, False),
 }
 
 
@@ -44,7 +44,7 @@ def split(X, y, seed):
 
 
 def as_dataset(x, y, shuffle=False):
-    """Lesson 03's pipeline: batches of 32, reshuffled every epoch when ``shuffle``."""
+    """Lesson 04's pipeline: batches of 32, reshuffled every epoch when ``shuffle``."""
     data = tf.data.Dataset.from_tensor_slices((x, y))
     if shuffle:
         data = data.shuffle(len(x), seed=0, reshuffle_each_iteration=True)

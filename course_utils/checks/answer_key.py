@@ -23,7 +23,7 @@ from course_utils.histories import history_dict
 
 
 def classifier_builder(n_features, units):
-    """The lessons' binary classifier (02, 03, 06, and tools/test_vs_validation.py): a function
+    """The lessons' binary classifier (02, 04, 08, and tools/test_vs_validation.py): a function
     that builds it with ``units`` ReLU units, one sigmoid unit, Adam(0.003)."""
 
     def build_classifier():
@@ -54,7 +54,7 @@ def _check_early_stopping(callback):
     )
 
 
-# ------------------------------------------------------------------ 03.3: min_delta
+# ------------------------------------------------------------------ 04.3: min_delta
 
 
 def _best_under_min_delta(val_loss, min_delta=0.02):
@@ -67,10 +67,10 @@ def _best_under_min_delta(val_loss, min_delta=0.02):
     return best
 
 
-# ------------------------------------------------------------------ 04.2: one lever
+# ------------------------------------------------------------------ 06.2: one lever
 
 
-OVERFITTING_RUN = {"width": 64, "train_size": 100, "epochs": 60}  # the run 04.2 starts from
+OVERFITTING_RUN = {"width": 64, "train_size": 100, "epochs": 60}  # the run 06.2 starts from
 _LEVER_HINTS = {  # measured with run_experiment, seed 0, one lever changed at a time
     "width": "fewer units is the right lever, but with 8 or more units the model still "
     "memorises 100 rows: go lower.",
@@ -116,7 +116,7 @@ def _judge_one_lever(run):
     return f"with {changed[0]}={getattr(run.settings, changed[0])} diagnose says 'good fit'."
 
 
-# ------------------------------------------------------------------ 06.5: the conclusion
+# ------------------------------------------------------------------ 08.5: the conclusion
 
 _VERDICT_LETTERS = dict(zip("ABCD", VERDICTS, strict=True))  # as the lessons list them
 
@@ -151,7 +151,7 @@ ANSWER_KEY = {
         hints={
             "A": "that happens when a model is big enough to memorise its training rows. Is a "
             "tiny model on a line?",
-            "B": "that can happen (lesson 05 shows when), but here nothing makes the validation "
+            "B": "that can happen (lesson 07 shows when), but here nothing makes the validation "
             "rows easier.",
         },
     ),
@@ -227,12 +227,12 @@ ANSWER_KEY = {
         },
     ),
     "02.3": Task(check=lambda answer, history: check_best_epoch(answer, history)),
-    "03.1": Task(
+    "04.1": Task(
         check=_check_early_stopping,
         reference=lambda: _early_stopping(),
         stands_for="callback (EarlyStopping on val_loss, patience 10, best weights restored)",
     ),
-    "03.2": Number(
+    "04.2": Number(
         name="the stopping epoch",
         expected=lambda history: best_epoch(history) + 10,
         tolerance=0,
@@ -255,7 +255,7 @@ ANSWER_KEY = {
             ),
         ),
     ),
-    "03.3": Number(
+    "04.3": Number(
         name="the best epoch under min_delta=0.02",
         expected=lambda val_loss: _best_under_min_delta(val_loss),
         tolerance=0,
@@ -272,7 +272,7 @@ ANSWER_KEY = {
             ),
         ),
     ),
-    "03.4": Choice(
+    "04.4": Choice(
         options={
             "A": "the lowest validation loss reached during training",
             "B": "the training loss at the chosen epoch",
@@ -288,7 +288,7 @@ ANSWER_KEY = {
             "B": "the model learned from these very rows. Does it tell you about new data?",
         },
     ),
-    "04.1": Choice(
+    "06.1": Choice(
         options={
             "A": "no more overfitting: the validation loss no longer turns upwards within the "
             "60 epochs",
@@ -308,8 +308,8 @@ ANSWER_KEY = {
             "on these data.",
         },
     ),
-    "04.2": Task(check=_check_one_lever),
-    "04.3": Choice(
+    "06.2": Task(check=_check_one_lever),
+    "06.3": Choice(
         options={
             "A": "the logistic regression",
             "B": "the neural network",
@@ -327,7 +327,7 @@ ANSWER_KEY = {
             "C": "look at the gap between the two curves of the neural network at 1,600 rows.",
         },
     ),
-    "05.1": Choice(
+    "07.1": Choice(
         options={
             "A": "validation loss well above training loss",
             "B": "validation loss about equal to training loss",
@@ -344,7 +344,7 @@ ANSWER_KEY = {
             "switched on?",
         },
     ),
-    "05.2": Number(
+    "07.2": Number(
         name="the penalty in the first val_loss",
         expected=lambda history: _first(history, "val_loss") - _first(history, "val_mse"),
         tolerance=1e-6,
@@ -363,7 +363,7 @@ ANSWER_KEY = {
             ),
         ),
     ),
-    "05.3": Number(
+    "07.3": Number(
         name="the spread of the best epochs",
         expected=lambda val_losses: _spread(val_losses, small_only=True),
         tolerance=0,
@@ -377,7 +377,7 @@ ANSWER_KEY = {
             ),
         ),
     ),
-    "05.4": Choice(
+    "07.4": Choice(
         options={
             "A": "20 rows picked at random from all over the line",
             "B": "the 20 rows with the largest x, from about 0.6 to 1",
@@ -393,7 +393,7 @@ ANSWER_KEY = {
             "C": "Keras cuts the validation rows from one end of the arrays. Which end?",
         },
     ),
-    "05.5": Choice(
+    "07.5": Choice(
         options={
             "A": "split, fit a scaler on the training rows, then transform the training and "
             "validation rows with it",
@@ -413,7 +413,7 @@ ANSWER_KEY = {
             "time: which scaler would it use?",
         },
     ),
-    "06.1": Number(
+    "08.1": Number(
         name="the baseline",
         expected=lambda y_train, y_val: baseline_loss(y_train, y_val, "binary_crossentropy"),
         tolerance=1e-6,
@@ -437,17 +437,17 @@ ANSWER_KEY = {
         ),
         stands_for="baseline",
     ),
-    "06.2": Task(
+    "08.2": Task(
         check=check_binary_classifier,
         reference=lambda: classifier_builder(n_features=30, units=32),
         stands_for="build_classifier (32 ReLU units, 1 sigmoid unit, binary cross-entropy)",
     ),
-    "06.3": Task(
+    "08.3": Task(
         check=_check_early_stopping,
         reference=lambda: _early_stopping(),
         stands_for="callback (EarlyStopping on val_loss, patience 10, best weights restored)",
     ),
-    "06.4": Choice(
+    "08.4": Choice(
         options={
             "A": "higher, because the validation set chose the epoch",
             "B": "it can land on either side of the validation loss",
@@ -467,9 +467,9 @@ ANSWER_KEY = {
             "test rows better?",
         },
     ),
-    "06.5a": Task(check=_check_verdict_letter),
-    "06.5b": Task(check=lambda answer, history: check_best_epoch(answer, history)),
-    "06.5c": Number(
+    "08.5a": Task(check=_check_verdict_letter),
+    "08.5b": Task(check=lambda answer, history: check_best_epoch(answer, history)),
+    "08.5c": Number(
         name="the test accuracy",
         expected=lambda test_accuracy: test_accuracy,
         tolerance=0.005,

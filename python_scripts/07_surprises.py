@@ -1,0 +1,574 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (loss course)
+#     language: python
+#     name: loss-course
+# ---
+
+# %% [markdown]
+# # 07 · Surprises: when the curves do not say what you expect
+#
+# **Time:** 45 minutes · **Prerequisites:** notebooks 01 to 04.
+#
+# **Questions**
+# - How can the validation loss be *lower* than the training loss?
+# - Why can the validation loss rise while the validation accuracy holds?
+# - Why is one validation curve smooth and another jumpy?
+# - Which innocent-looking habits (`validation_split`, scaling first) bias the validation loss?
+# - Why does `model.evaluate` on the training rows not give the last logged `loss`?
+#
+# **Objectives**
+# - Explain two ordinary reasons for `val_loss < loss` (the training loss's lag, dropout), and show
+#   that a weight penalty such as L2 is counted in both losses, separating it with `metrics=["mse"]`.
+# - Tell a real trend from the noise of a small validation set.
+# - Predict which rows `validation_split` validates on, and avoid leaking validation rows into
+#   preprocessing.
+#
+# Each surprise below is a fact about Keras 3 or about data, shown by a cell you run. Epochs are
+# counted from 1, as Keras prints them.
+
+# %%
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from course_utils import checks, load_dataset, plot_history, seed_everything
+
+# %% [markdown]
+# ## The set-up
+#
+# The noisy line of notebook 01 ($y = 2x + 1$ plus noise of standard deviation 0.2), split at
+# random with scikit-learn's `train_test_split` into 70 training rows and 30 validation rows ($x$
+# already runs from −1 to 1, so there is nothing to scale). The model has 64 ReLU units;
+# `build_line_model` can add a dropout layer after them, or an L2 penalty on the weights, and always
+# reports the plain mean squared error as a metric too (`metrics=["mse"]`: you will see why).
+# `train` builds it and fits it on the arrays for 60 epochs, in batches of 32.
+#
+# Surprises 2 and 3 feed `fit` through `as_dataset`, the `tf.data` pipeline of notebook 01's
+# section "The fast way": the same kind of training (every row once per epoch, in a new order each
+# epoch, batches of 32) in a fraction of the time, and `shuffle=False` in `fit` because the
+# pipeline shuffles.
+
+# %%
+X, y = load_dataset("noisy_line")
+x_train, x_val, y_train, y_val = train_test_split(X, y, test_size=0.3, random_state=3)
+
+
+def build_line_model(dropout=0.0, l2=0.0):
+    """64 ReLU units, optional dropout after them, 1 output; optional L2 penalty on the
+    weights; Adam; loss MSE, with the plain MSE reported as a metric too."""
+    penalty = keras.regularizers.L2(l2) if l2 else None
+    layers = [
+        keras.Input(shape=(1,)),
+        keras.layers.Dense(64, activation="relu", kernel_regularizer=penalty),
+    ]
+    if dropout:
+        layers.append(keras.layers.Dropout(dropout))
+    layers.append(keras.layers.Dense(1, kernel_regularizer=penalty))
+    model = keras.Sequential(layers)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", metrics=["mse"])
+    return model
+
+
+def train(dropout=0.0, l2=0.0):
+    """Seed, build and fit the line model for 60 epochs; return the fitted model and its History."""
+    seed_everything(0)
+    model = build_line_model(dropout, l2)
+    history = model.fit(
+        x_train, y_train, validation_data=(x_val, y_val), epochs=60, batch_size=32, verbose=0
+    )
+    return model, history
+
+
+def as_dataset(x, y, shuffle=False):
+    """The rows as a tf.data pipeline, in batches of 32; with `shuffle`, a new order each epoch."""
+    data = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle:
+        data = data.shuffle(len(x), seed=0, reshuffle_each_iteration=True)
+    return data.batch(32)
+
+
+# %% [markdown]
+# ## Surprise 1: the validation loss is *below* the training loss
+#
+# The validation rows are new to the model, so we expect them to score worse. Often they score
+# better. Two ordinary reasons come from how Keras measures the two losses, and a popular third
+# explanation is wrong. None of them is a bug.
+#
+# ### Reason 1: the training loss lags behind
+#
+# Recall notebook 01: `loss` is the mean of the batch losses, each measured *before* its update, so
+# it describes weights from earlier in the epoch. `val_loss` is measured once, *after* the epoch's
+# last update. With n batches of equal size, the training loss lags (n + 1)/(2n) epochs behind.
+# Here the 70 training rows make three batches, of 32, 32 and 6 rows; weighted by batch size, the
+# lag is about 0.79 of an epoch. While the model improves fast, the end-of-epoch weights are
+# clearly better than those earlier ones, and the validation loss comes out lower.
+
+# %% tags=["live"]
+plain_model, plain_history = train()
+logged = plain_history.history
+print("epoch   loss  val_loss")
+for epoch in (1, 2, 3, 4, 5, 6, 60):
+    print(f"{epoch:5d}  {logged['loss'][epoch - 1]:.3f}     {logged['val_loss'][epoch - 1]:.3f}")
+
+# %% [markdown]
+# `plot_history(..., shift_training=True)` draws each training value half an epoch earlier: the
+# lag when there are many batches, and enough to show the effect here. Here are the first 12
+# epochs, as logged and shifted. On the right, the two curves fall together: what looked like a gap
+# was mostly the lag. (Drawn the full 0.79 of an epoch earlier, the training curve would move a
+# little further left, and the validation curve would sit a little above it in most of these
+# epochs, as new rows usually do.)
+
+# %%
+first_epochs = {name: values[:12] for name, values in plain_history.history.items()}
+fig, (ax_plain, ax_shifted) = plt.subplots(1, 2, figsize=(11, 3.8))
+plot_history(first_epochs, ax=ax_plain, title="as logged")
+plot_history(
+    first_epochs, ax=ax_shifted, shift_training=True, title="training drawn half an epoch earlier"
+)
+plt.show()
+
+# %% [markdown]
+# By the end the curves are flat, the lag no longer matters, and the validation loss sits a little
+# *above* the training loss, as expected for rows the model never trained on. (With only 30
+# validation rows, that also depends on which rows landed there: with another split it can end a
+# little below. Surprise 3 shows how much small validation sets differ.)
+#
+# ### Exercise 1: predict the effect of dropout
+#
+# Next we add `Dropout(0.5)` after the hidden layer: during training, each batch switches off a
+# random half of the 64 units. Before running the next cell, predict where the two curves end:
+#
+# - **A**: validation loss well above training loss
+# - **B**: validation loss about equal to training loss
+# - **C**: validation loss well below training loss
+
+# %%
+answer = None  # TODO: your letter, in quotes
+checks.exercise("07.1", answer)
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "C"
+checks.exercise("07.1", answer)
+
+# %% [markdown]
+# ### Reason 2: dropout (and noise layers) act only in training
+#
+# `Dropout` and noise layers such as `GaussianNoise` are active in training mode only. Keras
+# measures `loss` in training mode and `val_loss` in inference mode, with every unit on:
+
+# %% tags=["live"]
+dropout_model, dropout_history = train(dropout=0.5)
+last = {name: values[-1] for name, values in dropout_history.history.items()}
+print(f"last epoch, with dropout: loss {last['loss']:.3f}, val_loss {last['val_loss']:.3f}")
+plot_history({"no dropout": plain_history, "dropout 0.5": dropout_history}, log_scale=True)
+plt.show()
+
+# %% [markdown]
+# The solid vermillion curve (training, dropout on) stays far above the dashed one (validation,
+# dropout off). Nothing is wrong: the two numbers measure two different networks. Surprise 6 below
+# measures the training rows with dropout off.
+#
+# ### Not a reason: the weight penalty
+#
+# An L2 penalty adds $\lambda \sum w^2$ (here $\lambda = 0.01$) to the loss, to keep the weights
+# small. A popular explanation for `val_loss < loss` is that the penalty is added to the training
+# loss only (the Keras FAQ still says penalties are off at test time). It is not: Keras adds it to
+# **both** `loss` and `val_loss`, in Keras 2 as in Keras 3. The metric `"mse"` never includes it, so
+# `val_loss - val_mse` is exactly the penalty. `model.losses` lists the penalty terms for
+# the current weights.
+
+# %% tags=["live"]
+l2_model, l2_history = train(l2=0.01)
+last = {name: values[-1] for name, values in l2_history.history.items()}
+for part in ("", "val_"):
+    loss, mse = last[part + "loss"], last[part + "mse"]
+    print(f"{part}loss {loss:.4f} = {part}mse {mse:.4f} + {loss - mse:.4f}")
+print(f"L2 penalty of the final weights, from model.losses: {float(sum(l2_model.losses)):.4f}")
+
+# %% [markdown]
+# The validation penalty is the penalty of the final weights, to the last digit. The training
+# penalty is close but not equal: like the rest of `loss`, it is averaged over the epoch's batches
+# while the weights move. The penalty depends on the weights, not on the rows, so it adds about
+# the same amount to both losses; when the data part is small, it can dominate both. Compare
+# models with different penalties on `val_mse`, not on `val_loss`.
+#
+# ### Exercise 2: the penalty inside `val_loss`
+#
+# Using `l2_history` only, compute how much of the validation loss at the **first** epoch is the
+# L2 penalty.
+
+# %%
+first_penalty = None  # TODO: use l2_history.history
+checks.exercise("07.2", first_penalty, history=l2_history)
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+first_penalty = l2_history.history["val_loss"][0] - l2_history.history["val_mse"][0]
+checks.exercise("07.2", first_penalty, history=l2_history)
+
+# %% [markdown]
+# ## Surprise 2: the validation loss rises while the validation accuracy holds
+#
+# Back to notebook 02's classifier: 64 units trained on 80 rows for 150 epochs, the rows split with
+# `stratify=` (both parts keep the class shares) and scaled on the training rows. Read its loss and
+# its accuracy together:
+
+# %%
+X_class, y_class = load_dataset("classification")
+x_class_train, x_class_val, y_class_train, y_class_val = train_test_split(
+    X_class, y_class, test_size=0.2, random_state=2, stratify=y_class
+)
+class_scaler = StandardScaler().fit(x_class_train)
+x_class_train = class_scaler.transform(x_class_train)
+x_class_val = class_scaler.transform(x_class_val)
+
+seed_everything(0)
+classifier = keras.Sequential(
+    [
+        keras.Input(shape=(10,)),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ]
+)
+classifier.compile(
+    optimizer=keras.optimizers.Adam(0.003), loss="binary_crossentropy", metrics=["accuracy"]
+)
+classifier_history = classifier.fit(
+    as_dataset(x_class_train, y_class_train, shuffle=True),
+    validation_data=as_dataset(x_class_val, y_class_val),
+    epochs=150,
+    shuffle=False,  # as_dataset shuffles
+    verbose=0,
+)
+curves = classifier_history.history
+lowest = int(np.argmin(curves["val_loss"]))
+for label, index in (("lowest val_loss", lowest), ("last", -1)):
+    print(
+        f"{label:>15}: epoch {range(1, 151)[index]:3d}  val_loss {curves['val_loss'][index]:.3f}  "
+        f"val_accuracy {curves['val_accuracy'][index]:.2f}"
+    )
+fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(11, 3.8))
+plot_history(classifier_history, "loss", ax=ax_loss)
+plot_history(classifier_history, "accuracy", ax=ax_accuracy)
+plt.show()
+
+# %% [markdown]
+# In this run the validation loss more than doubles after its lowest point, yet the validation
+# accuracy does not drop. (How far the loss rises depends on which 20 rows land in validation: with
+# other splits we saw it rise by a fifth, by a half or hardly at all, and the accuracy hold or lose
+# one or two rows.) Accuracy only asks on which side of 0.5 each probability falls. Cross-entropy
+# also asks how confident the model was: as it grows more confident on everything, the few rows it
+# gets wrong become *confident* mistakes, and each one costs more and more loss. A rising validation
+# loss is still a warning: the probabilities are becoming untrustworthy, and the next new rows may
+# not be so kind.
+
+# %% [markdown]
+# ## Surprise 3: a small validation set gives a noisy curve
+#
+# The larger copy of the same data has 2,000 rows. Keep 1,000 of them as a pool of validation rows,
+# train a small classifier on 200 others, and measure **one training run** on six validation sets:
+# five different sets of 20 rows from the pool, and all 1,000. `fit` measures one validation set;
+# a small callback measures the others. After each epoch Keras calls the callback's `on_epoch_end`,
+# where `self.model` is the model being trained: the callback computes the model's loss on each
+# set, as Keras computes `val_loss` (the model in inference mode, the loss averaged over the rows).
+# Validation rows never affect training, so only the measurement differs.
+
+# %%
+X_large, y_large = load_dataset("classification_large")
+x_small, x_pool, y_small, y_pool = train_test_split(
+    X_large, y_large, train_size=200, test_size=1000, random_state=0, stratify=y_large
+)
+large_scaler = StandardScaler().fit(x_small)
+x_small, x_pool = large_scaler.transform(x_small), large_scaler.transform(x_pool)
+validation_sets = {
+    f"rows {start}-{start + 19}": (x_pool[start : start + 20], y_pool[start : start + 20])
+    for start in (0, 20, 40, 60, 80)
+}
+validation_sets["all 1,000 rows"] = (x_pool, y_pool)
+
+
+class ValidationLosses(keras.callbacks.Callback):
+    """After each epoch, the model's loss on each of several validation sets."""
+
+    def __init__(self, validation_sets):
+        super().__init__()
+        self.validation_sets = validation_sets
+        self.val_loss = {name: [] for name in validation_sets}
+        self.loss_function = keras.losses.BinaryCrossentropy()
+
+    def on_epoch_end(self, epoch, logs=None):
+        for name, (x, y) in self.validation_sets.items():
+            predicted = self.model(x, training=False)
+            self.val_loss[name].append(float(self.loss_function(y, predicted)))
+
+
+seed_everything(0)
+pool_model = keras.Sequential(
+    [
+        keras.Input(shape=(10,)),
+        keras.layers.Dense(16, activation="relu"),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ]
+)
+pool_model.compile(
+    optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"]
+)
+measured = ValidationLosses(validation_sets)
+pool_history = pool_model.fit(
+    as_dataset(x_small, y_small, shuffle=True),
+    validation_data=as_dataset(x_pool, y_pool),
+    epochs=40,
+    shuffle=False,  # as_dataset shuffles
+    callbacks=[measured],
+    verbose=0,
+)
+val_losses = measured.val_loss
+same = np.allclose(val_losses["all 1,000 rows"], pool_history.history["val_loss"], atol=1e-5)
+print(f"the callback's loss on all 1,000 rows matches Keras's val_loss: {same}\n")
+print("validation set   best epoch  lowest val_loss  median jump per epoch")
+for name, val_loss in val_losses.items():
+    val_loss = np.array(val_loss)
+    print(
+        f"{name:<15}  {np.argmin(val_loss) + 1:10d}  {val_loss.min():15.3f}"
+        f"  {np.median(np.abs(np.diff(val_loss))):21.3f}"
+    )
+
+# %% [markdown]
+# Plotted together (one model, so one training curve):
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4))
+epochs = np.arange(1, len(pool_history.history["loss"]) + 1)
+ax.plot(epochs, pool_history.history["loss"], "-", color="#0072B2", label="training")
+for name, val_loss in val_losses.items():
+    if name == "all 1,000 rows":
+        ax.plot(
+            epochs,
+            val_loss,
+            "--",
+            color="#0072B2",
+            linewidth=2.5,
+            label="validation: all 1,000 rows",
+        )
+    else:
+        first = name == "rows 0-19"  # one legend entry for the five small sets
+        ax.plot(
+            epochs,
+            val_loss,
+            "--",
+            color="#D55E00",
+            linewidth=1,
+            label="validation: five sets of 20 rows" if first else None,
+        )
+ax.set(xlabel="epoch", ylabel="loss (binary cross-entropy)")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# The 1,000-row curve is close to the model's true validation loss. The 20-row curves spread far
+# from it: each small set happens to hold easier or harder rows, so each gives its own level, its
+# own wiggles, and its own "best epoch" (the table above: from epoch 24 to epoch 40, the last one).
+# Here four of the five sets scored below the 1,000 rows. Small sets look lucky a little more often
+# than unlucky: a few confidently wrong rows carry much of a cross-entropy average, and 20 rows
+# often miss them. An early-stopping rule watching one of them would stop wherever its noise says.
+# With a small validation set: read the trend, not single epochs; give `EarlyStopping` more
+# `patience` or a `min_delta`; use more validation rows if you can; or average over several splits
+# (k-fold cross-validation).
+#
+# ### Exercise 3: how far apart are the "best" epochs?
+#
+# Using `val_losses` (a list of 40 validation losses for each set's name), compute how many epochs
+# separate the earliest and the latest best epoch (lowest validation loss) among the five 20-row
+# sets.
+
+# %%
+best_epoch_spread = None  # TODO: a whole number
+checks.exercise("07.3", best_epoch_spread, val_losses=val_losses)
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+best_epochs = [
+    int(np.argmin(val_loss)) + 1
+    for name, val_loss in val_losses.items()
+    if name != "all 1,000 rows"
+]
+best_epoch_spread = max(best_epochs) - min(best_epochs)
+checks.exercise("07.3", best_epoch_spread, val_losses=val_losses)
+
+# %% [markdown]
+# ## Surprise 4: `validation_split` validates on the *last* rows
+#
+# `model.fit(x, y, validation_split=0.2)` is the shortest way to get a validation curve. Keras
+# takes the validation rows from the **end** of the arrays, before any shuffling, and
+# `shuffle=True` shuffles only the training part. `validation_split` works with arrays only, NumPy
+# arrays or tensors (given a `tf.data.Dataset`, `fit` raises an error). And if you also pass
+# `validation_data`, Keras uses that and silently ignores `validation_split`.
+#
+# Our noisy line is stored sorted by $x$, from −1 to 1.
+#
+# ### Exercise 4: predict the validation rows
+#
+# Before running the next cell: which rows will `validation_split=0.2` validate on?
+#
+# - **A**: 20 rows picked at random from all over the line
+# - **B**: the 20 rows with the largest $x$, from about 0.6 to 1
+# - **C**: the 20 rows with the smallest $x$, from −1 to about −0.6
+
+# %%
+answer = None  # TODO: your letter, in quotes
+checks.exercise("07.4", answer)
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "B"
+checks.exercise("07.4", answer)
+
+# %% [markdown]
+# Check it: fit with `validation_split=0.2`, then evaluate the model on the last 20 rows and on a
+# random 20. The last logged `val_loss` is the loss on the last 20 rows.
+
+# %% tags=["live"]
+seed_everything(0)
+split_model = build_line_model()
+split_history = split_model.fit(
+    X, y, validation_split=0.2, shuffle=True, epochs=20, batch_size=32, verbose=0
+)
+
+random_rows = np.random.default_rng(0).choice(len(X), size=20, replace=False)
+last_rows_loss = split_model.evaluate(X[-20:], y[-20:], verbose=0)[0]
+random_rows_loss = split_model.evaluate(X[random_rows], y[random_rows], verbose=0)[0]
+print(f"last logged val_loss:                         {split_history.history['val_loss'][-1]:.4f}")
+print(
+    f"evaluate on the last 20 rows (x from {X[-20, 0]:.2f} to {X[-1, 0]:.2f}): {last_rows_loss:.4f}"
+)
+print(f"evaluate on 20 random rows:                   {random_rows_loss:.4f}")
+
+# %% [markdown]
+# The fix is the one from notebook 01 and the set-up above: shuffle *before* you split
+# (scikit-learn's `train_test_split`) and pass `validation_data=(x_val, y_val)`. If you must use
+# `validation_split`, shuffle the arrays yourself first.
+#
+# ## Surprise 5: scaling before splitting leaks the validation rows
+#
+# Networks train best on standardised inputs (mean 0, standard deviation 1 per feature). The
+# tempting order is: scale all the data, then split. But the scaler's mean and standard deviation
+# are then computed partly from the validation rows, so the inputs the model trains on depend on
+# rows it is supposed never to have seen.
+#
+# To see the leak, take the set-up's split, change one validation row (say a measurement error
+# makes one $x$ ten times larger) and look at what happens to the *training* inputs:
+
+# %%
+x_val_changed = x_val.copy()
+x_val_changed[0] *= 10
+
+
+def change_in_training_inputs(fit_scaler_on):
+    """Largest change of a scaled training input when one validation row changes."""
+    before = fit_scaler_on(x_val).transform(x_train)
+    after = fit_scaler_on(x_val_changed).transform(x_train)
+    return np.abs(after - before).max()
+
+
+leaky = change_in_training_inputs(
+    lambda validation: StandardScaler().fit(np.vstack([x_train, validation]))
+)
+clean = change_in_training_inputs(lambda validation: StandardScaler().fit(x_train))
+print(f"scaler fitted on all rows:           training inputs move by up to {leaky:.3f}")
+print(f"scaler fitted on training rows only: training inputs move by up to {clean:.3f}")
+
+# %% [markdown]
+# With the scaler fitted on all rows, a validation row reaches into training. With scaling alone
+# the effect on the validation loss is usually small, but the validation rows are no longer
+# unseen. With heavier preprocessing fitted the same way (choosing features, filling in missing values,
+# encoding categories by their average target) the same mistake can make a useless model look good.
+# The rule is the same for all of them: **split first, fit every preprocessing step on the training
+# rows only, then apply it to every part.** Surprises 2 and 3 above do exactly that: a
+# `StandardScaler` fitted on the training rows alone (`StandardScaler().fit(x_class_train)`), then
+# its `transform` applied to every part.
+#
+# ### Exercise 5: the right order
+#
+# Which order keeps the validation rows unseen?
+#
+# - **A**: split, fit a scaler on the training rows, then transform the training and validation rows with it
+# - **B**: fit a scaler on all rows, transform all rows, then split
+# - **C**: split, then fit one scaler on the training rows and another on the validation rows
+
+# %%
+answer = None  # TODO: your letter, in quotes
+checks.exercise("07.5", answer)
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "A"
+checks.exercise("07.5", answer)
+
+# %% [markdown]
+# ## Surprise 6: `evaluate` on the training rows is not the last logged `loss`
+#
+# After `fit`, `model.evaluate(x_train, y_train)` measures the training rows again. It rarely gives
+# the last logged `loss`, for the two reasons met above: it uses the **final** weights (the logged
+# loss averaged weights that changed during the epoch), and it runs in **inference mode** (the
+# logged loss had dropout on).
+
+# %% tags=["live"]
+rows = ["model        last logged loss  evaluate(training rows)  last val_loss"]
+for name, model, history in (
+    ("no dropout", plain_model, plain_history),
+    ("dropout 0.5", dropout_model, dropout_history),
+):
+    evaluated = model.evaluate(x_train, y_train, verbose=0)[0]
+    rows.append(
+        f"{name:<11}  {history.history['loss'][-1]:16.4f}  {evaluated:23.4f}"
+        f"  {history.history['val_loss'][-1]:13.4f}"
+    )
+print("\n".join(rows))
+
+# %% [markdown]
+# Without dropout the two training numbers differ a little (the weights moved during the last
+# epoch). With dropout they differ a lot: measured like the validation rows, in inference mode, the
+# training rows score about as well as the validation rows (here a little better; with only 30
+# validation rows, another split can put them a little worse). When you want to compare
+# training and validation performance like for like, evaluate both with `model.evaluate` after
+# training.
+#
+# ## Key points
+#
+# - `val_loss < loss` is normal when the model is still improving fast (the training loss lags
+#   (n + 1)/(2n) epochs for n equal batches, about half an epoch when there are many:
+#   `plot_history(..., shift_training=True)`), with dropout or noise layers (on only
+#   in training), or when a small validation set happens to hold easy rows (Surprise 3 shows how
+#   much small sets differ).
+# - Weight penalties (L1, L2) are in **both** `loss` and `val_loss`; add `metrics=["mse"]` (or the
+#   metric matching your loss) to see the error without the penalty. For a binary classifier that
+#   is `metrics=["binary_crossentropy"]`, and then the labels must be a column, `y[:, None]`:
+#   Keras 3 accepts 1-D labels for the loss but not for that metric (it raises a rank error).
+# - Validation loss can rise while validation accuracy holds: cross-entropy punishes confident
+#   mistakes that accuracy counts only once.
+# - A small validation set gives a noisy curve: read trends, use patience or `min_delta`, more
+#   validation rows, or k-fold cross-validation.
+# - `validation_split` takes the last rows, unshuffled. Shuffle first, or pass `validation_data`.
+# - Fit scalers and every other preprocessing step on the training rows only.
+# - `model.evaluate` on the training rows uses the final weights in inference mode; the logged
+#   `loss` does not.
+#
+# ## Try next
+#
+# - Replace `Dropout(0.5)` by `keras.layers.GaussianNoise(0.5)` in `build_line_model`: does the
+#   same surprise appear?
+# - In Surprise 3, use sets of 100 rows instead of 20: how far apart are the curves now?
+# - In Surprise 4, shuffle `X` and `y` together (`np.random.default_rng(0).permutation(len(X))`)
+#   before `fit`, and compare the validation loss.
