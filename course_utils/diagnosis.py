@@ -3,7 +3,9 @@
 ``diagnose(history, baseline)`` reads the training and validation loss that ``model.fit``
 recorded and returns a ``Diagnosis``: underfitting, overfitting, a good fit, or still
 improving, with the epochs and numbers behind the verdict. It reads the history with
-``course_utils.histories.curves``, as ``plot_history`` does.
+``course_utils.histories.curves``, as ``plot_history`` does. It reads curves where lower is
+better (losses, errors such as mae); for accuracy, AUC, precision or recall, diagnose the
+loss and look at the metric with ``plot_history``.
 
 The thresholds were chosen on a labelled corpus of real Keras runs
 (``tools/record_histories.py``); ``tools/corpus_agreement.py`` prints how often the
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils.histories import curves
+from course_utils.histories import curves, lower_is_better
 
 VERDICTS = ("underfitting", "overfitting", "good fit", "still improving")
 MIN_EPOCHS = 5  # fewer epochs than this are too few to see a trend
@@ -85,7 +87,14 @@ def diagnose(history, baseline=None, *, metric="loss"):
     ``metric``: which curve to read. ``"loss"`` includes any L1/L2 penalty, which the
     baseline does not; for a model with a penalty, compile it with the plain loss as a
     metric (``metrics=["binary_crossentropy"]`` or ``["mse"]``) and pass that name here,
-    so the run is judged, and compared with others, on what it predicts.
+    so the run is judged, and compared with others, on what it predicts. A metric where
+    higher is better (accuracy, AUC, precision, recall) is refused with a ``ValueError``.
+    Read as a shortfall ``1 - value``, such metrics got wrong verdicts on real fits: on
+    runs that learned nothing, validation accuracy drifts by a few rows while moving in
+    steps of one row (often not at all), which reads as a rise with no noise, so they were
+    called overfitting; near a perfect score, 1 - AUC going from 0.004 to 0.005 counted as
+    a 25 % rise; and precision falls while recall rises as a model learns. Diagnose the
+    loss instead, and look at the metric with ``plot_history``.
 
     What it measures first (every threshold is relative, so multiplying all the values
     and the baseline by the same positive number never changes the verdict):
@@ -129,6 +138,14 @@ def diagnose(history, baseline=None, *, metric="loss"):
     ('overfitting', 5, 6, 0.84)
     """
     train, val = curves(history, metric)
+    if not lower_is_better(metric):
+        raise ValueError(
+            "diagnose reads curves where lower is better (a loss, or an error such as mae), "
+            f"but a higher {metric} is better. Diagnose the loss instead, "
+            "diagnose(history, baseline_loss(y_train, y_val, loss)), and look at the "
+            f"{metric} curve with plot_history(history, {metric!r}), which marks its highest "
+            "epoch."
+        )
     if len(val) < MIN_EPOCHS:
         raise ValueError(
             f"history has {len(val)} epochs; diagnose needs at least {MIN_EPOCHS} to see "

@@ -76,23 +76,39 @@ def curves(history, metric="loss"):
 
 
 def lower_is_better(metric):
-    """Whether a lower ``metric`` is better, decided as Keras's EarlyStopping(mode="auto").
+    """Whether a lower ``metric`` is better (a loss, an error) or a higher one (accuracy, AUC).
 
-    >>> lower_is_better("loss"), lower_is_better("mae"), lower_is_better("val_accuracy")
+    The rule of Keras's ``EarlyStopping(mode="auto")``, read from the name alone (a history
+    holds no metric objects), with any ``val_`` prefix removed:
+
+    - ``"loss"`` is minimised; so is any name ending in ``_loss`` (a multi-output model's
+      losses, which Keras's rule does not cover);
+    - any other name is looked up as a Keras built-in metric (``keras.metrics.get``, with
+      ``"acc"`` read as ``"accuracy"``, as ``model.compile`` reads it), and its declared
+      direction decides: higher is better for accuracy, AUC, precision, recall...; lower
+      for mae, mse, the cross-entropies. Keras reads that same direction from the model's
+      metric of this name, so the two agree while a metric keeps its Keras name.
+
+    Any other name is an error: nothing says which way is better.
+
+    >>> lower_is_better("loss"), lower_is_better("mae"), lower_is_better("val_auc")
     (True, True, False)
+    >>> lower_is_better("sparse_categorical_accuracy")
+    False
     """
-    metric = metric.removeprefix("val_")
-    if metric == "loss" or metric.endswith("_loss"):
+    name = metric.removeprefix("val_")
+    if name == "loss" or name.endswith("_loss"):
         return True
     try:
-        direction = getattr(keras.metrics.get(metric), "_direction", None)
-    except ValueError:  # not a name Keras knows
+        direction = keras.metrics.get("accuracy" if name == "acc" else name)._direction
+    except (ValueError, TypeError, AttributeError):  # unknown, or needs arguments, or no direction
         direction = None
-    if direction is None:
+    if direction not in ("up", "down"):
         raise ValueError(
-            f"Cannot tell whether a higher or a lower {metric!r} is better (it is neither a "
-            "loss nor a Keras built-in metric), so its best epoch cannot be found. Use "
-            "'loss' or a built-in metric such as 'accuracy' or 'mae'."
+            f"Cannot tell whether a higher or a lower {name!r} is better: it is neither a loss "
+            "nor a Keras built-in metric with a direction, so its best epoch cannot be found. "
+            "Use 'loss', or give the metric its Keras name (metrics=['accuracy'], "
+            "keras.metrics.AUC(name='auc'))."
         )
     return direction == "down"
 

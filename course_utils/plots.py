@@ -60,11 +60,11 @@ def plot_history(
     ``title``: a title for the Axes.
 
     A dot marks the best epoch of each validation curve: the lowest value for losses and
-    error metrics, the highest for metrics such as accuracy. Which direction is better is
-    decided as Keras's ``EarlyStopping(mode="auto")`` does it: ``loss`` (and here also any
-    name ending in ``_loss``) is minimised, any other metric follows the direction Keras's
-    built-in metric of that name declares; for a name Keras does not know this is an error.
-    On ties the first epoch wins, as with ``EarlyStopping``.
+    error metrics, the highest for metrics such as accuracy, AUC, precision and recall,
+    whose y axis then says "(higher is better)". Which direction is better is decided as
+    Keras's ``EarlyStopping(mode="auto")`` does it (``course_utils.histories.lower_is_better``);
+    for a name Keras does not know this is an error. On ties the first epoch wins, as with
+    ``EarlyStopping``.
 
     Returns the Axes.
 
@@ -75,6 +75,10 @@ def plot_history(
     ('epoch', 'loss')
     >>> [(line.get_label(), line.get_linestyle()) for line in ax.lines]
     [('training', '-'), ('validation', '--'), ('best val_loss: epoch 3', 'None')]
+    >>> history = {"auc": [0.6, 0.8, 0.9, 0.95], "val_auc": [0.6, 0.75, 0.8, 0.78]}
+    >>> ax = plot_history(history, "auc", ax=Figure().subplots())
+    >>> ax.get_ylabel(), ax.lines[-1].get_label()
+    ('auc (higher is better)', 'best val_auc: epoch 3')
     """
     models = {name: curves(one, metric) for name, one in _named_histories(history).items()}
     lowest_is_best = lower_is_better(metric)
@@ -118,7 +122,9 @@ def plot_history(
         else:
             ax.axvline(epoch, color="0.35", linestyle=linestyle, label=label)
 
-    style_axes(ax, f"{metric} (log scale)" if log_scale else metric)
+    notes = [] if lowest_is_best else ["higher is better"]
+    notes += ["log scale"] if log_scale else []
+    style_axes(ax, f"{metric} ({', '.join(notes)})" if notes else metric)
     if log_scale:
         ax.set_yscale("log")
     if title is not None:

@@ -678,8 +678,64 @@ def test_best_epoch_for_accuracy_is_the_highest_and_ties_all_count(capsys):
     history = {"val_accuracy": [0.5, 0.6, 0.9, 0.7, 0.9]}
     assert verdict(capsys, check_best_epoch, 3, history, metric="val_accuracy")[0] is True
     assert verdict(capsys, check_best_epoch, 5, history, metric="val_accuracy")[0] is True
-    _, line = verdict(capsys, check_best_epoch, 1, history, metric="val_accuracy")
-    assert "another epoch has a higher one" in line
+
+
+@pytest.mark.parametrize(
+    "metric", ["val_auc", "val_precision", "val_recall", "val_sparse_categorical_accuracy", "auc"]
+)
+def test_best_epoch_of_a_higher_is_better_metric_is_its_highest(capsys, metric):
+    history = {metric: [0.5, 0.8, 0.7, 0.6, 0.75, 0.7]}
+    result, line = verdict(capsys, check_best_epoch, 2, history, metric=metric)
+    assert result is True and line.endswith(f"epoch 2 has the highest {metric}, 0.8.")
+    _, line = verdict(capsys, check_best_epoch, 5, history, metric=metric)
+    assert f"epoch 5 has {metric} 0.75, but another epoch has a higher one" in line
+    assert f"np.argmax(history.history[{metric!r}])" in line
+
+
+@pytest.mark.parametrize(
+    ("history", "metric", "answer", "problem", "hint"),
+    [
+        (
+            {"val_auc": [0.5, 0.8, 0.7, 0.6, 0.75, 0.7]},
+            "val_auc",
+            1,
+            "epoch 1 has the lowest val_auc, 0.5, but for val_auc higher is better.",
+            "look for the highest value: int(np.argmax(history.history['val_auc'])) + 1.",
+        ),
+        (
+            HISTORY,
+            "val_loss",
+            1,
+            "epoch 1 has the highest val_loss, 0.9, but for val_loss lower is better.",
+            "look for the lowest value: int(np.argmin(history.history['val_loss'])) + 1.",
+        ),
+    ],
+)
+def test_best_epoch_at_the_worst_value_says_which_way_is_better(
+    capsys, history, metric, answer, problem, hint
+):
+    result, line = verdict(capsys, check_best_epoch, answer, history, metric=metric)
+    assert result is False
+    assert line == f"❌ Not yet: {problem} Hint: {hint}"
+
+
+def test_best_epoch_of_a_real_fits_val_auc_is_its_highest_not_its_lowest(capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(80, 3))
+    y = (x[:, 0] + rng.normal(size=80) > 0).astype("float32")[:, None]
+    model = classifier(keras.layers.Dense(1, "sigmoid"), metrics=[keras.metrics.AUC(name="auc")])
+    history = model.fit(x[:40], y[:40], validation_data=(x[40:], y[40:]), epochs=6, verbose=0)
+    val_auc = history.history["val_auc"]
+    highest, lowest = int(np.argmax(val_auc)) + 1, int(np.argmin(val_auc)) + 1
+    assert highest != lowest
+    assert verdict(capsys, check_best_epoch, highest, history, metric="val_auc")[0] is True
+    result, line = verdict(capsys, check_best_epoch, lowest, history, metric="val_auc")
+    assert result is False and "higher is better" in line
+
+
+def test_best_epoch_of_a_metric_with_no_known_direction_is_the_authors_error():
+    with pytest.raises(ValueError, match="Cannot tell whether a higher or a lower 'f'"):
+        check_best_epoch(1, {"val_f": [0.5, 0.6]}, metric="val_f")
 
 
 # ---------------------------------------------------------------------------- check_history

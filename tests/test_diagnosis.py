@@ -6,6 +6,7 @@ reference set, a 3x longer run, better models), by the rules in that script's ``
 """
 
 import dataclasses
+import functools
 import importlib.util
 import json
 from pathlib import Path
@@ -15,8 +16,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.datasets import make_blobs, make_classification
 
+from course_utils.baselines import baseline_loss
 from course_utils.diagnosis import MIN_EPOCHS, VERDICTS, Diagnosis, diagnose
+from course_utils.reproducibility import seed_everything
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY_DIR = ROOT / "tests" / "data" / "histories"
@@ -129,6 +133,94 @@ def test_a_penalised_run_is_judged_on_its_penalty_free_metric_when_asked():
         on_loss.metric == "loss"
         and f"({min(case['history']['val_loss']):.3g})" in on_loss.explanation
     )
+
+
+# ---- real multi-class fits, and metrics where higher is better -----------------------
+
+
+@functools.cache  # each setup is fitted once, however many tests read it
+def four_class_fit(setup):
+    """A real, seeded Keras fit on four classes with integer labels: its History and the
+    sparse_categorical_crossentropy baseline of its split. Each setup makes one verdict."""
+    if setup == "no signal":  # labels independent of the inputs, a linear model
+        rng = np.random.default_rng(0)
+        x, y = rng.normal(size=(400, 5)), rng.integers(0, 4, 400)
+        n_train, hidden, learning_rate, epochs = 200, [], 0.01, 30
+    elif setup == "large model, few noisy rows":  # 30 % of the labels random
+        x, y = make_classification(
+            400, n_features=10, n_informative=6, n_classes=4, flip_y=0.3, random_state=0
+        )
+        n_train, hidden, learning_rate, epochs = 100, [128, 128], 0.01, 40
+    else:  # "overlapping clusters": a linear model learns what there is to learn
+        x, y = make_blobs(400, n_features=4, centers=4, cluster_std=4.0, random_state=0)
+        x = (x - x.mean(axis=0)) / x.std(axis=0)
+        n_train, hidden, learning_rate, epochs = 200, [], 0.05, 30
+    seed_everything(0)
+    layers = [keras.Input(shape=(x.shape[1],))]
+    layers += [keras.layers.Dense(units, activation="relu") for units in hidden]
+    model = keras.Sequential([*layers, keras.layers.Dense(4, activation="softmax")])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    fitted = model.fit(
+        x[:n_train],
+        y[:n_train],
+        validation_data=(x[n_train:], y[n_train:]),
+        epochs=epochs,
+        verbose=0,
+    )
+    return fitted, baseline_loss(y[:n_train], y[n_train:], "sparse_categorical_crossentropy")
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("no signal", "underfitting"),
+        ("large model, few noisy rows", "overfitting"),
+        ("overlapping clusters", "good fit"),
+    ],
+)
+def test_a_real_multi_class_fit_gets_the_verdict_its_setup_makes(setup, expected):
+    fitted, baseline = four_class_fit(setup)
+    assert 1.3 < baseline < 1.45  # about log(4) = 1.386: four classes of similar size
+    result = diagnose(fitted, baseline)
+    assert result.verdict == expected, str(result)
+    assert result.best_epoch == int(np.argmin(fitted.history["val_loss"])) + 1
+    if setup == "no signal":  # only the K-class baseline shows that nothing was learned
+        without = diagnose(fitted)
+        assert without.verdict != "underfitting" and "Pass baseline=" in without.explanation
+
+
+@pytest.mark.parametrize(
+    "metric", ["accuracy", "auc", "precision", "recall", "sparse_categorical_accuracy"]
+)
+def test_a_metric_where_higher_is_better_is_refused_with_what_to_do_instead(metric):
+    data = {
+        "loss": [0.7, 0.5, 0.4, 0.35, 0.3],
+        "val_loss": [0.7, 0.55, 0.5, 0.5, 0.52],
+        metric: [0.5, 0.7, 0.8, 0.85, 0.9],
+        f"val_{metric}": [0.5, 0.65, 0.7, 0.72, 0.71],
+    }
+    with pytest.raises(ValueError, match=f"higher {metric} is better") as raised:
+        diagnose(data, baseline=0.5, metric=metric)
+    message = str(raised.value)
+    assert "Diagnose the loss instead" in message
+    assert f"plot_history(history, {metric!r})" in message
+    assert diagnose(data, baseline=0.7).metric == "loss"  # the loss of the same fit is read
+
+
+def test_a_real_fits_accuracy_is_refused():
+    fitted, baseline = four_class_fit("no signal")  # its loss underfits, as tested above
+    with pytest.raises(ValueError, match="higher accuracy is better. Diagnose the loss"):
+        diagnose(fitted, baseline, metric="accuracy")
+
+
+def test_a_metric_with_no_known_direction_is_refused():
+    data = {"loss": [1.0] * 5, "val_loss": [1.0] * 5, "f": [0.5] * 5, "val_f": [0.5] * 5}
+    with pytest.raises(ValueError, match="Cannot tell whether a higher or a lower 'f'"):
+        diagnose(data, metric="f")
 
 
 # ---- hand-made curves ---------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Tests for course_utils.histories: the readers that plots, diagnose and the checks share."""
 
 import keras
+import numpy as np
 import pytest
+from keras import ops
 
 from course_utils.histories import curves, history_dict, lower_is_better
+from course_utils.reproducibility import seed_everything
 
 
 def test_a_history_object_and_its_dict_read_alike():
@@ -35,14 +38,80 @@ def test_curves_reads_any_metric_and_refuses_a_val_prefix():
         ("loss", True),
         ("val_mae", True),
         ("binary_crossentropy", True),
+        ("val_sparse_categorical_crossentropy", True),
+        ("output_loss", True),  # a multi-output model's loss
         ("accuracy", False),
+        ("acc", False),  # model.compile's other name for accuracy
         ("val_auc", False),
+        ("precision", False),
+        ("val_recall", False),
+        ("sparse_categorical_accuracy", False),
+        ("val_categorical_accuracy", False),
     ],
 )
 def test_lower_is_better_follows_keras(metric, lower):
     assert lower_is_better(metric) is lower
 
 
-def test_an_unknown_metric_has_no_direction():
-    with pytest.raises(ValueError, match="Cannot tell whether a higher or a lower"):
-        lower_is_better("my_score")
+@pytest.mark.parametrize("metric", ["my_score", "val_f", "true_positives", "precision_at_recall"])
+def test_a_metric_without_a_known_direction_is_refused_with_the_fix(metric):
+    # true_positives is a count with no direction; precision_at_recall needs an argument
+    with pytest.raises(ValueError, match="Cannot tell whether a higher or a lower") as raised:
+        lower_is_better(metric)
+    assert "give the metric its Keras name" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("loss", "units", "labels", "metrics"),
+    [
+        (
+            "binary_crossentropy",
+            1,
+            np.array([0, 1, 1, 0, 1, 0, 0, 1] * 2)[:, None],
+            [
+                "accuracy",
+                "acc",
+                keras.metrics.AUC(name="auc"),
+                keras.metrics.Precision(),
+                keras.metrics.Recall(),
+                "binary_crossentropy",
+                "mae",
+            ],
+        ),
+        (
+            "sparse_categorical_crossentropy",
+            3,
+            np.arange(16) % 3,
+            [
+                "accuracy",
+                "sparse_categorical_accuracy",
+                "sparse_top_k_categorical_accuracy",
+                "sparse_categorical_crossentropy",
+            ],
+        ),
+    ],
+    ids=["binary", "three classes"],
+)
+def test_lower_is_better_agrees_with_early_stopping_auto_on_a_real_fit(
+    loss, units, labels, metrics
+):
+    # EarlyStopping(mode="auto") reads the direction of the model's own metric objects
+    # when the first epoch ends; lower_is_better reads only the name. They must agree on
+    # every name the fit logged.
+    seed_everything(0)
+    activation = "sigmoid" if units == 1 else "softmax"
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(units, activation)])
+    model.compile(optimizer="sgd", loss=loss, metrics=metrics)
+    x = np.random.default_rng(0).normal(size=(len(labels), 2))
+    callbacks = [
+        keras.callbacks.EarlyStopping(monitor=f"val_{name}", patience=5)
+        for name in ["loss"] + [getattr(m, "name", m) for m in metrics]
+    ]
+    history = model.fit(
+        x, labels, validation_data=(x, labels), epochs=1, callbacks=callbacks, verbose=0
+    )
+    assert {callback.monitor for callback in callbacks} <= set(history.history)
+    for callback in callbacks:
+        keras_minimises = callback.monitor_op is ops.less
+        assert keras_minimises or callback.monitor_op is ops.greater
+        assert lower_is_better(callback.monitor) is keras_minimises, callback.monitor

@@ -132,7 +132,39 @@ def test_best_epoch_marker_is_at_the_1_based_best_validation_value(metric, value
     ax = plot_history(history, metric, ax=new_ax())
     best = lines_by_label(ax)[f"best val_{metric}: epoch {best_epoch}"]
     assert (best.get_xdata()[0], best.get_ydata()[0]) == (best_epoch, values[best_epoch - 1])
-    assert ax.get_ylabel() == metric
+    higher = metric in ("accuracy", "auc")
+    assert ax.get_ylabel() == (f"{metric} (higher is better)" if higher else metric)
+
+
+def test_a_higher_is_better_metric_on_a_log_scale_says_both():
+    history = {"auc": [0.6, 0.9], "val_auc": [0.5, 0.7]}
+    ax = plot_history(history, "auc", ax=new_ax(), log_scale=True)
+    assert ax.get_ylabel() == "auc (higher is better, log scale)"
+
+
+def test_a_real_multi_class_fit_plots_its_accuracy_and_marks_the_highest():
+    # Four classes, integer labels: Keras logs sparse_categorical_accuracy under its own name.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 4))
+    y = np.argmax(x + rng.normal(scale=1.0, size=x.shape), axis=1)  # noisy: a real curve
+    seed_everything(0)
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(4, "softmax")])
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.05),
+        loss="sparse_categorical_crossentropy",
+        metrics=["sparse_categorical_accuracy"],
+    )
+    history = model.fit(x[:80], y[:80], validation_data=(x[80:], y[80:]), epochs=8, verbose=0)
+    val = history.history["val_sparse_categorical_accuracy"]
+    assert int(np.argmax(val)) != int(np.argmin(val))  # the two readings differ
+
+    ax = plot_history(history, "sparse_categorical_accuracy", ax=new_ax())
+    best = int(np.argmax(val)) + 1
+    marker = lines_by_label(ax)[f"best val_sparse_categorical_accuracy: epoch {best}"]
+    assert (marker.get_xdata()[0], marker.get_ydata()[0]) == (best, val[best - 1])
+    assert ax.get_ylabel() == "sparse_categorical_accuracy (higher is better)"
+    loss_ax = plot_history(history, ax=new_ax())
+    assert loss_ax.get_ylabel() == "loss" and len(loss_ax.lines) == 3
 
 
 # ---- EarlyStopping ------------------------------------------------------------------

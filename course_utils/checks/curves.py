@@ -11,8 +11,10 @@ from course_utils.histories import history_dict, lower_is_better
 def check_best_epoch(answer, history, *, metric="val_loss"):
     """Check the epoch (counted from 1, as Keras prints it) where ``metric`` was best.
 
-    Best is the lowest value for a loss, the highest for accuracy, AUC, precision or
-    recall. ``history`` is what ``model.fit`` returned, or its ``.history`` dict.
+    Best is the lowest value for a loss or an error such as mae, the highest for accuracy,
+    AUC, precision or recall (decided as ``EarlyStopping(mode="auto")`` does,
+    ``course_utils.histories.lower_is_better``); on ties every tied epoch is right.
+    ``history`` is what ``model.fit`` returned, or its ``.history`` dict.
 
     >>> history = {"loss": [0.9, 0.5, 0.3, 0.2], "val_loss": [0.8, 0.6, 0.5, 0.7]}
     >>> check_best_epoch(3, history)
@@ -21,15 +23,21 @@ def check_best_epoch(answer, history, *, metric="val_loss"):
     >>> check_best_epoch(2, history)  # doctest: +ELLIPSIS
     ❌ Not yet: epoch 2 is next to the best epoch. Hint: Keras stores epochs from 0 but ...
     False
+    >>> scores = {"auc": [0.6, 0.8, 0.9, 0.95], "val_auc": [0.6, 0.8, 0.9, 0.85]}
+    >>> check_best_epoch(1, scores, metric="val_auc")  # doctest: +ELLIPSIS
+    ❌ Not yet: epoch 1 has the lowest val_auc, 0.6, but for val_auc higher is better. ...
+    False
     """
     require_text(metric, "metric")
-    return verdict(_judge_best_epoch, answer, history, metric)
+    lowest = lower_is_better(metric)  # an unknown metric is the author's error: raise
+    return verdict(_judge_best_epoch, answer, history, metric, lowest)
 
 
-def _judge_best_epoch(answer, history, metric):
+def _judge_best_epoch(answer, history, metric, lowest):
     values = _metric_values(history, metric)
-    lowest = lower_is_better(metric)
-    extreme = "lowest" if lowest else "highest"
+    extreme, opposite, better = (
+        ("lowest", "highest", "lower") if lowest else ("highest", "lowest", "higher")
+    )
     if not is_whole(answer):
         raise NotYet(
             f"{shown(answer)} is not an epoch number.",
@@ -41,20 +49,29 @@ def _judge_best_epoch(answer, history, metric):
             f"from 1 to {len(values)} as Keras prints them.",
             "count epochs from 1, the way Keras prints them.",
         )
-    best_value = values.min() if lowest else values.max()
+    if lowest:
+        best_value, worst_value = values.min(), values.max()
+    else:
+        best_value, worst_value = values.max(), values.min()
     best_epochs = np.flatnonzero(values == best_value) + 1
+    position = "argmin" if lowest else "argmax"
     if answer in best_epochs:
         return f"epoch {answer} has the {extreme} {metric}, {best_value:.4g}."
+    if values[answer - 1] == worst_value:
+        raise NotYet(
+            f"epoch {answer} has the {opposite} {metric}, {worst_value:.4g}, but for {metric} "
+            f"{better} is better.",
+            f"look for the {extreme} value: int(np.{position}(history.history[{metric!r}])) + 1.",
+        )
     if np.any(np.abs(best_epochs - answer) == 1):
         raise NotYet(
             f"epoch {answer} is next to the best epoch.",
             "Keras stores epochs from 0 but prints them from 1: which did you use? "
             "Answer with the printed number.",
         )
-    position = "argmin" if lowest else "argmax"
     raise NotYet(
         f"epoch {answer} has {metric} {values[answer - 1]:.4g}, but another epoch has a "
-        f"{'lower' if lowest else 'higher'} one.",
+        f"{better} one.",
         f"the best epoch is int(np.{position}(history.history[{metric!r}])) + 1.",
     )
 
