@@ -521,3 +521,228 @@ def test_accuracy_on_logits_cuts_at_0_5_not_at_0():
     assert logged["accuracy_at_0"] == pytest.approx(0.5)
     assert on_probabilities["accuracy"] == pytest.approx(logged["accuracy_at_0"])
     assert logged["loss"] == pytest.approx(on_probabilities["loss"], rel=1e-5)
+
+
+# ---------------------------------------------------------------------------- fact 17
+# Many classes: the lessons on multi-class and imbalanced classification. The K-class
+# baseline (the entropy of the training class shares) is pinned in test_baselines.py.
+
+CLASS_X = np.random.default_rng(0).normal(size=(12, 3))  # three inputs, also three classes
+CLASS_Y = np.argmax(CLASS_X, axis=1)
+CLASS_Y[6:] = (CLASS_Y[6:] + 1) % 3  # half the rows not the class of their largest input
+CLASS_WEIGHT = {0: 1.0, 1: 2.0, 2: 5.0}  # their mean is not 1, so the reductions differ
+
+
+def class_model(loss, *, activation="softmax", metrics=None, weighted_metrics=None):
+    """Dense(3) with kernel I and bias 0: its logits are the inputs. SGD with learning rate 0,
+    so fit never changes the weights and every logged number can be recomputed."""
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(3,)),
+            keras.layers.Dense(3, activation=activation, kernel_initializer="identity"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.0),
+        loss=loss,
+        metrics=metrics,
+        weighted_metrics=weighted_metrics,
+    )
+    return model
+
+
+def row_cross_entropies(x, labels):
+    """-log softmax(x)[label] for each row, in float64: the per-row loss of class_model."""
+    log_softmax = x - np.log(np.exp(x).sum(axis=1, keepdims=True))
+    return -log_softmax[np.arange(len(labels)), labels]
+
+
+def test_sparse_and_one_hot_categorical_crossentropy_give_the_same_loss():
+    """Fact 17: sparse_categorical_crossentropy on class numbers and categorical_crossentropy
+    on the same labels one-hot are the same loss: on the same predictions they agree, and
+    both are the mean of -log(probability of the true class)."""
+    one_hot = keras.utils.to_categorical(CLASS_Y, 3)
+    sparse = class_model("sparse_categorical_crossentropy").evaluate(CLASS_X, CLASS_Y, verbose=0)
+    dense = class_model("categorical_crossentropy").evaluate(CLASS_X, one_hot, verbose=0)
+
+    assert sparse == pytest.approx(dense, rel=1e-6)
+    assert sparse == pytest.approx(row_cross_entropies(CLASS_X, CLASS_Y).mean(), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("loss", "one_hot", "message"),
+    [
+        (
+            "categorical_crossentropy",
+            False,
+            "Arguments `target` and `output` must have the same rank (ndim). "
+            "Received: target.shape=(None,), output.shape=(None, 3)",
+        ),
+        (
+            "sparse_categorical_crossentropy",
+            True,
+            "Argument `output` must have rank (ndim) `target.ndim - 1`. "
+            "Received: target.shape=(None, 3), output.shape=(None, 3)",
+        ),
+    ],
+    ids=["categorical with class numbers", "sparse with one-hot rows"],
+)
+def test_mixing_up_the_two_categorical_losses_fails_loudly_in_fit(loss, one_hot, message):
+    """Fact 17: a mix-up is an error, not a silently wrong loss. model.fit raises ValueError
+    for categorical_crossentropy given class numbers of shape (n,), and for
+    sparse_categorical_crossentropy given one-hot rows."""
+    labels = keras.utils.to_categorical(CLASS_Y, 3) if one_hot else CLASS_Y
+    with pytest.raises(ValueError) as raised:
+        class_model(loss).fit(CLASS_X, labels, epochs=1, verbose=0)
+    assert message in str(raised.value)
+
+
+def test_accuracy_on_multi_class_logits_is_the_same_as_on_probabilities():
+    """Facts 14 and 17: with K classes, metrics=["accuracy"] and the loss
+    sparse_categorical_crossentropy resolve to SparseCategoricalAccuracy, which takes the
+    argmax; softmax keeps the order, so a linear (logit) output with from_logits=True gets
+    the same accuracy as a softmax output. The binary threshold trap of fact 14 has no
+    multi-class counterpart."""
+    logits = class_model(
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        activation=None,
+        metrics=["accuracy"],
+    )
+    on_logits = logits.evaluate(CLASS_X, CLASS_Y, verbose=0, return_dict=True)
+    probabilities = class_model("sparse_categorical_crossentropy", metrics=["accuracy"])
+    on_probabilities = probabilities.evaluate(CLASS_X, CLASS_Y, verbose=0, return_dict=True)
+
+    [accuracy] = [
+        metric
+        for group in logits.metrics
+        for metric in getattr(group, "metrics", [])
+        if metric.name == "accuracy"
+    ]
+    assert type(accuracy) is keras.metrics.SparseCategoricalAccuracy
+    assert on_logits["accuracy"] == pytest.approx(0.5)  # the six rows left as they were
+    assert on_probabilities["accuracy"] == on_logits["accuracy"]
+    assert on_logits["loss"] == pytest.approx(on_probabilities["loss"], rel=1e-5)
+
+
+# ---------------------------------------------------------------------------- fact 15
+
+
+def weights_of(rows):
+    """CLASS_WEIGHT as one weight per row: what sample_weight takes."""
+    return np.array([CLASS_WEIGHT[label] for label in CLASS_Y[rows]])
+
+
+@pytest.mark.parametrize("weighting", ["class_weight", "sample_weight"])
+def test_weighted_training_loss_is_divided_by_the_rows_and_val_loss_is_unweighted(weighting):
+    """Fact 15: with class_weight (or sample_weight) w_i, the training loss is
+    sum(w_i * loss_i) / n, the weighted sum divided by the number of rows n (batch by
+    batch, then averaged by batch size, which comes to the same), not by sum(w_i).
+    val_loss stays the plain mean over the validation rows. Metrics in metrics=[...] ignore
+    the weights, so the loss as a metric is the plain mean on both sides; weighted_metrics
+    use them as a weighted mean, sum(w_i * loss_i) / sum(w_i): not the weighted loss. With
+    learning rate 0 the weights never move, so all of it can be recomputed by hand.
+    Batches of 4, 4 and 4."""
+    weights, val = weights_of(np.arange(12)), np.arange(8)
+    row_losses = row_cross_entropies(CLASS_X, CLASS_Y)
+    if weighting == "class_weight":
+        options = {"class_weight": CLASS_WEIGHT}
+    else:
+        options = {"sample_weight": weights}
+    model = class_model(
+        "sparse_categorical_crossentropy",
+        metrics=["sparse_categorical_crossentropy"],
+        weighted_metrics=[keras.metrics.SparseCategoricalCrossentropy(name="weighted")],
+    )
+    history = model.fit(
+        CLASS_X,
+        CLASS_Y,
+        validation_data=(CLASS_X[val], CLASS_Y[val]),
+        batch_size=4,
+        shuffle=False,
+        epochs=1,
+        verbose=0,
+        **options,
+    )
+    loss, val_loss = history.history["loss"][0], history.history["val_loss"][0]
+
+    weighted_sum = np.sum(weights * row_losses)
+    assert loss == pytest.approx(weighted_sum / len(CLASS_Y), rel=1e-5)
+    assert differs(loss, weighted_sum / np.sum(weights)) and differs(loss, row_losses.mean())
+    assert val_loss == pytest.approx(row_losses[val].mean(), rel=1e-5)
+    logged = {name: values[0] for name, values in history.history.items()}
+    assert logged["sparse_categorical_crossentropy"] == pytest.approx(row_losses.mean(), rel=1e-5)
+    assert logged["weighted"] == pytest.approx(weighted_sum / np.sum(weights), rel=1e-5)
+    assert logged["val_sparse_categorical_crossentropy"] == pytest.approx(val_loss, rel=1e-5)
+
+
+def test_validation_weights_weight_val_loss_the_same_way():
+    """Fact 15: validation_data=(x_val, y_val, w_val) weights val_loss as the training loss
+    is weighted: sum(w_i * loss_i) / n_val."""
+    val = np.arange(8)
+    w_val = weights_of(val)
+    row_losses = row_cross_entropies(CLASS_X[val], CLASS_Y[val])
+    history = class_model("sparse_categorical_crossentropy").fit(
+        CLASS_X, CLASS_Y, validation_data=(CLASS_X[val], CLASS_Y[val], w_val), epochs=1, verbose=0
+    )
+    val_loss = history.history["val_loss"][0]
+
+    assert val_loss == pytest.approx(np.sum(w_val * row_losses) / len(val), rel=1e-5)
+    assert differs(val_loss, row_losses.mean())
+
+
+# ---------------------------------------------------------------------------- fact 4, for AUC
+
+
+def test_early_stopping_on_val_auc_maximises_it_in_auto_mode():
+    """Fact 4: with mode="auto", EarlyStopping(monitor="val_auc") keeps the highest val_auc.
+    It decides the direction when the first epoch ends, from the model's metric named "auc"
+    (AUC declares that higher is better): before training monitor_op is unset, even after
+    set_model and on_train_begin; after the fit it is ops.greater."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 2))
+    y = (x[:, 0] + rng.normal(size=40) > 0).astype("float32")[:, None]
+    seed_everything(0)
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, "sigmoid")])
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.5),
+        loss="binary_crossentropy",
+        metrics=[keras.metrics.AUC(name="auc")],
+    )
+    callback = keras.callbacks.EarlyStopping(monitor="val_auc", patience=10)
+    callback.set_model(model)
+    callback.on_train_begin()
+    assert callback.monitor_op is None
+
+    history = model.fit(
+        x[:20], y[:20], validation_data=(x[20:], y[20:]), epochs=6, callbacks=[callback], verbose=0
+    )
+    val_auc = history.history["val_auc"]
+    assert callback.monitor_op is keras.ops.greater
+    assert max(val_auc) > min(val_auc)
+    assert (callback.best, callback.best_epoch) == (max(val_auc), int(np.argmax(val_auc)))
+
+
+# ---------------------------------------------------------------------------- fact 2, labels
+
+
+def test_the_binary_crossentropy_metric_needs_labels_as_a_column_where_the_loss_does_not():
+    """Fact 2's penalty-free metric: with labels of shape (n,) and a (n, 1) sigmoid output,
+    the loss binary_crossentropy works but the metric metrics=["binary_crossentropy"]
+    raises ValueError "Arguments `target` and `output` must have the same rank". Labels as
+    a column, y[:, None], work for both, and then the metric equals the loss (no penalty
+    here). Known upstream: tensorflow/tensorflow#75194 (TensorFlow's overfitting tutorial)."""
+    x, y = CLASS_X[:, :1], (CLASS_X[:, 1] > 0).astype("float32")
+    sigmoid = 1 / (1 + np.exp(-x[:, 0]))  # logit_model's output before its first update
+    exact = -np.mean(y * np.log(sigmoid) + (1 - y) * np.log(1 - sigmoid))
+
+    def with_metric():
+        return logit_model("sigmoid", "binary_crossentropy", metrics=["binary_crossentropy"])
+
+    with pytest.raises(ValueError, match="Arguments `target` and `output` must have the same rank"):
+        with_metric().fit(x, y, epochs=1, verbose=0)
+    loss_only = logit_model("sigmoid", "binary_crossentropy").fit(x, y, epochs=1, verbose=0)
+    as_column = with_metric().fit(x, y[:, None], epochs=1, verbose=0)
+
+    assert loss_only.history["loss"][0] == pytest.approx(exact, rel=1e-5)
+    assert as_column.history["loss"][0] == pytest.approx(exact, rel=1e-5)
+    assert as_column.history["binary_crossentropy"][0] == pytest.approx(exact, rel=1e-5)
