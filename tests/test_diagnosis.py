@@ -242,7 +242,7 @@ def test_a_steady_rise_overfits_once_it_passes_five_percent(rise, verdict):
 
 
 def test_a_rise_in_the_last_third_of_the_run_is_seen_in_full():
-    # Notebook 04's 16-unit run: lowest 0.406 at epoch 42, 0.457 at epoch 60 (+12.6 %).
+    # Notebook 06's 16-unit run: lowest 0.406 at epoch 42, 0.457 at epoch 60 (+12.6 %).
     # A centred average truncated at the end damped this below the old 10 % limit.
     val = np.r_[np.linspace(0.8, 0.406, 42), np.linspace(0.406, 0.457, 19)[1:]]
     result = diagnose(history(val, np.linspace(0.7, 0.1, 60)), baseline=0.695)
@@ -292,7 +292,7 @@ def test_a_good_fit_says_what_the_curves_show_not_that_the_rest_is_noise():
 
 
 def test_training_far_below_a_validation_loss_at_the_baseline_is_memorising_not_underfitting():
-    # Notebook 04's 40 % flipped labels: training falls to 0.571, validation stays at
+    # Notebook 06's 40 % flipped labels: training falls to 0.571, validation stays at
     # about 109 % of the baseline. More capacity would be the wrong advice.
     val = np.r_[np.linspace(0.80, 0.75, 10), np.full(20, 0.757)]
     result = diagnose(history(val, np.linspace(0.69, 0.571, 30)), baseline=0.695)

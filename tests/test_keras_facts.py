@@ -124,7 +124,7 @@ def test_val_loss_is_measured_once_after_the_epochs_last_update():
         (96, 32, 4 / 6),  # three equal batches: (n + 1) / (2n)
         (64, 1, 65 / 128),  # many batches: close to half an epoch
         (80, 32, 0.7333),  # lesson 01: batches of 32, 32 and 16 rows
-        (70, 32, 0.7905),  # lesson 05: batches of 32, 32 and 6 rows
+        (70, 32, 0.7905),  # lesson 07: batches of 32, 32 and 6 rows
     ],
 )
 def test_training_loss_lags_n_plus_1_over_2n_epochs_behind_val_loss(rows, batch_size, lag):
@@ -430,7 +430,7 @@ def test_evaluate_on_training_data_after_fit_differs_from_the_last_logged_loss()
     "values, first_not_improving", [([1.0, 2.0, 0.5, 0.6], 1), ([1.0, 0.9, 0.95, 0.8], 2)]
 )
 def test_patience_0_and_1_stop_at_the_same_epoch(values, first_not_improving):
-    """Fact 4, as notebook 03 states it: Keras adds the non-improving epoch to `wait` before
+    """Fact 4, as notebook 04 states it: Keras adds the non-improving epoch to `wait` before
     comparing with patience, so patience=0 and patience=1 both stop at the first epoch that
     does not improve."""
     stops = []
