@@ -137,8 +137,20 @@ VAL_LOSSES = {
     "rows 20-39": [0.5, 0.4, 0.3, 0.6],
 }
 LABELS = {"y_train": np.array([1, 1, 1, 0]), "y_val": np.array([1, 0, 0, 0, 0])}
+DIGITS = {"y_train": np.arange(10).repeat(3), "y_val": np.arange(10)}
+PER_CLASS = {  # 03.4: best epoch 2 (index 1); each mistake points at another class
+    "per_class_loss": [
+        [0.9, 0.9, 0.9, 0.9],
+        [0.1, 0.5, 0.2, 0.3],
+        [0.0, 0.9, 0.8, 0.3],
+        [0.2, 0.9, 0.8, 0.2],
+    ],
+    "history": {"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [0.5, 0.2, 0.3, 0.4]},
+}
 NUMBER_CASES = {  # exercise: (context, right answer)
     "00.2": ({}, 0.04),
+    "03.1": (DIGITS, None),
+    "03.4": (PER_CLASS, 2),
     "04.2": ({"history": STOP_CURVE}, 18),
     "04.3": ({"val_loss": [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]}, 2),
     "07.2": ({"history": L2}, 0.45 - 0.41234567),

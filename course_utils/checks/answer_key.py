@@ -54,6 +54,17 @@ def _check_early_stopping(callback):
     )
 
 
+# ------------------------------------------------------------------ 03.4: one digit's loss
+
+
+def _rise(per_class_loss, history, shift=0):
+    """Each class's validation loss at the last epoch minus at the best epoch (lowest
+    val_loss; ``shift`` moves that epoch, for a known mistake)."""
+    losses = np.asarray(per_class_loss, dtype=float)
+    best = min(best_epoch(history) - 1 + shift, len(losses) - 1)
+    return losses[-1] - losses[best]
+
+
 # ------------------------------------------------------------------ 04.3: min_delta
 
 
@@ -227,6 +238,101 @@ ANSWER_KEY = {
         },
     ),
     "02.3": Task(check=lambda answer, history: check_best_epoch(answer, history)),
+    "03.1": Number(
+        name="the constant guess's validation loss",
+        expected=lambda y_train, y_val: baseline_loss(
+            y_train, y_val, "sparse_categorical_crossentropy"
+        ),
+        tolerance=0.01,
+        hint="cross-entropy charges each row -log of the probability given to its true class. "
+        "What probability does the constant guess give every row's true class?",
+        mistakes=(
+            (
+                lambda y_train, y_val: np.log(2),
+                "log 2 = 0.693 is the baseline for two balanced classes (lesson 02). How many "
+                "classes share the probability here?",
+            ),
+            (
+                lambda y_train, y_val: 0.1,
+                "0.1 is the probability the guess gives the true class, not its loss: take "
+                "minus its log.",
+            ),
+            (
+                lambda y_train, y_val: 0.9,
+                "0.9 is the share of rows a guess gets wrong. Cross-entropy is not an error "
+                "rate: it is -log of the probability given to the true class.",
+            ),
+            (
+                lambda y_train, y_val: 1.0,
+                "that is log base 10 of 10. Keras's cross-entropy uses the natural log (np.log).",
+            ),
+            (
+                lambda y_train, y_val: np.log2(10),
+                "that is log base 2 (bits). Keras's cross-entropy uses the natural log (np.log).",
+            ),
+        ),
+    ),
+    "03.2": Choice(
+        options={
+            "A": "training runs, and the loss is the same as with class numbers",
+            "B": "training runs, but the loss is about ten times smaller",
+            "C": "`fit` stops with a `ValueError` before the first update",
+        },
+        correct="C",
+        explanation="sparse_categorical_crossentropy expects one class number per row, so its "
+        "labels must have one dimension fewer than the output. One-hot rows have as many as "
+        "the output, and Keras 3 refuses them with a ValueError about the shapes before "
+        "training starts.",
+        hints={
+            "A": "'sparse' means one class number per row. Does Keras read a row of ten numbers "
+            "as a class number?",
+            "B": "a quietly different number is what binary_crossentropy gives on one-hot rows "
+            "(the table below shows it). Does the sparse loss accept labels with the same shape "
+            "as the output at all?",
+        },
+    ),
+    "03.3": Choice(
+        options={
+            "A": "lower, as with the single logit in lesson 02",
+            "B": "the same as the softmax model's, up to rounding",
+            "C": "meaningless, because logits are not probabilities",
+        },
+        correct="B",
+        explanation="with 10 outputs, 'accuracy' becomes SparseCategoricalAccuracy, which "
+        "predicts the class with the largest output. Softmax keeps the order of its inputs, so "
+        "the largest logit is the largest probability: the same predictions, the same accuracy. "
+        "Only the one-unit binary accuracy cuts at a threshold.",
+        hints={
+            "A": "lesson 02's accuracy cut one number at 0.5. With 10 outputs, how does accuracy "
+            "pick the predicted class, and does softmax change which output is largest?",
+            "C": "accuracy only needs to know which output is largest. Do logits and "
+            "probabilities disagree on that?",
+        },
+    ),
+    "03.4": Number(
+        name="the digit",
+        expected=lambda per_class_loss, history: _rise(per_class_loss, history).argmax(),
+        tolerance=0,
+        hint="take the row of per_class.losses at the best epoch (the argmin of "
+        "watched_history.history['val_loss'], counted from 0) from the last row, and find "
+        "the column with the largest difference.",
+        mistakes=(
+            (
+                lambda per_class_loss, history: np.asarray(per_class_loss)[-1].argmax(),
+                "that digit has the highest loss at the last epoch, but did it rise the most? "
+                "Subtract each digit's loss at the best epoch.",
+            ),
+            (
+                lambda per_class_loss, history: _rise(per_class_loss, history, shift=1).argmax(),
+                "that compares with the epoch after the best one: argmin already counts from 0, "
+                "like the rows of per_class.losses, so do not add 1.",
+            ),
+            (
+                lambda per_class_loss, history: _rise(per_class_loss, history).argmin(),
+                "that digit's loss rose the least (or fell). Which has the largest difference?",
+            ),
+        ),
+    ),
     "04.1": Task(
         check=_check_early_stopping,
         reference=lambda: _early_stopping(),
