@@ -137,6 +137,10 @@ VAL_LOSSES = {
     "rows 20-39": [0.5, 0.4, 0.3, 0.6],
 }
 LABELS = {"y_train": np.array([1, 1, 1, 0]), "y_val": np.array([1, 0, 0, 0, 0])}
+SCORES = {  # 05.3: 10 validation rows, 5 of them 1s, each score different
+    "y_val": np.array([0, 1, 0, 1, 1, 0, 1, 0, 0, 1]),
+    "p_val": np.array([0.05, 0.9, 0.3, 0.2, 0.7, 0.6, 0.45, 0.1, 0.15, 0.35], dtype="float32"),
+}
 DIGITS = {"y_train": np.arange(10).repeat(3), "y_val": np.arange(10)}
 PER_CLASS = {  # 03.4: best epoch 2 (index 1); each mistake points at another class
     "per_class_loss": [
@@ -155,6 +159,7 @@ NUMBER_CASES = {  # exercise: (context, right answer)
     "04.3": ({"val_loss": [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]}, 2),
     "07.2": ({"history": L2}, 0.45 - 0.41234567),
     "07.3": ({"val_losses": VAL_LOSSES}, 1),
+    "05.3": (SCORES, None),
     "08.1": (LABELS, None),
     "08.5c": ({"test_accuracy": 0.9561}, 0.96),
 }

@@ -78,6 +78,20 @@ def _best_under_min_delta(val_loss, min_delta=0.02):
     return best
 
 
+# ------------------------------------------------------------------ 05.3: the threshold
+
+
+def _threshold_for_recall(y_val, p_val, pick=np.max, shift=0, by="recall", target=0.8):
+    """The highest threshold of precision_recall_curve whose recall is at least ``target``;
+    ``pick``, ``shift`` and ``by`` give the mistakes the answer key expects."""
+    from sklearn.metrics import precision_recall_curve
+
+    precision, recall, thresholds = precision_recall_curve(y_val, p_val)
+    values = {"recall": recall, "precision": precision}[by]
+    per_threshold = values[1:] if shift else values[:-1]
+    return float(pick(thresholds[per_threshold >= target]))
+
+
 # ------------------------------------------------------------------ 06.2: one lever
 
 
@@ -392,6 +406,89 @@ ANSWER_KEY = {
             "A": "the epoch was chosen because this number was lowest. Is a number you "
             "minimised a fair estimate?",
             "B": "the model learned from these very rows. Does it tell you about new data?",
+        },
+    ),
+    "05.1": Choice(
+        options={
+            "A": "at about 0.21, far below log 2",
+            "B": "at log 2 ≈ 0.693, as for any two classes",
+            "C": "at about 0.055, the share of 1s",
+        },
+        correct="A",
+        explanation="the best constant guess predicts p = 0.055 for every row: it costs "
+        "-log 0.945 ≈ 0.057 on each 0 and -log 0.055 ≈ 2.9 on each 1, 0.213 on average, the "
+        "entropy of the share. A loss that would be fine on balanced classes can be worse than "
+        "guessing here.",
+        hints={
+            "B": "log 2 is the loss of guessing 0.5 for every row. With 5.5 % of 1s, is 0.5 the "
+            "best constant guess?",
+            "C": "0.055 is the best guess itself, a probability, not its loss. What does "
+            "cross-entropy charge for p = 0.055 on a 0, and on a 1?",
+        },
+    ),
+    "05.2": Choice(
+        options={
+            "A": "lower than the plain model's: it learned the 1s better",
+            "B": "about the same: the weights change the training, not the data",
+            "C": "much higher, close to the baseline",
+        },
+        correct="C",
+        explanation="the weights make every 1 count about 17 times as much as a 0, so the model "
+        "learns to give the 0s higher probabilities too. Their plain cross-entropy rises, and "
+        "there are 17 times as many 0s as 1s: the unweighted val_loss climbs to about the "
+        "baseline, although the model ranks the rows as well as before (its ROC-AUC barely "
+        "moves). It has not learned worse; its probabilities are no longer the real chances.",
+        hints={
+            "A": "val_loss is unweighted: most of it comes from the 0s. What do the weights do "
+            "to the probabilities the model gives the 0s?",
+            "B": "the weights change what the model learns: a missed 1 costs about 17 times as "
+            "much as a false alarm. Which way does that push the probabilities of the 0s?",
+        },
+    ),
+    "05.3": Number(
+        name="the threshold",
+        expected=lambda y_val, p_val: _threshold_for_recall(y_val, p_val),
+        tolerance=1e-6,
+        hint="keep the thresholds whose recall is at least 0.8 (recall[:-1] has one entry per "
+        "threshold) and take the largest of them.",
+        mistakes=(
+            (
+                lambda y_val, p_val: 0.5,
+                "0.5 is the line Keras's precision and recall use by default, not a choice "
+                "made for 80 % recall: look it up in the thresholds.",
+            ),
+            (
+                lambda y_val, p_val: _threshold_for_recall(y_val, p_val, pick=np.min),
+                "that threshold reaches recall 0.8 too, but it is the lowest one: it flags "
+                "almost every row. Take the highest threshold that still reaches 0.8.",
+            ),
+            (
+                lambda y_val, p_val: _threshold_for_recall(y_val, p_val, shift=1),
+                "one threshold off: recall has one entry more than thresholds, and its "
+                "extra entry is the last. Use recall[:-1], not recall[1:].",
+            ),
+            (
+                lambda y_val, p_val: _threshold_for_recall(y_val, p_val, by="precision"),
+                "that is where precision reaches 0.8; the goal is a recall of at least 0.8.",
+            ),
+        ),
+        stands_for="threshold (the highest with validation recall ≥ 0.8)",
+    ),
+    "05.4": Choice(
+        options={
+            "A": "never: 26 ones in 400 rows is plenty",
+            "B": "about once in 15 splits",
+            "C": "about half of the time",
+        },
+        correct="B",
+        explanation="40 validation rows hold 26 × 40 / 400 = 2.6 ones on average, and a random "
+        "split scatters that count: no 1 at all in 65 of 1,000 splits, one or two in about "
+        "four in ten. stratify=y puts the share of 1s in every part: always 3 here.",
+        hints={
+            "A": "how many 1s does a 40-row validation set hold on average? With so few, how "
+            "often can chance leave it with none?",
+            "C": "on average 2.6 ones land in the 40 rows. None at all is possible, but is it "
+            "as likely as not?",
         },
     ),
     "06.1": Choice(
