@@ -272,8 +272,8 @@ plt.show()
 #   0.213), the plain model's between 0.084 and 0.090; their ROC-AUCs within 0.02 of each other.
 # - The curves: the training loss, 0.237, now ends *above* the validation loss, 0.233. Read
 #   naively, that says the model does better on new rows than on its own training rows. It does
-#   not: the two numbers are computed differently. The training loss weighs each 1, the row with
-#   the largest losses, about 17 times as much as a 0; `val_loss` does not weigh them at all.
+#   not: the two numbers are computed differently. The training loss weighs each 1 (the rows
+#   with the largest losses) about 17 times as much as a 0; `val_loss` weighs them all alike.
 #
 # `loss` here is the sum of the weighted row losses divided by the number of rows; `val_loss` the
 # plain mean. The gap between them mixes the usual train/validation gap with the difference
