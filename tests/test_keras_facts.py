@@ -4,9 +4,12 @@ Each test is named after the fact it pins and gives the fact's number in its doc
 Keras upgrade changes one of them, its test fails and the lesson that states it needs a look.
 Facts 8, 9 and 11 are about data, not Keras: they get small NumPy / scikit-learn
 demonstrations. Models are tiny and seeded; most use plain SGD so the expected numbers can be
-computed by hand.
+computed by hand. The tests at the end ("training toolbox": checkpoints, learning-rate
+callbacks and schedules, TensorBoard, CSVLogger, TerminateOnNaN, BatchNormalization) pin what
+a later lesson will state; their docstrings say "Toolbox" until the guide numbers them.
 """
 
+import csv
 import inspect
 
 import keras
@@ -746,3 +749,357 @@ def test_the_binary_crossentropy_metric_needs_labels_as_a_column_where_the_loss_
     assert loss_only.history["loss"][0] == pytest.approx(exact, rel=1e-5)
     assert as_column.history["loss"][0] == pytest.approx(exact, rel=1e-5)
     assert as_column.history["binary_crossentropy"][0] == pytest.approx(exact, rel=1e-5)
+
+
+# ---------------------------------------------------------------------------- training toolbox
+# Callbacks and schedules a later lesson states (not yet numbered in COURSE_GUIDE.md, section 4;
+# BatchNormalization is fact 16).
+
+ONE_ROW = np.ones((1, 1))
+HALF = np.full((1, 1), 0.5)
+
+
+def falls_then_rises(callbacks, epochs=5):
+    """The run of fact 5: one weight w learns y = 1 on the training row while the validation
+    row wants 0.5, so val_loss = (w - 0.5)**2 falls, is lowest at epoch 2 (0-based; w =
+    0.488), then rises. Returns the model and the history."""
+    model = line_model(learning_rate=0.1, bias=False)
+    model.set_weights([np.zeros((1, 1))])
+    history = model.fit(
+        ONE_ROW,
+        ONE_ROW,
+        epochs=epochs,
+        validation_data=(ONE_ROW, HALF),
+        callbacks=callbacks,
+        verbose=0,
+    )
+    return model, history
+
+
+@pytest.mark.parametrize("restore_best_weights", [False, True])
+def test_model_checkpoint_keeps_the_best_epoch_in_its_file(tmp_path, restore_best_weights):
+    """Toolbox: ModelCheckpoint(path.keras, monitor="val_loss", save_best_only=True) leaves the
+    best epoch's model in the file: keras.models.load_model gives a compiled model whose
+    evaluate on the validation rows is exactly (bit for bit) the lowest val_loss of the
+    history. The model in memory is the last epoch's, unless EarlyStopping(
+    restore_best_weights=True) was used too: then the two agree. The file also holds the
+    optimizer as it was then (3 updates, not 5); restore_best_weights puts back the weights
+    only."""
+    path = tmp_path / "best.keras"
+    callbacks = [keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)]
+    if restore_best_weights:
+        callbacks.append(keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True))
+    model, history = falls_then_rises(callbacks)
+    val_loss = history.history["val_loss"]
+    assert int(np.argmin(val_loss)) == 2 and len(val_loss) == 5
+
+    saved = keras.models.load_model(path)
+    assert saved.evaluate(ONE_ROW, HALF, verbose=0) == min(val_loss)
+    assert float(saved.get_weights()[0].squeeze()) == pytest.approx(0.488, rel=1e-5)
+    assert int(saved.optimizer.iterations) == 3 and int(model.optimizer.iterations) == 5
+    in_memory = model.evaluate(ONE_ROW, HALF, verbose=0)
+    if restore_best_weights:
+        assert in_memory == min(val_loss)
+        assert np.array_equal(model.get_weights()[0], saved.get_weights()[0])
+    else:
+        assert in_memory == val_loss[-1] > min(val_loss)
+        assert float(model.get_weights()[0].squeeze()) == pytest.approx(0.67232, rel=1e-5)
+
+
+def test_a_reloaded_checkpoint_evaluates_to_the_best_val_loss_on_a_real_network(tmp_path):
+    """Toolbox: the same on a small network with several validation batches (batches of 8,
+    Adam): evaluate with the fit's batch size gives exactly the lowest val_loss; other batch
+    sizes agree to float precision."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 3))
+    y = x @ np.array([1.0, -2.0, 0.5]) + 2 * rng.normal(size=60)
+    seed_everything(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(3,)), keras.layers.Dense(32, "relu"), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+    path = tmp_path / "best.keras"
+    history = model.fit(
+        x[:20],
+        y[:20],
+        validation_data=(x[20:], y[20:]),
+        epochs=12,
+        batch_size=8,
+        callbacks=[keras.callbacks.ModelCheckpoint(path, save_best_only=True)],
+        verbose=0,
+    )
+    val_loss = history.history["val_loss"]
+    best = int(np.argmin(val_loss))
+    assert 0 < best < len(val_loss) - 1  # the best epoch is neither the first nor the last
+
+    saved = keras.models.load_model(path)
+    assert saved.evaluate(x[20:], y[20:], batch_size=8, verbose=0) == min(val_loss)
+    assert saved.evaluate(x[20:], y[20:], verbose=0) == pytest.approx(min(val_loss), rel=1e-6)
+    assert differs(model.evaluate(x[20:], y[20:], verbose=0), min(val_loss))
+
+
+# 2**-30: so small that the loss stays flat (it moves by less than min_delta=1e-4), and a
+# power of two, so halving it is exact in float32
+FLAT_LEARNING_RATE = 2.0**-30
+
+
+def test_reduce_lr_on_plateau_halves_the_learning_rate_after_patience_flat_epochs():
+    """Toolbox: ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=2) multiplies the
+    optimizer's learning rate by 0.5 at the end of the 2nd epoch in a row without improvement
+    (an improvement must beat the best by its default min_delta=1e-4), then waits another 2.
+    It adds a learning_rate key to history.history, logged *before* it reduces: each entry is
+    the rate that epoch trained with, so the last reduction shows only in the optimizer."""
+    model = line_model(learning_rate=FLAT_LEARNING_RATE)
+    callback = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=2)
+    history = model.fit(
+        X, Y, epochs=7, validation_data=(X_VAL, Y_VAL), callbacks=[callback], verbose=0
+    )
+    val_loss = history.history["val_loss"]
+
+    assert max(val_loss) - min(val_loss) < 1e-4  # flat: no epoch after the first improves
+    parameters = inspect.signature(keras.callbacks.ReduceLROnPlateau).parameters
+    assert parameters["min_delta"].default == 1e-4  # stored as -1e-4 in "min" mode
+    halvings = [0, 0, 0, 1, 1, 2, 2]  # reduced at the end of epochs 2 and 4 (0-based), and 6
+    assert history.history["learning_rate"] == [FLAT_LEARNING_RATE / 2**k for k in halvings]
+    assert float(model.optimizer.learning_rate) == FLAT_LEARNING_RATE / 2**3
+
+
+def test_history_has_no_learning_rate_without_a_learning_rate_callback(tmp_path):
+    """Toolbox: a plain fit logs no learning_rate: only ReduceLROnPlateau and
+    LearningRateScheduler add it to history.history. TensorBoard writes it to its own files
+    (epoch_learning_rate) but not to the history."""
+    model = line_model(learning_rate=0.01)
+    plain = model.fit(X, Y, epochs=2, validation_data=(X_VAL, Y_VAL), verbose=0)
+    with_tensorboard = line_model(learning_rate=0.01).fit(
+        X,
+        Y,
+        epochs=2,
+        validation_data=(X_VAL, Y_VAL),
+        callbacks=[keras.callbacks.TensorBoard(tmp_path)],
+        verbose=0,
+    )
+    scheduled = line_model(learning_rate=0.01).fit(
+        X,
+        Y,
+        epochs=2,
+        validation_data=(X_VAL, Y_VAL),
+        callbacks=[keras.callbacks.LearningRateScheduler(lambda epoch: 0.01 / (epoch + 1))],
+        verbose=0,
+    )
+    assert sorted(plain.history) == sorted(with_tensorboard.history) == ["loss", "val_loss"]
+    assert scheduled.history["learning_rate"] == pytest.approx([0.01, 0.005])
+
+
+def schedule_model(schedule):
+    """A Dense(1) regression whose SGD follows the learning-rate schedule ``schedule``."""
+    seed_everything(0)
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(schedule), loss="mse")
+    return model
+
+
+def test_a_learning_rate_schedule_is_not_logged_and_cannot_be_reduced():
+    """Toolbox: with a keras.optimizers.schedules schedule (ExponentialDecay,
+    PiecewiseConstantDecay) the rate changes at every update, and history.history holds no
+    learning_rate. ReduceLROnPlateau then logs, per epoch, the schedule's value after the
+    epoch's last update (the rate of the *next* update), and the first time it tries to
+    reduce, fit stops with TypeError: a schedule's learning rate is not settable."""
+    decay = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
+    model = schedule_model(decay)
+    history = model.fit(X, Y, epochs=3, batch_size=5, validation_data=(X_VAL, Y_VAL), verbose=0)
+    assert sorted(history.history) == ["loss", "val_loss"]
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.1 * 0.5**3)  # 3 updates
+
+    never_fires = keras.callbacks.ReduceLROnPlateau(monitor="loss", patience=100)
+    history = schedule_model(decay).fit(
+        X, Y, epochs=3, batch_size=5, callbacks=[never_fires], verbose=0
+    )
+    assert history.history["learning_rate"] == pytest.approx([0.05, 0.025, 0.0125])
+
+    steps = keras.optimizers.schedules.PiecewiseConstantDecay([2, 4], [0.1, 0.01, 0.001])
+    fires = keras.callbacks.ReduceLROnPlateau(monitor="loss", patience=0, min_delta=1e9)
+    with pytest.raises(TypeError, match="learning rate is not settable"):
+        schedule_model(steps).fit(X, Y, epochs=2, callbacks=[fires], verbose=0)
+
+
+def scalars(run_directory, tag):
+    """{step: value} of the scalar ``tag`` in the TensorBoard event files of one run."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorflow import make_ndarray
+
+    accumulator = EventAccumulator(str(run_directory))
+    accumulator.Reload()
+    return {
+        event.step: make_ndarray(event.tensor_proto).item()
+        for event in accumulator.Tensors(tag)  # Keras 3 writes scalars as tensor summaries
+    }
+
+
+def test_tensorboard_writes_epoch_loss_for_the_training_and_the_validation_run(tmp_path):
+    """Toolbox: keras.callbacks.TensorBoard(log_dir) writes two runs, log_dir/train and
+    log_dir/validation. Each holds an epoch_loss scalar per epoch, steps counted from 0 like
+    history.epoch, equal to history's loss and val_loss (stored in float32, the precision
+    they were computed in). The training run also gets epoch_learning_rate."""
+    history = line_model(learning_rate=0.01).fit(
+        X,
+        Y,
+        epochs=3,
+        batch_size=2,
+        validation_data=(X_VAL, Y_VAL),
+        callbacks=[keras.callbacks.TensorBoard(tmp_path)],
+        verbose=0,
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train", "validation"]
+    for run in ("train", "validation"):
+        [event_file] = (tmp_path / run).iterdir()
+        assert event_file.name.startswith("events.out.tfevents.")
+
+    train = scalars(tmp_path / "train", "epoch_loss")
+    validation = scalars(tmp_path / "validation", "epoch_loss")
+    assert list(train) == list(validation) == history.epoch == [0, 1, 2]
+    assert list(train.values()) == history.history["loss"]
+    assert list(validation.values()) == history.history["val_loss"]
+    assert scalars(tmp_path / "train", "epoch_learning_rate") == pytest.approx(
+        {0: 0.01, 1: 0.01, 2: 0.01}
+    )
+
+
+def read_csv_log(path):
+    with open(path, newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_csv_logger_writes_one_row_per_epoch_counted_from_0(tmp_path):
+    """Toolbox: keras.callbacks.CSVLogger(path) writes a header, "epoch" then the logged
+    names in alphabetical order, and one row per epoch: the epoch counted from 0 (as in
+    history.epoch, not as Keras prints it), then the values, which read back as exactly the
+    history's. A learning_rate column is there only if ReduceLROnPlateau comes *before*
+    CSVLogger in callbacks: the logger fixes its columns at the end of the first epoch."""
+    path = tmp_path / "log.csv"
+    history = line_model(learning_rate=0.01).fit(
+        X,
+        Y,
+        epochs=3,
+        validation_data=(X_VAL, Y_VAL),
+        callbacks=[keras.callbacks.CSVLogger(path)],
+        verbose=0,
+    )
+    rows = read_csv_log(path)
+    assert list(rows[0]) == ["epoch", "loss", "val_loss"]
+    assert [int(row["epoch"]) for row in rows] == history.epoch == [0, 1, 2]
+    for name, values in history.history.items():
+        assert [float(row[name]) for row in rows] == values
+
+    columns = {}
+    for order in ("reduce first", "logger first"):
+        path = tmp_path / f"{order}.csv"
+        reduce = keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=1)
+        logger = keras.callbacks.CSVLogger(path)
+        line_model(learning_rate=FLAT_LEARNING_RATE).fit(
+            X,
+            Y,
+            epochs=2,
+            validation_data=(X_VAL, Y_VAL),
+            callbacks=[reduce, logger] if order == "reduce first" else [logger, reduce],
+            verbose=0,
+        )
+        columns[order] = list(read_csv_log(path)[0])
+    assert columns == {
+        "reduce first": ["epoch", "learning_rate", "loss", "val_loss"],
+        "logger first": ["epoch", "loss", "val_loss"],
+    }
+
+
+class BatchLosses(keras.callbacks.Callback):
+    """Records the loss fit reports after each batch: the mean over the epoch so far."""
+
+    def __init__(self):
+        super().__init__()
+        self.losses = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.losses.append(logs["loss"])
+
+
+def test_terminate_on_nan_stops_at_the_first_batch_whose_loss_is_nan():
+    """Toolbox: TerminateOnNaN() checks the loss after every batch and stops training at the
+    first NaN (or infinite) one. The batch's update has happened (the weights are NaN), the
+    epoch is still closed (validation runs), so history holds that epoch with loss and
+    val_loss NaN. The loss reported after a batch is the mean over the epoch so far, so once
+    NaN it stays NaN. Here batch 2 (0-based) of epoch 0 holds an input NaN."""
+    x = np.arange(10.0)[:, None]
+    y = 2 * x + 1
+    x[5] = np.nan  # the second row of batch 2 (batches of 2)
+    model = line_model(learning_rate=0.001)
+    batches = BatchLosses()
+    history = model.fit(
+        x,
+        y,
+        epochs=3,
+        batch_size=2,
+        shuffle=False,
+        validation_data=(X_VAL, Y_VAL),
+        callbacks=[keras.callbacks.TerminateOnNaN(), batches],
+        verbose=0,
+    )
+
+    assert np.isfinite(batches.losses[:2]).all() and np.isnan(batches.losses[2])
+    assert len(batches.losses) == 3 and int(model.optimizer.iterations) == 3
+    assert history.epoch == [0]
+    assert np.isnan(history.history["loss"]).all() and np.isnan(history.history["val_loss"]).all()
+    assert np.isnan(model.get_weights()[0]).all()
+
+
+def test_too_high_a_learning_rate_blows_the_loss_up_until_terminate_on_nan_stops_it():
+    """Toolbox: SGD with learning rate 1 on this unscaled line diverges: the loss grows by
+    orders of magnitude every epoch until float32 overflows to inf in epoch 3 (0-based), and
+    TerminateOnNaN, which also stops on an infinite loss, ends training there. The weights
+    left are huge but finite; history holds four epochs, the last inf."""
+    model = line_model(learning_rate=1.0)
+    history = model.fit(
+        X,
+        Y,
+        epochs=10,
+        batch_size=1,
+        shuffle=False,
+        validation_data=(X_VAL, Y_VAL),
+        callbacks=[keras.callbacks.TerminateOnNaN()],
+        verbose=0,
+    )
+    loss = history.history["loss"]
+    assert history.epoch == [0, 1, 2, 3]
+    assert np.isfinite(loss[:3]).all() and np.isinf(loss[3])
+    assert all(later > 1e10 * earlier for earlier, later in zip(loss[:2], loss[1:3], strict=True))
+    assert np.isfinite(model.get_weights()[0]).all()
+
+
+def test_batch_normalization_trains_on_batch_statistics_and_evaluates_on_moving_averages():
+    """Fact 16: in fit, BatchNormalization normalises with each batch's own mean and
+    variance; evaluate and predict use moving averages that start at mean 0, variance 1 and
+    move by 1 - momentum = 1 % of the way per batch (momentum=0.99 by default). Early in
+    training the two disagree wildly: here every batch of 2 is (99, 101), so batch statistics
+    normalise it to about (-1, 1), exactly the targets (logged loss ~2.5e-7), while after 5
+    batches the moving mean is only 100 * (1 - 0.99**5) = 4.9: evaluate on the same rows
+    gives a loss of about 9,035. The learning rate is 0, so only the statistics change."""
+    parameters = inspect.signature(keras.layers.BatchNormalization).parameters
+    assert (parameters["momentum"].default, parameters["epsilon"].default) == (0.99, 1e-3)
+    x = np.tile([[99.0], [101.0]], (5, 1))
+    y = np.tile([[-1.0], [1.0]], (5, 1))
+    seed_everything(0)
+    normalization = keras.layers.BatchNormalization()
+    model = keras.Sequential(
+        [keras.Input(shape=(1,)), normalization, keras.layers.Dense(1, kernel_initializer="ones")]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    history = model.fit(x, y, batch_size=2, epochs=1, shuffle=False, verbose=0)
+
+    moving_mean = float(normalization.moving_mean.numpy()[0])
+    moving_variance = float(normalization.moving_variance.numpy()[0])
+    assert moving_mean == pytest.approx(100 * (1 - 0.99**5), rel=1e-6)
+    assert moving_variance == 1.0  # every batch's (biased) variance is 1
+    with_batch_statistics = np.mean((y / np.sqrt(1 + 1e-3) - y) ** 2)
+    with_moving_averages = np.mean(((x - moving_mean) / np.sqrt(moving_variance + 1e-3) - y) ** 2)
+    assert history.history["loss"][0] == pytest.approx(with_batch_statistics, rel=1e-2)
+    assert history.history["loss"][0] < 1e-6
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(with_moving_averages, rel=1e-5)
+    assert model.evaluate(x, y, verbose=0) > 9000
