@@ -17,11 +17,13 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
-from course_utils.histories import curves, lower_is_better
+from course_utils.histories import curves, history_dict, lower_is_better
 
 # Okabe & Ito (2008), "Color Universal Design". Yellow comes last: it is faint on white.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 LEGEND_LOCATION = "best"  # the corner that covers the fewest points
+# where a history keeps the learning rate: Keras 3 logs "learning_rate", Keras 2 logged "lr"
+LEARNING_RATE_KEYS = ("learning_rate", "lr")
 HISTORY_FORMS = (
     "history must be what model.fit returns (a keras.callbacks.History), its .history "
     "dict, or a dict of names to either, such as {'small': history_a, 'large': history_b}"
@@ -59,6 +61,12 @@ def plot_history(
     ``log_scale``: a logarithmic y axis (all values must be above 0).
     ``title``: a title for the Axes.
 
+    When the history holds the learning rate of each epoch (``ReduceLROnPlateau`` and
+    ``LearningRateScheduler`` log it as ``learning_rate``) and it changes during the run, a
+    step line draws it on a second y axis, on the right, labelled "learning rate" (log
+    scale, in the model's colour, dotted). It steps at the end of the epoch after which
+    the rate changed. A constant learning rate draws nothing.
+
     A dot marks the best epoch of each validation curve: the lowest value for losses and
     error metrics, the highest for metrics such as accuracy, AUC, precision and recall,
     whose y axis then says "(higher is better)". Which direction is better is decided as
@@ -79,8 +87,14 @@ def plot_history(
     >>> ax = plot_history(history, "auc", ax=Figure().subplots())
     >>> ax.get_ylabel(), ax.lines[-1].get_label()
     ('auc (higher is better)', 'best val_auc: epoch 3')
+    >>> history = {"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.6, 0.7],
+    ...            "learning_rate": [0.1, 0.1, 0.05]}
+    >>> ax = plot_history(history, ax=Figure().subplots())
+    >>> [(other.get_ylabel(), other.get_yscale()) for other in ax.figure.axes if other is not ax]
+    [('learning rate', 'log')]
     """
-    models = {name: curves(one, metric) for name, one in _named_histories(history).items()}
+    named = _named_histories(history)
+    models = {name: curves(one, metric) for name, one in named.items()}
     lowest_is_best = lower_is_better(metric)
     for name, flag in (("shift_training", shift_training), ("log_scale", log_scale)):
         if not isinstance(flag, bool):
@@ -103,6 +117,7 @@ def plot_history(
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
 
     offset, shifted = (0.5, " (drawn ½ epoch earlier)") if shift_training else (0.0, "")
+    learning_rates = []  # (rates, colour) of each model whose learning rate changed
     # zip stops at the last run: there are more colours than runs
     for (name, (train, val)), colour in zip(models.items(), OKABE_ITO, strict=False):
         epochs = np.arange(1, len(val) + 1)
@@ -116,6 +131,11 @@ def plot_history(
             color=colour,
             label=f"{prefix}best val_{metric}: epoch {best + 1}",
         )
+        rates = _changing_learning_rate(named[name], epochs=len(val))
+        if rates is not None:
+            learning_rates.append((rates, colour))
+    if learning_rates:
+        _draw_learning_rates(ax, learning_rates)
     for epoch, linestyle, label in marks:
         if epoch is None:  # EarlyStopping never fired: say so in the legend
             ax.plot([], [], " ", label=label)
@@ -163,6 +183,42 @@ def style_axes(ax, ylabel):
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _changing_learning_rate(history, epochs):
+    """The learning rate of each epoch as an array, or None if not logged or constant."""
+    logged = history_dict(history)
+    key = next((key for key in LEARNING_RATE_KEYS if key in logged), None)
+    if key is None:
+        return None
+    try:
+        rates = np.asarray(logged[key], dtype=float)
+    except (TypeError, ValueError):
+        rates = None
+    if rates is None or rates.shape != (epochs,) or not np.isfinite(rates).all():
+        raise ValueError(
+            f"history[{key!r}] must hold one learning rate per epoch ({epochs} numbers), "
+            "from the same fit as the curves."
+        )
+    if (rates == rates[0]).all():
+        return None  # a constant rate: the plot stays as it is
+    return rates
+
+
+def _draw_learning_rates(ax, learning_rates):
+    """Draw each (rates, colour) as a step line on a second y axis, on the right of ``ax``."""
+    rate_ax = ax.twinx()
+    for rates, colour in learning_rates:
+        epochs = np.arange(1, len(rates) + 1)
+        # an epoch's rate holds until its end: where="pre" steps at the end of the epoch
+        # after which the rate changed (ReduceLROnPlateau lowers it as that epoch ends)
+        rate_ax.step(epochs, rates, where="pre", color=colour, linestyle=":", linewidth=1.2)
+    rate_ax.set_ylabel("learning rate")
+    if all((rates > 0).all() for rates, _ in learning_rates):
+        rate_ax.set_yscale("log")  # rates shrink by factors; a rate of 0 stays linear
+    # keep the curves' Axes (and its legend) in front of the learning rate's
+    ax.set_zorder(rate_ax.get_zorder() + 1)
+    ax.patch.set_visible(False)
 
 
 def _named_histories(history):

@@ -265,6 +265,101 @@ def test_without_ax_each_call_makes_a_new_figure():
     assert isinstance(first, Axes) and first.figure is not second.figure
 
 
+# ---- the learning rate --------------------------------------------------------------
+
+
+def fit_with_reduce_lr_on_plateau(**options):
+    """A real fit logging learning_rate: a tiny regression with ReduceLROnPlateau(**options)."""
+    seed_everything(0)
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss="mse")
+    x, y = np.ones((8, 2)), np.zeros(8)
+    callback = keras.callbacks.ReduceLROnPlateau(**options)
+    return model.fit(x, y, validation_data=(x, y), epochs=5, callbacks=[callback], verbose=0)
+
+
+def learning_rate_axes(ax):
+    """The Axes plot_history added for the learning rate (a list: empty when none)."""
+    return [other for other in ax.figure.axes if other is not ax]
+
+
+def curves_and_legend(ax):
+    """What a learner sees of the curves: each line's label, style, colour and data, and
+    the legend's texts."""
+    lines = [
+        (line.get_label(), line.get_linestyle(), line.get_color(), *line.get_data())
+        for line in ax.lines
+    ]
+    return lines, [text.get_text() for text in ax.get_legend().get_texts()]
+
+
+def assert_same_curves(ax, other):
+    (lines, legend), (other_lines, other_legend) = curves_and_legend(ax), curves_and_legend(other)
+    assert legend == other_legend
+    assert len(lines) == len(other_lines)
+    for line, other_line in zip(lines, other_lines, strict=True):
+        assert line[:3] == other_line[:3]
+        assert np.array_equal(line[3], other_line[3]) and np.array_equal(line[4], other_line[4])
+
+
+def test_a_changing_learning_rate_gets_a_log_step_line_on_a_right_hand_axis():
+    # min_delta=1 makes every epoch after the first a non-improvement: with patience=1
+    # the rate halves at the end of every epoch from the 2nd on (1-based)
+    history = fit_with_reduce_lr_on_plateau(factor=0.5, patience=1, min_delta=1.0)
+    rates = history.history["learning_rate"]
+    assert rates == pytest.approx([0.01, 0.01, 0.005, 0.0025, 0.00125])
+
+    ax = plot_history(history, ax=new_ax())
+    [rate_ax] = learning_rate_axes(ax)
+    assert rate_ax.get_ylabel() == "learning rate" and rate_ax.get_yscale() == "log"
+    assert rate_ax.yaxis.get_label_position() == "right"
+    assert rate_ax.get_shared_x_axes().joined(ax, rate_ax)
+    [step] = rate_ax.lines
+    assert step.get_drawstyle() == "steps-pre" and step.get_linestyle() == ":"
+    assert list(step.get_xdata()) == [1, 2, 3, 4, 5] and list(step.get_ydata()) == rates
+    assert to_hex(step.get_color()) == OKABE_ITO[0].lower()
+    assert ax.get_zorder() > rate_ax.get_zorder()  # the curves and legend stay in front
+
+    without_rate = {key: values for key, values in history.history.items() if key in HISTORY}
+    assert_same_curves(ax, plot_history(without_rate, ax=new_ax()))
+
+
+def test_a_constant_learning_rate_adds_no_axis():
+    history = fit_with_reduce_lr_on_plateau(patience=100)  # logs the rate, never lowers it
+    assert history.history["learning_rate"] == pytest.approx([0.01] * 5)
+    figure = Figure()
+    ax = plot_history(history, ax=figure.subplots())
+    assert figure.axes == [ax]
+    without_rate = {key: values for key, values in history.history.items() if key in HISTORY}
+    assert_same_curves(ax, plot_history(without_rate, ax=new_ax()))
+
+
+def test_keras_2s_lr_key_is_read_too_and_a_rate_of_0_keeps_a_linear_axis():
+    ax = plot_history(dict(HISTORY, lr=[0.1, 0.1, 0.01, 0.01, 0.001]), ax=new_ax())
+    [rate_ax] = learning_rate_axes(ax)
+    assert rate_ax.get_yscale() == "log"
+    assert list(rate_ax.lines[0].get_ydata()) == [0.1, 0.1, 0.01, 0.01, 0.001]
+    warm_up = dict(HISTORY, learning_rate=[0.0, 0.05, 0.1, 0.1, 0.1])
+    [rate_ax] = learning_rate_axes(plot_history(warm_up, ax=new_ax()))
+    assert rate_ax.get_yscale() == "linear"
+
+
+def test_each_model_whose_rate_changes_gets_a_step_line_in_its_colour():
+    changing = dict(HISTORY, learning_rate=[0.1, 0.1, 0.05, 0.05, 0.025])
+    constant = dict(HISTORY, learning_rate=[0.1] * 5)
+    ax = plot_history({"plateau": changing, "fixed": constant, "again": changing}, ax=new_ax())
+    [rate_ax] = learning_rate_axes(ax)
+    colours = [to_hex(line.get_color()) for line in rate_ax.lines]
+    assert colours == [OKABE_ITO[0].lower(), OKABE_ITO[2].lower()]
+    assert len(ax.lines) == 9  # three models' curves and markers, as without the rates
+
+
+@pytest.mark.parametrize("rates", [[0.1, 0.05], [0.1, 0.1, float("nan"), 0.1, 0.1], ["a"] * 5])
+def test_a_learning_rate_that_does_not_fit_the_curves_is_explained(rates):
+    with pytest.raises(ValueError, match=r"history\['learning_rate'\] must hold one learning"):
+        plot_history(dict(HISTORY, learning_rate=rates), ax=new_ax())
+
+
 # ---- errors -------------------------------------------------------------------------
 
 
