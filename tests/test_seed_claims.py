@@ -1,7 +1,12 @@
-"""Tests for tools/seed_claims.py: the tally and the table, on claims that need no Keras."""
+"""Tests for tools/seed_claims.py: the tally, the table and its --only --write merge, on claims
+that need no Keras, and the replay of EarlyStopping that lesson 05's claims use."""
 
 import importlib.util
 from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("seed_claims", ROOT / "tools" / "seed_claims.py")
@@ -38,3 +43,49 @@ def test_the_committed_table_lists_every_claim_with_its_result():
     table = (ROOT / "tests" / "data" / "seed_claims.md").read_text()
     for claim in seed_claims.CLAIMS:
         assert f"| {claim.notebook} | {claim.text} | " in table
+
+
+def test_only_and_write_replace_that_notebooks_rows_and_keep_the_others(tmp_path, monkeypatch):
+    old = seed_claims.table([Claim("02", "a", lambda seed: True), Claim("03", "b", bool)])
+    table = tmp_path / "seed_claims.md"
+    table.write_text(old + "| 09 | a claim no longer listed | 1/10 | REWORD |\n")
+    monkeypatch.setattr(seed_claims, "TABLE", table)
+    claims = [
+        Claim("02", "a", lambda seed: False),  # not re-run: keeps its old row
+        Claim("03", "b", lambda seed: seed < 8),
+        Claim("03", "new", lambda seed: seed < 2),
+    ]
+    monkeypatch.setattr(seed_claims, "CLAIMS", claims)
+    seed_claims.main(["--only", "03", "--write"])
+    assert table.read_text() == seed_claims.table(
+        [Claim("02", "a", lambda seed: True), *claims[1:]]
+    )
+
+
+def early_stopping_in_keras(values, mode, patience):
+    """Keras's EarlyStopping fed ``values`` epoch by epoch: its best and stopped epochs."""
+
+    class Model:  # all EarlyStopping asks of a model without restore_best_weights
+        stop_training = False
+
+    callback = keras.callbacks.EarlyStopping(monitor="v", mode=mode, patience=patience)
+    callback.set_model(Model())
+    callback.on_train_begin()
+    for epoch, value in enumerate(values):
+        callback.on_epoch_end(epoch, {"v": value})
+        if callback.model.stop_training:
+            return callback.best_epoch, epoch
+    return callback.best_epoch, len(values)
+
+
+@pytest.mark.parametrize("mode", ["min", "max"])
+@pytest.mark.parametrize("patience", [1, 2, 3, 10])
+def test_early_stopping_replays_keras_early_stopping(mode, patience):
+    rng = np.random.default_rng(patience)
+    for values in (
+        [3.0, 2.0, 2.0, 1.0, 1.0, 1.0, 0.5],  # ties are no improvement
+        [1.0, 2.0, 3.0, 4.0, 5.0],
+        *rng.integers(0, 6, size=(50, 30)).astype(float).tolist(),
+    ):
+        expected = early_stopping_in_keras(values, mode, patience)
+        assert seed_claims.early_stopping(values, mode, patience) == expected, values
