@@ -126,6 +126,9 @@ print(f"log 2 = {np.log(2):.3f}")
 #   gets about the share of 1s (0.055), not 0.5, so it shows progress on the rare class better.
 #
 # Precision and recall need a yes/no answer, so they cut at 0.5; the two AUCs use every threshold.
+# Give each metric object a `name`: Keras numbers unnamed ones in the order they are made in a
+# session (`precision`, then `precision_1`, `precision_2`, ...), so re-running a cell would
+# rename the keys of the history.
 # We also add `keras.metrics.BinaryCrossentropy()`, the loss as a metric, for the next section.
 # It needs the labels as a column, `y[:, None]` (Keras 3 raises a rank error for 1-D labels with
 # this metric, though the loss accepts them), so every `fit` below gets `y_train[:, None]`.
@@ -206,8 +209,8 @@ plt.show()
 # 1: w1}` multiplies each row's loss by its class's weight. The usual "balanced" weights are
 # n / (2 · rows of the class): about 0.53 for a 0 and 9.1 for a 1 here, so both classes weigh
 # the same in total. In Keras 3 the weighted training loss of a batch is the **sum of the weighted
-# row losses divided by the number of rows** (not by the sum of the weights; the balanced weights
-# add up to the number of rows, so here the two agree).
+# row losses divided by the number of rows** (not by the sum of the weights; over the whole
+# training set the balanced weights add up to the number of rows, so on average the two agree).
 #
 # But `class_weight` weights the **training** loss only. `val_loss` stays the plain, unweighted
 # mean over the validation rows. From now on, `loss` and `val_loss` measure two different things.

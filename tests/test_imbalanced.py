@@ -82,9 +82,15 @@ def test_metrics_ignore_class_weight_and_validation_weights_but_weighted_metrics
 
 def test_precision_recall_and_auc_metrics_accept_1d_labels():
     """Lesson 05 passes y[:, None] only because of the cross-entropy metric: Precision,
-    Recall and AUC work with 1-D labels and a (n, 1) sigmoid output."""
+    Recall and AUC work with 1-D labels and a (n, 1) sigmoid output. (Named, as the lesson
+    names them: an unnamed metric object's name depends on how many came before it in the
+    process, such as "precision_4".)"""
     model = frozen_model(
-        metrics=[keras.metrics.Precision(), keras.metrics.Recall(), keras.metrics.AUC()]
+        metrics=[
+            keras.metrics.Precision(name="precision"),
+            keras.metrics.Recall(name="recall"),
+            keras.metrics.AUC(name="auc"),
+        ]
     )
     history = model.fit(X, Y, epochs=1, verbose=0).history
     assert {"precision", "recall", "auc"} <= set(history)
