@@ -3,12 +3,14 @@
 ``course.env`` at the repository root lists the settings (seeds, thread counts, log
 level) that every run of the notebooks shares: the Makefile exports them to its commands,
 and ``install_course_kernel`` writes them into the kernel JupyterLab starts, so a learner's
-kernel, nbval in CI and ``make notebooks`` compute with the same settings.
+kernel, nbval in CI and ``make notebooks`` compute with the same settings. The kernel also
+learns where this environment's ``tensorboard`` command is, for ``%tensorboard``.
 
     python -m course_utils install-kernel
 """
 
 import sys
+import sysconfig
 from pathlib import Path
 
 KERNEL_NAME = "loss-course"
@@ -36,8 +38,23 @@ def read_course_env(path=COURSE_ENV_FILE):
     return settings
 
 
+def kernel_env():
+    """The kernel's environment: ``course.env``, plus ``TENSORBOARD_BINARY``, the
+    ``tensorboard`` command of this environment. ``%tensorboard`` in a notebook starts that
+    command, and a kernel's PATH need not include the environment's scripts folder.
+
+    >>> Path(kernel_env()["TENSORBOARD_BINARY"]).name in ("tensorboard", "tensorboard.exe")
+    True
+    """
+    command = "tensorboard.exe" if sys.platform == "win32" else "tensorboard"
+    return {
+        **read_course_env(),
+        "TENSORBOARD_BINARY": str(Path(sysconfig.get_path("scripts")) / command),
+    }
+
+
 def install_course_kernel(prefix=sys.prefix):
-    """Register the course's kernel for this Python, with ``course.env`` as its environment.
+    """Register the course's kernel for this Python, with ``kernel_env()`` as its environment.
 
     ``prefix`` is where the kernel spec goes (default: this environment, so the venv's
     JupyterLab finds it). Returns the directory the spec was written to.
@@ -45,5 +62,5 @@ def install_course_kernel(prefix=sys.prefix):
     from ipykernel.kernelspec import install
 
     return install(
-        kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix, env=read_course_env()
+        kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix, env=kernel_env()
     )

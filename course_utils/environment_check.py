@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
-from course_utils.course_kernel import KERNEL_NAME, read_course_env
+from course_utils.course_kernel import KERNEL_NAME, kernel_env
 
 MINIMUM_PYTHON = (3, 11)
 DISTRIBUTION = "course-utils"
@@ -137,7 +137,7 @@ def check_kernel():
             f"kernel {KERNEL_NAME!r} is not registered",
             "run `make lab` (it registers the kernel), or: python -m course_utils install-kernel",
         )
-    if spec.env != read_course_env():
+    if spec.env != kernel_env():
         return CheckResult(
             "Jupyter kernel",
             False,

@@ -3,6 +3,7 @@
 import subprocess
 import sys
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 
@@ -60,10 +61,19 @@ def test_a_missing_kernel_fails_with_the_command_that_registers_it(monkeypatch):
 
 
 def test_a_kernel_without_the_course_settings_fails(monkeypatch):
-    monkeypatch.setattr(check, "read_course_env", lambda: {"PYTHONHASHSEED": "1"})
+    monkeypatch.setattr(check, "kernel_env", lambda: {"PYTHONHASHSEED": "1"})
     result = check.check_kernel()
     assert not result.ok
     assert "course.env" in result.detail and "install-kernel" in result.fix
+
+
+def test_the_kernel_finds_this_environments_tensorboard_command():
+    """%tensorboard starts TENSORBOARD_BINARY; the kernel's PATH may lack the venv's scripts."""
+    from course_utils.course_kernel import kernel_env, read_course_env
+
+    env = kernel_env()
+    assert Path(env.pop("TENSORBOARD_BINARY")).is_file()
+    assert env == read_course_env()
 
 
 def test_course_env_rejects_a_malformed_line(tmp_path):
