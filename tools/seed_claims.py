@@ -347,9 +347,9 @@ def categorical_accuracy_nonsense(seed):
     return named["categorical_accuracy"] < 0.1
 
 
-def real_accuracy_about_06(seed):
-    """03: meanwhile the real accuracy, row 1's after 3 epochs, is about 0.6 (0.55 to 0.65)."""
-    return 0.55 <= row_1(seed)["accuracy"] < 0.65
+def real_accuracy_054_to_064(seed):
+    """03: meanwhile the real accuracy, row 1's after 3 epochs, is 0.54 to 0.64 (as printed)."""
+    return 0.535 <= row_1(seed)["accuracy"] < 0.645
 
 
 NOTEBOOK_03 = {
@@ -367,14 +367,14 @@ NOTEBOOK_03 = {
     "'categorical_accuracy' on class numbers reports under 0.1 (in all of seeds 0-9)": (
         categorical_accuracy_nonsense
     ),
-    "while the real accuracy (row 1, after 3 epochs) is about 0.6": real_accuracy_about_06,
+    "while the real accuracy (row 1, after 3 epochs) is 0.54 to 0.64": real_accuracy_054_to_064,
     "a linear output with from_logits=True gives the same curves (difference 0.0000)": (
         logits_same_curves
     ),
     "retraining for the best epoch's number of epochs gives its val_loss (4 decimals)": (
         retrained_same_val_loss
     ),
-    "confusion matrix at the best epoch: digit 8's row stands out (most wrong rows)": (
+    "confusion matrix: digit 8 has the most wrong rows (the lesson says 3 of 10)": (
         digit_8_stands_out
     ),
     "val_accuracy at the last epoch is within 0.012 (4 of 360 rows) of the best epoch's": (
