@@ -70,3 +70,42 @@ def test_every_verdict_has_its_own_hint():
 
     assert set(_VERDICT_HINTS) == set(VERDICTS)
     assert diagnose(LEVELLED, 1.0).verdict == "good fit"  # the fixtures mean what they say
+
+
+DIVERGED = {
+    "loss": [0.7, 250.0, 9e4, 5e6, 5e8, 2e10],
+    "val_loss": [3.0, 300.0, 1e5, 6e6, 6e8, 3e10],
+}
+
+
+def test_a_diverged_run_gets_the_learning_rate_hint(capsys):
+    assert check_verdict(DIVERGED, "diverged", baseline=0.69) is True
+    assert check_verdict(DIVERGED, "overfitting", baseline=0.69) is False
+    out = capsys.readouterr().out
+    assert "calls this run 'diverged', not 'overfitting'" in out
+    assert "lower the learning rate" in out
+
+
+def test_a_history_that_went_nan_says_why_and_what_to_do(capsys):
+    nan = {"loss": [0.7, 40.0, float("nan")], "val_loss": [0.8, 50.0, float("nan")]}
+    assert check_verdict(nan, "good fit") is False
+    out = capsys.readouterr().out
+    assert "history['loss'] is nan at epoch 3" in out and "the training diverged" in out
+    assert "TerminateOnNaN" in out and "Hint: fit again as it says" in out
+
+
+def test_the_capstone_letters_stay_a_to_d_and_a_diverged_run_has_none(capsys):
+    from course_utils import checks
+    from course_utils.checks.answer_key import _VERDICT_LETTERS
+
+    assert _VERDICT_LETTERS == {
+        "A": "underfitting",
+        "B": "overfitting",
+        "C": "good fit",
+        "D": "still improving",
+    }
+    diagnosis = diagnose(DIVERGED, 0.69)
+    checks.exercise("08.5a", "B", diagnosis=diagnosis)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ Not yet: diagnose says this run diverged")
+    assert "none of A to D" in out and "lower the learning rate" in out

@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 from sklearn.datasets import make_blobs, make_classification
 
 from course_utils.baselines import baseline_loss
-from course_utils.diagnosis import MIN_EPOCHS, VERDICTS, Diagnosis, diagnose
+from course_utils.datasets import load_dataset
+from course_utils.diagnosis import DIVERGE_LIMIT, MIN_EPOCHS, VERDICTS, Diagnosis, diagnose
 from course_utils.reproducibility import seed_everything
+from course_utils.splits import split_data
 
 ROOT = Path(__file__).resolve().parents[1]
 HISTORY_DIR = ROOT / "tests" / "data" / "histories"
@@ -221,6 +223,167 @@ def test_a_metric_with_no_known_direction_is_refused():
     data = {"loss": [1.0] * 5, "val_loss": [1.0] * 5, "f": [0.5] * 5, "val_f": [0.5] * 5}
     with pytest.raises(ValueError, match="Cannot tell whether a higher or a lower 'f'"):
         diagnose(data, metric="f")
+
+
+# ---- diverged runs: a training loss that blows up ------------------------------------
+
+
+@functools.cache
+def sgd_fit(learning_rate, seed, epochs):
+    """Plain SGD at ``learning_rate`` on the course's "classification" data (80 training
+    rows, scaled), 64 ReLU units, binary cross-entropy: its History and baseline. The runs
+    behind DIVERGE_LIMIT (see diagnose's docstring)."""
+    parts = split_data(*load_dataset("classification"), val_size=0.2, seed=0)
+    seed_everything(seed)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(parts.x_train.shape[1],)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="binary_crossentropy")
+    fitted = model.fit(
+        parts.x_train,
+        parts.y_train,
+        validation_data=(parts.x_val, parts.y_val),
+        epochs=epochs,
+        verbose=0,
+    )
+    return fitted, baseline_loss(parts.y_train, parts.y_val, "binary_crossentropy")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sgd_at_learning_rate_10_diverges_and_says_how_to_fix_it(seed):
+    fitted, baseline = sgd_fit(10.0, seed, 10)
+    train = fitted.history["loss"]
+    assert len(train) == 10
+    assert train[-1] > 1e10 * min(train)  # orders of magnitude, not a borderline case
+    result = diagnose(fitted, baseline)
+    assert (result.verdict, result.overfitting_epoch) == ("diverged", None), str(result)
+    assert result.best_epoch == int(np.argmin(fitted.history["val_loss"])) + 1
+    text = " ".join(result.explanation.split())
+    assert f"from {train[0]:.3g} at epoch 1" in text and "about 10^" in text
+    for words in (
+        "The training diverged",
+        "learning rate too high for this model and data",
+        "not scaled",
+        "Lower the learning rate (say 10 times smaller)",
+        "scale the features",
+        "keras.callbacks.TerminateOnNaN()",
+    ):
+        assert words in text
+    assert str(result).startswith("diverged (best epoch")
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_sgd_at_learning_rate_half_trains_and_is_not_diverged(seed):
+    fitted, baseline = sgd_fit(0.5, seed, 10)
+    assert fitted.history["loss"][-1] == min(fitted.history["loss"])
+    assert diagnose(fitted, baseline).verdict != "diverged"
+
+
+def test_sgd_at_learning_rate_5_oscillates_first_but_is_not_diverged():
+    # Seed 0 is the closest call measured: the training loss rises from 0.70 to 6.6 by
+    # epoch 4 and is still 6.3 times its start at epoch 5, then falls to 3 % of it: the run
+    # trains, so its verdict reads its validation curve, not the learning rate.
+    fitted, baseline = sgd_fit(5.0, 0, 10)
+    train = fitted.history["loss"]
+    assert max(train) > 5 * train[0] and train[-1] < 0.1 * train[0]
+    assert diagnose(fitted, baseline).verdict != "diverged"
+    early = {key: values[:5] for key, values in fitted.history.items()}
+    assert early["loss"][-1] > early["loss"][0]  # above its start, but not 100 times its lowest
+    assert diagnose(early, baseline).verdict != "diverged"
+
+
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        (DIVERGE_LIMIT * 0.5, False),  # exactly 100 times the lowest: not more
+        (DIVERGE_LIMIT * 0.5 * 1.001, True),  # just over
+        (0.9, False),  # above its start (0.8), but only 1.8 times its lowest
+    ],
+)
+def test_diverged_needs_more_than_100_times_the_lowest_and_above_the_start(last, expected):
+    train = [0.8, 0.5, 0.6, 3.0, 20.0, last]
+    result = diagnose(history([1.0, 0.7, 0.8, 4.0, 30.0, 2 * last], train), baseline=0.7)
+    assert (result.verdict == "diverged") is expected, str(result)
+
+
+def test_a_loss_that_ends_far_above_its_lowest_but_below_its_start_is_not_diverged():
+    # Like an Adam run whose tiny training loss spikes at the end (the corpus's
+    # reg_diabetes_big_s0 ends 40 times above its lowest): above the lowest is not enough.
+    train = [1.0, 0.1, 0.01, 0.001, 0.0005, 0.2]
+    assert train[-1] > DIVERGE_LIMIT * min(train)
+    assert diagnose(history([1.0, 0.5, 0.4, 0.45, 0.5, 0.6], train)).verdict != "diverged"
+
+
+def test_diverged_is_checked_before_the_other_verdicts():
+    # The validation loss stays near the baseline (underfitting) and rises (overfitting),
+    # but the training loss grew 1000 times: that is the cause to fix first.
+    train = [0.7, 0.6, 5.0, 50.0, 300.0, 600.0]
+    result = diagnose(history([0.7, 0.69, 0.7, 0.8, 0.9, 1.0], train), baseline=0.69)
+    assert result.verdict == "diverged" and "about 1,000 times" in result.explanation
+
+
+def test_no_run_in_the_corpus_is_called_diverged():
+    assert all(verdict(case).verdict != "diverged" for case in CASES.values())
+
+
+def test_a_real_fit_with_a_nan_in_its_inputs_says_where_it_went_nan_why_and_what_to_do():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100, 3))
+    y = (x[:, 0] > 0).astype(int)
+    x[5, 1] = np.nan
+    seed_everything(0)
+    model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    fitted = model.fit(x[:80], y[:80], validation_data=(x[80:], y[80:]), epochs=5, verbose=0)
+    assert np.isnan(fitted.history["loss"][0])
+    with pytest.raises(ValueError) as raised:
+        diagnose(fitted)
+    message = str(raised.value)
+    assert message.startswith(
+        "history['loss'] is nan at epoch 1 (and history['val_loss'] from epoch 1): the "
+        "training diverged"
+    )
+    for words in (
+        "a learning rate too high",
+        "not scaled",
+        "a NaN in the data",
+        "np.isnan(x_train).any()",
+        "lower the learning rate (say 10 times smaller)",
+        "scale the features",
+        "for regression, the target",
+        "keras.callbacks.TerminateOnNaN()",
+    ):
+        assert words in message
+
+
+def test_sgd_on_unscaled_diabetes_targets_goes_inf_and_terminate_on_nan_stops_it():
+    x, y = load_dataset("diabetes")  # targets from 25 to 346, not scaled
+    x = (x - x.mean(axis=0)) / x.std(axis=0)
+    seed_everything(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(10,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    fitted = model.fit(
+        x[:300],
+        y[:300],
+        validation_data=(x[300:], y[300:]),
+        epochs=20,
+        verbose=0,
+        callbacks=[keras.callbacks.TerminateOnNaN()],
+    )
+    losses = np.array(fitted.history["loss"])
+    epoch = int(np.flatnonzero(~np.isfinite(losses))[0]) + 1
+    assert len(losses) == epoch < 20  # TerminateOnNaN stopped the run there
+    with pytest.raises(ValueError) as raised:
+        diagnose(fitted)  # too few epochs too, but the divergence is what to fix
+    message = str(raised.value)
+    assert f"history['loss'] is {losses[epoch - 1]} at epoch {epoch}" in message
+    assert "the training diverged" in message and "for regression, the target" in message
 
 
 # ---- hand-made curves ---------------------------------------------------------------
@@ -427,6 +590,13 @@ def test_no_validation_loss_says_fit_needs_validation_data_or_split():
         (history([1.0, 0.9, 0.8, 0.7]), None, ValueError, "at least 5"),
         (history([1.0, float("nan"), 0.8, 0.7, 0.6]), None, ValueError, "nan at epoch 2"),
         (history([1.0, 0.9, float("inf"), 0.7, 0.6]), None, ValueError, "diverged"),
+        (history([1.0, 0.9, float("inf"), 0.7, 0.6]), None, ValueError, "inf at epoch 3"),
+        (
+            history([1.0, float("nan")] + [1.0] * 3, [1.0] * 5),
+            None,
+            ValueError,
+            "'val_loss'] is nan",
+        ),
         (history([1.0, 0.9, 0.8, 0.7, -0.1]), None, ValueError, "negative"),
         (history([1.0] * 5, [1.0] * 4), None, ValueError, "one value per epoch"),
         ({"loss": "abcde", "val_loss": [1.0] * 5}, None, TypeError, "numbers"),

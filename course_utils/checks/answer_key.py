@@ -143,10 +143,14 @@ def _judge_one_lever(run):
 
 # ------------------------------------------------------------------ 08.5: the conclusion
 
-_VERDICT_LETTERS = dict(zip("ABCD", VERDICTS, strict=True))  # as the lessons list them
+# as the lessons list them; "diverged", last in VERDICTS, has no letter: a run that blew up
+# has no fit to name, so the check asks for a run that trains first
+_VERDICT_LETTERS = dict(zip("ABCD", VERDICTS[:4], strict=True))
 
 
 def _check_verdict_letter(answer, diagnosis):
+    if diagnosis.verdict not in _VERDICT_LETTERS.values():
+        return verdict(_judge_unnamed_verdict, diagnosis)
     correct = next(letter for letter, name in _VERDICT_LETTERS.items() if name == diagnosis.verdict)
     return check_choice(
         answer,
@@ -158,6 +162,15 @@ def _check_verdict_letter(answer, diagnosis):
             for letter in _VERDICT_LETTERS
             if letter != correct
         },
+    )
+
+
+def _judge_unnamed_verdict(diagnosis):
+    raise NotYet(
+        f"diagnose says this run {diagnosis.verdict}: its training loss blew up, so none of "
+        "A to D describes it.",
+        "lower the learning rate (say 10 times smaller), check that the features are scaled, "
+        "run the cells from the model's fit again, then answer.",
     )
 
 

@@ -217,6 +217,8 @@ _VERDICT_HINTS = {
     "epochs, or with a larger learning rate.",
     "good fit": "the curves already level off well below the baseline: which lever did "
     "you mean to change?",
+    "diverged": "the training loss grew by orders of magnitude instead of falling: lower the "
+    "learning rate (say 10 times smaller) and scale the features (and a regression target).",
 }
 
 
@@ -224,9 +226,12 @@ def _judge_verdict(history, expected, baseline, metric):
     try:
         found = diagnose(history, baseline, metric=metric)
     except (TypeError, ValueError) as error:
+        diverged = "the training diverged" in str(error)
         raise NotYet(
             f"diagnose cannot read this history: {error}",
-            "pass the history of a fit with validation data, such as run.history.",
+            "fit again as it says, then check the new history."
+            if diverged
+            else "pass the history of a fit with validation data, such as run.history.",
         ) from error
     if found.verdict != expected:
         raise NotYet(
