@@ -173,8 +173,9 @@ print(
 # on the best epoch:
 
 # %%
+both_path = os.path.join(tempfile.mkdtemp(), "best.keras")  # a folder of its own
 both_checkpoint = keras.callbacks.ModelCheckpoint(
-    os.path.join(folder, "both.keras"), monitor="val_loss", save_best_only=True
+    both_path, monitor="val_loss", save_best_only=True
 )
 both_stopping = keras.callbacks.EarlyStopping(patience=10, restore_best_weights=True)
 seed_everything(0)
@@ -188,7 +189,7 @@ both_history = both_model.fit(
     callbacks=[both_checkpoint, both_stopping],
     verbose=0,
 )
-both_file_model = keras.models.load_model(os.path.join(folder, "both.keras"))
+both_file_model = keras.models.load_model(both_path)
 print(f"epochs run {len(both_history.epoch)}, best epoch {both_stopping.best_epoch + 1}")
 print(
     f"val loss: in memory {both_model.evaluate(x_val, y_val, verbose=0)[0]:.4f}, "
