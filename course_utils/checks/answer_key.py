@@ -92,6 +92,23 @@ def _threshold_for_recall(y_val, p_val, pick=np.max, shift=0, by="recall", targe
     return float(pick(thresholds[per_threshold >= target]))
 
 
+# ------------------------------------------------------------------ 09.2: ReduceLROnPlateau
+
+
+def _first_reduced_epoch(val_loss, patience=3, min_delta=1e-4):
+    """The first epoch (from 1) that ReduceLROnPlateau(patience=3) trains with the reduced
+    rate: the rate drops at the end of the epoch where the wait reaches patience."""
+    best_value, wait = float("inf"), 0
+    for epoch, value in enumerate(val_loss, start=1):
+        if value < best_value - min_delta:
+            best_value, wait = value, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch + 1
+    return float("nan")  # never reduced
+
+
 # ------------------------------------------------------------------ 06.2: one lever
 
 
@@ -695,6 +712,82 @@ ANSWER_KEY = {
                 lambda test_accuracy: 1 - test_accuracy,
                 "that is the error rate, the share of "
                 "wrong answers: accuracy is the share of right ones.",
+            ),
+        ),
+    ),
+    "09.1": Choice(
+        options={
+            "A": "the lowest val_loss: the checkpoint kept the best epoch",
+            "B": "the last epoch's val_loss",
+            "C": "a value between the two",
+        },
+        correct="B",
+        explanation="ModelCheckpoint writes the best epoch's model to its file and leaves the "
+        "model in memory alone: that one trained to the last epoch, so it gives the last "
+        "epoch's val_loss (validation is measured after the epoch's last update, in inference "
+        "mode, exactly as evaluate does). Load the file to get the best model.",
+        hints={
+            "A": "where does ModelCheckpoint put the best model: into the model in memory, or "
+            "somewhere else?",
+            "C": "val_loss is measured after the epoch's last update, in inference mode, as "
+            "evaluate measures it. Which weights does the model in memory hold now?",
+        },
+    ),
+    "09.2": Number(
+        name="the first epoch trained with the reduced learning rate",
+        expected=lambda val_loss: _first_reduced_epoch(val_loss),
+        tolerance=0,
+        hint="count the epochs after the best one that do not beat it by more than "
+        "min_delta=1e-4; the rate drops at the end of the epoch where that count reaches "
+        "patience (3), so the next epoch is the first with the new rate.",
+        mistakes=(
+            (
+                lambda val_loss: _first_reduced_epoch(val_loss) - 1,
+                "that is the epoch at whose end the rate is reduced: it still trained with "
+                "0.1. Which epoch is the first to use 0.01?",
+            ),
+            (
+                lambda val_loss: _first_reduced_epoch(val_loss, min_delta=0),
+                "0.64995 is lower than 0.65, but only by 0.00005: ReduceLROnPlateau counts an "
+                "improvement only when it beats the best by more than min_delta=1e-4.",
+            ),
+        ),
+    ),
+    "09.3": Choice(
+        options={
+            "A": "the callback multiplies the schedule's values by `factor` from then on",
+            "B": "nothing: the callback sees a schedule and stays out of the way",
+            "C": "`fit` stops with an error: a schedule's learning rate cannot be set",
+        },
+        correct="C",
+        explanation="ReduceLROnPlateau sets the optimizer's learning rate to a new number; a "
+        "schedule's rate is computed from the update count and cannot be set, so fit stops "
+        "with a TypeError the first time the callback tries. Use one or the other.",
+        hints={
+            "A": "the callback sets the learning rate to a new number. Can a number be set "
+            "where the optimizer holds a schedule?",
+            "B": "the callback does not check what the optimizer holds before it reduces.",
+        },
+    ),
+    "09.4": Number(
+        name="the lowest validation MSE in the target's units",
+        expected=lambda history, target_std: min(history_dict(history)["val_loss"]) * target_std**2,
+        tolerance=1.0,
+        hint="the scaled target is (y - mean) / std, so every error is divided by std and "
+        "every squared error by std squared. Take the lowest val_loss and undo that.",
+        mistakes=(
+            (
+                lambda history, target_std: min(history_dict(history)["val_loss"]) * target_std,
+                "an MSE is a mean of squared errors: multiply by the std squared, not by the std.",
+            ),
+            (
+                lambda history, target_std: history_dict(history)["val_loss"][-1] * target_std**2,
+                "that is the last epoch's validation loss: the question asks for the lowest.",
+            ),
+            (
+                lambda history, target_std: min(history_dict(history)["val_loss"]) / target_std**2,
+                "the scaled loss is the smaller number: going back to the target's units "
+                "multiplies by the std squared.",
             ),
         ),
     ),
