@@ -264,7 +264,8 @@ plt.show()
 # from 0.1 to 0.01, and both curves stepped down at once: the training loss from 0.183 at
 # epoch 9 to 0.150 at epoch 10 and 0.127 at epoch 11, the validation loss from 0.241 to 0.209
 # and 0.201. The large steps had kept the model bouncing around a minimum; the smaller ones let
-# it settle. Later reductions change little: the model has settled.
+# it settle. (Over seeds 0-9 the first reduction came after epoch 7 to 13; in the first epoch at
+# the lower rate the validation loss fell in all 10 seeds, the training loss in 9.)
 #
 # ### Exercise 2: predict the first reduced epoch
 #
@@ -435,8 +436,8 @@ plt.show()
 
 # %% [markdown]
 # The file holds exactly the history's numbers, so a run that crashed at epoch 30 still leaves
-# its first 30 epochs on disk. At 0.03 the network overfits within a few epochs; at 0.003 it
-# takes about 25.
+# its first 30 epochs on disk. At 0.03 the validation loss is lowest by epoch 2 to 4, at 0.003
+# only at epoch 21 to 35 (seeds 0-9): the larger rate reaches the overfitting sooner.
 #
 # ## When the loss goes wrong
 #
