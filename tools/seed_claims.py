@@ -504,21 +504,25 @@ def imbalanced_dataset(x, y, batch_size, shuffle=False):
 
 
 def early_stopping(values, mode, patience=10):
-    """What ``EarlyStopping(patience=patience)`` (min_delta 0) does on ``values``, one per epoch:
-    the 0-based epoch it keeps and the one it stops after (``len(values)``: it never stops).
+    """Keras's ``EarlyStopping(patience=patience, mode=mode)`` fed ``values``, one per epoch, as
+    ``fit`` feeds it: the 0-based epoch it keeps and the one it stops after (``len(values)``: it
+    never stops).
 
     >>> early_stopping([3, 2, 2, 1, 1, 1], "min", patience=2)
     (3, 5)
     """
-    better = np.less if mode == "min" else np.greater
-    best, wait = 0, 0
-    for epoch in range(1, len(values)):
-        wait += 1
-        if better(values[epoch], values[best]):
-            best, wait = epoch, 0
-        elif wait >= patience:
-            return best, epoch
-    return best, len(values)
+
+    class Model:  # all EarlyStopping asks of a model without restore_best_weights
+        stop_training = False
+
+    callback = keras.callbacks.EarlyStopping(monitor="value", mode=mode, patience=patience)
+    callback.set_model(Model())
+    callback.on_train_begin()
+    for epoch, value in enumerate(values):
+        callback.on_epoch_end(epoch, {"value": value})
+        if callback.model.stop_training:
+            return callback.best_epoch, epoch
+    return callback.best_epoch, len(values)
 
 
 @cache  # three claims compare the two stopping rules

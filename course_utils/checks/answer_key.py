@@ -95,18 +95,22 @@ def _threshold_for_recall(y_val, p_val, pick=np.max, shift=0, by="recall", targe
 # ------------------------------------------------------------------ 09.2: ReduceLROnPlateau
 
 
-def _first_reduced_epoch(val_loss, patience=3, min_delta=1e-4):
-    """The first epoch (from 1) that ReduceLROnPlateau(patience=3) trains with the reduced
-    rate: the rate drops at the end of the epoch where the wait reaches patience."""
-    best_value, wait = float("inf"), 0
-    for epoch, value in enumerate(val_loss, start=1):
-        if value < best_value - min_delta:
-            best_value, wait = value, 0
-        else:
-            wait += 1
-            if wait >= patience:
-                return epoch + 1
-    return float("nan")  # never reduced
+def _first_reduced_epoch(val_loss, min_delta=1e-4):
+    """The first epoch (from 1) trained with the reduced rate when Keras's
+    ReduceLROnPlateau(factor=0.1, patience=3) is fed ``val_loss`` epoch by epoch, as lesson 09
+    feeds it; NaN if it never reduces."""
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1), loss="mse")
+    reduce = keras.callbacks.ReduceLROnPlateau(
+        monitor="val_loss", factor=0.1, patience=3, min_delta=min_delta
+    )
+    reduce.set_model(model)
+    reduce.on_train_begin()
+    for epoch, value in enumerate(val_loss):  # epoch counts from 0, as in fit
+        reduce.on_epoch_end(epoch, {"val_loss": value})
+        if float(model.optimizer.learning_rate) < 0.1:
+            return epoch + 2  # reduced at the end of epoch + 1 (from 1): the next one trains lower
+    return float("nan")
 
 
 # ------------------------------------------------------------------ 06.2: one lever
