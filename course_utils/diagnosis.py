@@ -33,6 +33,13 @@ NOISE_MARGIN = 3  # a rise or a fall must also exceed 3 standard errors of the n
 UNDERFIT_LIMIT = 0.8  # no better than a guess: validation ends at 80 % of the baseline or more
 WELL_BELOW = 0.8  # memorising: training ends below 80 % of the validation loss
 DIVERGE_LIMIT = 100  # diverged: training ends above its first epoch and 100x above its lowest
+# What to do about a run that diverged: the "diverged" verdict and the NaN error both say it.
+DIVERGED_FIX = (
+    "lower the learning rate (say 10 times smaller), scale the features (a StandardScaler "
+    "fitted on the training rows) and, for regression, the target, then fit again. "
+    "keras.callbacks.TerminateOnNaN() in model.fit(callbacks=[...]) stops such a run as soon "
+    "as its loss becomes NaN."
+)
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,7 @@ def diagnose(history, baseline=None, *, metric="loss"):
     >>> result = diagnose({"loss": train, "val_loss": val}, baseline=0.69)
     >>> result.verdict, result.overfitting_epoch
     ('diverged', None)
-    >>> "Lower the learning rate (say 10 times smaller)" in result.explanation
+    >>> "Fix: lower the learning rate (say 10 times smaller)" in result.explanation
     True
     """
     _refuse_non_finite(history, metric)
@@ -222,11 +229,8 @@ def diagnose(history, baseline=None, *, metric="loss"):
             "value. The training diverged: each update overshoots, so the weights and the "
             f"{metric} grow instead of settling, and the validation curve says nothing about "
             "under- or overfitting. The usual cause is a learning rate too high for this "
-            "model and data, or inputs (or a regression target) that are not scaled. Lower "
-            "the learning rate (say 10 times smaller), scale the features (a StandardScaler "
-            "fitted on the training rows) and, for regression, the target, then fit again. "
-            "keras.callbacks.TerminateOnNaN() in model.fit(callbacks=[...]) stops such a run "
-            "as soon as its loss becomes NaN."
+            "model and data, or inputs (or a regression target) that are not scaled. Fix: "
+            + DIVERGED_FIX
         )
     elif rises:
         verdict, overfitting_epoch = "overfitting", best_epoch + 1
@@ -335,11 +339,7 @@ def _refuse_non_finite(history, metric):
         "there are no curves to diagnose. Likely causes: a learning rate too high for this "
         "model and data (the updates overshoot until the weights grow out of range), inputs "
         "or targets that are not scaled, or a NaN in the data (likely when the loss is NaN "
-        "from epoch 1). Fix: check the data (np.isnan(x_train).any()), lower the learning "
-        "rate (say 10 times smaller), scale the features (a StandardScaler fitted on the "
-        "training rows) and, for regression, the target, and fit again; "
-        "keras.callbacks.TerminateOnNaN() in model.fit(callbacks=[...]) stops such a run as "
-        "soon as its loss becomes NaN."
+        "from epoch 1). Fix: check the data (np.isnan(x_train).any()), " + DIVERGED_FIX
     )
 
 

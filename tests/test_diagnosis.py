@@ -268,7 +268,7 @@ def test_sgd_at_learning_rate_10_diverges_and_says_how_to_fix_it(seed):
         "The training diverged",
         "learning rate too high for this model and data",
         "not scaled",
-        "Lower the learning rate (say 10 times smaller)",
+        "Fix: lower the learning rate (say 10 times smaller)",
         "scale the features",
         "keras.callbacks.TerminateOnNaN()",
     ):
