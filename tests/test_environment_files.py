@@ -67,10 +67,17 @@ def disagreements(yml_pins, locked):
     ]
 
 
+# Extras for maintainers' machines, not for the learners' environment (see pyproject.toml).
+NOT_FOR_LEARNERS = {"hub", "site"}
+
+
 def pyproject_requirements(platform):
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     texts = project["dependencies"] + [
-        r for group in project["optional-dependencies"].values() for r in group
+        r
+        for name, group in project["optional-dependencies"].items()
+        if name not in NOT_FOR_LEARNERS
+        for r in group
     ]
     environment = _marker_environment(platform)
     requirements = [Requirement(text) for text in texts]
