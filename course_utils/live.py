@@ -18,7 +18,14 @@ import keras
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from course_utils.plots import LEGEND_LOCATION, draw_curves, style_axes
+from course_utils.plots import (
+    LEARNING_RATE_KEYS,
+    LEGEND_LOCATION,
+    draw_curves,
+    draw_learning_rate,
+    learning_rate_axis,
+    style_axes,
+)
 
 # What nbval and text-only viewers compare: the same words whatever the curves look like.
 FIGURE_TEXT = "<LiveLossPlot figure: training and validation curves>"
@@ -32,7 +39,9 @@ class LiveLossPlot(keras.callbacks.Callback):
 
     ``metric`` is the log to draw: ``"loss"`` or a metric given to ``compile`` (``"mae"``);
     its validation twin (``"val_loss"``) is drawn too. Without validation data only the
-    training curve is drawn, and the title says that ``fit`` got no validation data.
+    training curve is drawn, and the title says that ``fit`` got no validation data. When
+    ``fit`` logs a learning rate (``ReduceLROnPlateau`` and ``LearningRateScheduler`` do) and
+    it changes, it is drawn as a dotted step line on a second axis, as ``plot_history`` does.
     ``redraw_interval`` is the least number of seconds between two redraws (``0`` redraws
     every epoch, ``float("inf")`` only once at the end); the end of training always redraws.
     A redraw takes about 25 ms, so the default of 1 s costs a few percent of the fit.
@@ -40,7 +49,8 @@ class LiveLossPlot(keras.callbacks.Callback):
 
     After ``fit``, ``.epochs`` holds the epoch numbers (counted from 1, as Keras prints
     them), ``.history`` the values drawn (``{"loss": [...], "val_loss": [...]}``, the
-    numbers ``History`` records) and ``.figure`` the matplotlib figure.
+    numbers ``History`` records, with ``"learning_rate"`` too when fit logs it) and
+    ``.figure`` the matplotlib figure.
 
     Outside Jupyter it prints lines instead, and ``live.figure.savefig("curves.png")``
     saves the final curves:
@@ -88,6 +98,7 @@ class LiveLossPlot(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.epochs, self.history = [], {self.metric: [], self._val_metric: []}
         self.figure = None  # a new figure for every fit
+        self._rate_axes = self._rate_line = None
         self._val_epochs, self._shown_epochs = [], 0
         self._display, self._in_kernel = None, _in_jupyter_kernel()
         self._last_redraw = self.clock()
@@ -104,6 +115,9 @@ class LiveLossPlot(keras.callbacks.Callback):
         if self._val_metric in logs:
             self._val_epochs.append(epoch + 1)
             self.history[self._val_metric].append(float(logs[self._val_metric]))
+        rate_key = next((key for key in LEARNING_RATE_KEYS if key in logs), None)
+        if rate_key is not None:
+            self.history.setdefault(rate_key, []).append(float(logs[rate_key]))
         if self.clock() - self._last_redraw >= self.redraw_interval:
             self._show()
 
@@ -132,6 +146,19 @@ class LiveLossPlot(keras.callbacks.Callback):
         axes.set_title("" if self._val_epochs else "training only: fit got no validation_data")
         axes.relim()
         axes.autoscale_view()
+        self._draw_learning_rate(axes)
+
+    def _draw_learning_rate(self, axes):
+        """The learning rate on a second axis, once it has changed (a constant one is not drawn)."""
+        rates = next((self.history[key] for key in LEARNING_RATE_KEYS if key in self.history), [])
+        if len(set(rates)) < 2 or len(rates) != len(self.epochs):
+            return
+        if self._rate_line is None:
+            self.figure.subplots_adjust(right=0.86)  # room for the second axis's label
+            self._rate_axes = learning_rate_axis(axes)
+        self._rate_line = draw_learning_rate(
+            self._rate_axes, self.epochs, rates, line=self._rate_line
+        )
 
     def _create_figure(self):
         self.figure = Figure(figsize=(6, 3.5))

@@ -207,18 +207,38 @@ def _changing_learning_rate(history, epochs):
 
 def _draw_learning_rates(ax, learning_rates):
     """Draw each (rates, colour) as a step line on a second y axis, on the right of ``ax``."""
-    rate_ax = ax.twinx()
+    rate_ax = learning_rate_axis(ax)
     for rates, colour in learning_rates:
-        epochs = np.arange(1, len(rates) + 1)
-        # an epoch's rate holds until its end: where="pre" steps at the end of the epoch
-        # after which the rate changed (ReduceLROnPlateau lowers it as that epoch ends)
-        rate_ax.step(epochs, rates, where="pre", color=colour, linestyle=":", linewidth=1.2)
+        draw_learning_rate(rate_ax, np.arange(1, len(rates) + 1), rates, colour)
+
+
+def learning_rate_axis(ax):
+    """A second y axis on the right of ``ax`` for the learning rate, drawn behind the curves."""
+    rate_ax = ax.twinx()
     rate_ax.set_ylabel("learning rate")
-    if all((rates > 0).all() for rates, _ in learning_rates):
-        rate_ax.set_yscale("log")  # rates shrink by factors; a rate of 0 stays linear
     # keep the curves' Axes (and its legend) in front of the learning rate's
     ax.set_zorder(rate_ax.get_zorder() + 1)
     ax.patch.set_visible(False)
+    return rate_ax
+
+
+def draw_learning_rate(rate_ax, epochs, rates, colour=OKABE_ITO[0], line=None):
+    """Draw one run's learning rate per epoch as a dotted step line; returns the line.
+
+    Pass the returned ``line`` back to redraw it with new data (``LiveLossPlot`` does, every
+    redraw). An epoch's rate holds until its end: the line steps at the end of the epoch after
+    which the rate changed (ReduceLROnPlateau lowers it as that epoch ends). Rates shrink by
+    factors, so the axis is logarithmic while every rate drawn on it is above 0.
+    """
+    if line is None:
+        (line,) = rate_ax.plot([], [], drawstyle="steps-pre", linestyle=":", linewidth=1.2)
+    line.set_data(epochs, rates)
+    line.set_color(colour)
+    positive = all((np.asarray(drawn.get_ydata()) > 0).all() for drawn in rate_ax.lines)
+    rate_ax.set_yscale("log" if positive else "linear")
+    rate_ax.relim()
+    rate_ax.autoscale_view()
+    return line
 
 
 def _named_histories(history):

@@ -245,3 +245,35 @@ def test_a_metric_fit_does_not_log_is_named_in_the_error(capsys):
 def test_bad_arguments_are_named_in_the_error(arguments, error, message):
     with pytest.raises(error, match=message):
         LiveLossPlot(**arguments)
+
+
+def test_a_learning_rate_that_changes_is_drawn_live_on_a_second_axis_as_plot_history_draws_it(
+    capsys,
+):
+    # min_delta=1 makes every epoch after the first a non-improvement: the rate halves at the
+    # end of every epoch from the 2nd on (1-based)
+    live = LiveLossPlot(redraw_interval=0)
+    lower = keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=1, min_delta=1.0)
+    model = small_model()
+    history = model.fit(X, Y, validation_data=(X, Y), epochs=5, verbose=0, callbacks=[lower, live])
+    rates = history.history["learning_rate"]
+    assert len(set(rates)) == 4  # one first rate, lowered three times
+    assert live.history["learning_rate"] == rates
+
+    curves_axes, rate_axes = live.figure.axes
+    static_axes = plot_history(history, ax=Figure().subplots())
+    [static_rate_axes] = [ax for ax in static_axes.figure.axes if ax is not static_axes]
+    [line], [static_line] = rate_axes.lines, static_rate_axes.lines
+    assert list(line.get_xdata()) == [1, 2, 3, 4, 5] and list(line.get_ydata()) == rates
+    for attribute in ("get_drawstyle", "get_linestyle", "get_color"):
+        assert getattr(line, attribute)() == getattr(static_line, attribute)()
+    assert rate_axes.get_ylabel() == "learning rate" and rate_axes.get_yscale() == "log"
+    assert curves_axes.get_zorder() > rate_axes.get_zorder()  # the curves stay in front
+
+
+def test_a_constant_learning_rate_is_logged_but_not_drawn(capsys):
+    live = LiveLossPlot(redraw_interval=0)
+    never = keras.callbacks.ReduceLROnPlateau(patience=100)  # logs the rate, never lowers it
+    small_model().fit(X, Y, validation_data=(X, Y), epochs=3, verbose=0, callbacks=[never, live])
+    assert live.history["learning_rate"] == pytest.approx([0.001] * 3)
+    assert len(live.figure.axes) == 1
