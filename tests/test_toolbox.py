@@ -45,3 +45,21 @@ def test_reduce_lr_on_plateau_driven_by_hand_as_lesson_09_does():
     assert trained_with == [0.1] * 6 + [0.01] * 3
     assert waits == [0, 0, 0, 1, 2, 0, 1, 2, 0]
     assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
+
+
+def test_terminate_on_nan_prints_the_0_based_batch_it_stopped_at(capsys):
+    """Lesson 09: TerminateOnNaN's message names the batch counted from 0 within the epoch,
+    here batch 2 of the first epoch (the rows 4 and 5, row 5 being NaN), and nothing else."""
+    x = np.arange(20.0).reshape(10, 2)
+    x[5, 0] = np.nan
+    model = small_model(0.001)
+    model.fit(
+        x,
+        x[:, :1],
+        epochs=3,
+        batch_size=2,
+        shuffle=False,
+        callbacks=[keras.callbacks.TerminateOnNaN()],
+        verbose=0,
+    )
+    assert capsys.readouterr().out == "Batch 2: Invalid loss, terminating training\n"
