@@ -52,8 +52,9 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(LAB_DIR) --ServerApp.ip=127.0.0.1 \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
-# Node tools for the tests (package.json, locked in package-lock.json): the local JupyterHub's
-# configurable-http-proxy and the website's accessibility scan (axe-core), into node_modules/.
+# Node packages (package.json, locked in package-lock.json), into node_modules/: the local
+# JupyterHub's configurable-http-proxy, the website's accessibility scan (axe-core), and
+# reveal.js and MathJax for the offline slide decks.
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "make test needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
