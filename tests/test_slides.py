@@ -1,13 +1,26 @@
-"""Every notebook builds into a reveal.js deck (tools/slides.py) that carries its key points."""
+"""Every notebook builds into a reveal.js deck (tools/slides.py) that carries its key points,
+gives no solution or exercise output away, and works offline.
+
+The browser test opens a deck from a file:// URL in the system's headless Chromium (Debian's
+`chromium` package, as tests/test_browser.py does; `playwright install` is never needed) with every
+request that is not a local file refused, as with the network off. It saves
+test-artifacts/slides-offline.png (gitignored), a slide with rendered maths, for a person to look
+at. Without any Chromium binary it skips, except in CI (CI=true), where it fails instead.
+"""
 
 import html
 import importlib.util
+import os
 import re
+import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+from playwright.sync_api import sync_playwright
 
 from course_utils.notebook_tags import SOLUTION
 
@@ -17,6 +30,12 @@ slides = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(slides)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = next(
+    (path for path in map(shutil.which, ("chromium", "chromium-browser")) if path), None
+)
+WITH_MATHS = ROOT / "notebooks" / "01_regression_mse.ipynb"  # the deck the browser opens
+ASSETS_BUDGET = 3_000_000  # bytes: reveal.js and the parts of MathJax 2 (73 MB whole) the decks use
 
 
 def key_points(notebook):
@@ -35,11 +54,65 @@ def plain(markdown_or_html):
     return " ".join(text.split())
 
 
+class References(HTMLParser):
+    """What a page loads: the URLs of its scripts, style sheets, images and frames, and the
+    text of its inline scripts and style elements."""
+
+    LOADS = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src"}
+
+    def __init__(self, page):
+        super().__init__()
+        self.urls, self.scripts, self.styles, self._inside = [], [], [], None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        url = dict(attrs).get(self.LOADS.get(tag, ""))
+        if url and not url.startswith("data:"):
+            self.urls.append(url)
+        self._inside = tag if tag in ("script", "style") else None
+
+    def handle_endtag(self, tag):
+        self._inside = None
+
+    def handle_data(self, data):
+        if self._inside == "script":
+            self.scripts.append(data)
+        elif self._inside == "style":
+            self.styles.append(data)
+
+
+def css_urls(css):
+    """The URLs a style sheet loads (url(...) and @import), comments left out."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    urls = re.findall(r"""url\(\s*['"]?([^'")]+)""", css)
+    urls += re.findall(r"""@import\s+['"]([^'"]+)""", css)
+    return [url for url in urls if not url.startswith("data:")]
+
+
+def exercise_outputs(notebook):
+    """The stored output text of the notebook's unsolved exercises' self-check cells."""
+    return [
+        output.get("text", "")
+        for cell in notebook.cells
+        if slides.is_exercise_check(cell) and SOLUTION not in cell.metadata.get("tags", [])
+        for output in cell.outputs
+    ]
+
+
 @pytest.fixture(scope="module")
-def decks(tmp_path_factory):
+def deck_dir(tmp_path_factory):
+    """A folder with the deck of every notebook, as `make slides` writes build/slides/."""
     deck_dir = tmp_path_factory.mktemp("slides")
+    for path in NOTEBOOKS:
+        slides.build_deck(path, deck_dir)
+    return deck_dir
+
+
+@pytest.fixture(scope="module")
+def decks(deck_dir):
     return {
-        path: slides.build_deck(path, deck_dir).read_text(encoding="utf-8") for path in NOTEBOOKS
+        path: (deck_dir / f"{path.stem}.slides.html").read_text(encoding="utf-8")
+        for path in NOTEBOOKS
     }
 
 
@@ -92,3 +165,139 @@ def test_slide_type_follows_headings_unless_the_cell_says_otherwise(cell, expect
 def test_build_deck_refuses_a_path_that_is_not_a_notebook(tmp_path):
     with pytest.raises(ValueError, match="notebook_path must be an existing .ipynb file"):
         slides.build_deck(tmp_path / "missing.ipynb", tmp_path)
+
+
+@pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_deck_shows_no_exercise_output(decks, notebook_path):
+    """An exercise's self-check cell is on the slide; its stored "❌ Not yet" output is not."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    deck, text = decks[notebook_path], plain(decks[notebook_path])
+    assert "Not yet" not in deck
+    checks = [cell for cell in notebook.cells if slides.is_exercise_check(cell)]
+    assert checks, "the lesson has exercises that check themselves"
+    for output in exercise_outputs(notebook):
+        assert plain(output) not in text
+    shown = [cell for cell in checks if SOLUTION not in cell.metadata.get("tags", [])]
+    for cell in shown:
+        assert plain(html.escape(cell.source.splitlines()[-1])) in text, "the exercise's code stays"
+
+
+@pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_deck_loads_nothing_from_the_network(deck_dir, decks, notebook_path):
+    """Every script, style sheet, font and image the deck loads is a file in its folder."""
+    page = References(decks[notebook_path])
+    urls = page.urls + [url for css in page.styles for url in css_urls(css)]
+    assert any("reveal.js" in url for url in urls) and any("MathJax.js" in url for url in urls)
+    for url in urls:
+        assert not urlsplit(url).scheme and not url.startswith("//"), (
+            f"loads {url} from the network"
+        )
+        assert (deck_dir / unquote(urlsplit(url).path)).is_file(), f"{url} is not in {deck_dir}"
+    for script in page.scripts:
+        assert not re.search(r"https?://", script), "an inline script names a URL"
+
+
+def test_bundled_assets_are_small_and_load_nothing_from_the_network(deck_dir):
+    files = [path for path in (deck_dir / slides.ASSETS).rglob("*") if path.is_file()]
+    size = sum(path.stat().st_size for path in files)
+    assert size < ASSETS_BUDGET, f"the decks' assets take {size:,} bytes"
+    for css in (path for path in files if path.suffix == ".css"):
+        for url in css_urls(css.read_text(encoding="utf-8")):
+            assert not urlsplit(url).scheme, f"{css.name} loads {url} from the network"
+            target = css.parent / urlsplit(url).path
+            if target.suffix in (".eot", ".ttf"):  # old browsers' fallbacks for a .woff font
+                target = target.with_suffix(".woff")
+            assert target.is_file(), f"{css.name}: {url} is missing"
+
+
+def test_with_slide_metadata_drops_only_the_exercise_checks_outputs():
+    check = new_code_cell(
+        'answer = None\nchecks.exercise("01.1", answer)',
+        outputs=[new_output("stream", name="stdout", text="❌ Not yet: None is not a letter.\n")],
+    )
+    other = new_code_cell("print(1)", outputs=[new_output("stream", name="stdout", text="1\n")])
+    notebook = nbformat.v4.new_notebook(cells=[check, other])
+    result = slides.with_slide_metadata(notebook)
+    assert result.cells[0].outputs == [] and result.cells[0].source == check.source
+    assert result.cells[1].outputs == other.outputs
+    assert check.outputs, "the notebook itself is left as it was"
+
+
+def test_copy_assets_says_how_to_get_node_modules(tmp_path, monkeypatch):
+    monkeypatch.setattr(slides, "NODE_MODULES", tmp_path / "node_modules")
+    with pytest.raises(FileNotFoundError, match=r"run `make slides`"):
+        slides.copy_assets(tmp_path / "slides")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """The system's headless Chromium; skips without one, except in CI (CI=true): fails there."""
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "CI needs Chromium for the browser test: "
+                ".ci/run installs it (apt-get install chromium)",
+                pytrace=False,
+            )
+        pytest.skip("no Chromium binary: install Debian's `chromium` package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu"])
+        yield browser
+        browser.close()
+
+
+def test_deck_works_offline_with_rendered_maths_and_code_that_fits(deck_dir, chromium):
+    """With the network off, the deck of lesson 01 starts reveal.js, MathJax renders its maths,
+    no exercise output shows, and no code block or slide is wider than the 1280x720 screen."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 720})
+    refused, failed, errors = [], [], []
+    context.route(
+        lambda url: not url.startswith("file://"),
+        lambda route: (refused.append(route.request.url), route.abort("internetdisconnected")),
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.on("requestfailed", lambda request: failed.append(f"{request.url} {request.failure}"))
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto((deck_dir / f"{WITH_MATHS.stem}.slides.html").as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        page.evaluate("new Promise(done => MathJax.Hub.Queue(done))")  # the first typeset is done
+        assert page.evaluate("Reveal.getTotalSlides()") >= 5
+        rendered = page.locator(".reveal .slides .MathJax_CHTML")
+        assert rendered.count() > 0, "MathJax rendered the lesson's maths"
+        markdown = page.evaluate(
+            "[...document.querySelectorAll('.jp-MarkdownOutput')].map(e => e.textContent)"
+        )
+        raw = [m for text in markdown for m in re.findall(r"\$[^$\n]+\$", text)]
+        assert not raw, f"maths left as raw TeX: {raw[:3]}"
+        assert page.locator(".MathJax_Error, .reveal merror").count() == 0
+        assert "Not yet" not in page.content()
+
+        overflowing = page.evaluate(
+            """() => {
+                Reveal.configure({viewDistance: 1000, transition: 'none'});  // lay out every slide
+                const wide = e => e.scrollWidth > e.clientWidth + 1;
+                const leaves = '.reveal .slides section:not(.stack)';
+                return [...document.querySelectorAll(`${leaves}, ${leaves} pre`)]
+                    .filter(wide).map(e => `${e.tagName} ${e.textContent.trim().slice(0, 60)}`);
+            }"""
+        )
+        assert not overflowing, f"cut off at 1280x720: {overflowing}"
+
+        slide = page.evaluate(
+            "Reveal.getIndices(document.querySelector('.MathJax_CHTML').closest('section'))"
+        )
+        page.evaluate("([h, v]) => Reveal.slide(h, v)", [slide["h"], slide["v"]])
+        page.wait_for_function("Reveal.getCurrentSlide().querySelector('.MathJax_CHTML')")
+        ARTIFACTS.mkdir(exist_ok=True)
+        assert len(page.screenshot(path=ARTIFACTS / "slides-offline.png")) > 10_000
+        assert not refused, f"the deck asked the network for {refused}"
+        assert not failed and not errors, f"failed requests {failed}, console {errors}"
+    except BaseException:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / "slides-offline-failure.png")
+        raise
+    finally:
+        context.close()
