@@ -91,7 +91,7 @@ notebooks: $(STAMP)
 learner: $(STAMP)
 	$(BIN)/python tools/classroom.py
 
-slides: $(STAMP)
+slides: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/slides.py $(NOTEBOOKS)
 
 # Evidence behind diagnose and the lessons' words (slow: not part of make test).
