@@ -16,7 +16,7 @@ export $(ENV_KEYS)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help install lab test lint dev check notebooks lock clean learner slides corpus claims
+.PHONY: help install lab test lint dev check notebooks lock clean learner slides corpus claims site
 
 help:
 	@echo "make lab        set up (first time only) and start JupyterLab on learner/ (LAB_DIR=notebooks: the lessons)"
@@ -27,6 +27,7 @@ help:
 	@echo "make notebooks  sync each notebook with its paired script (python_scripts/), then re-execute it"
 	@echo "make learner    regenerate the learner and live-coding copies (learner/, live-coding/) from notebooks/"
 	@echo "make slides     export every notebook as a reveal.js slide deck into build/slides/"
+	@echo "make site       build the course website into build/site/ (stored outputs, offline; open index.html)"
 	@echo "make corpus     re-record the labelled Keras runs diagnose is judged on, and its agreement table"
 	@echo "make claims     re-run every claim the lessons make with 10 seeds; writes tests/data/seed_claims.md"
 	@echo "make lock       regenerate requirements.lock from pyproject.toml (maintainers)"
@@ -93,6 +94,11 @@ learner: $(STAMP)
 
 slides: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/slides.py $(NOTEBOOKS)
+
+# The website: Sphinx + MyST-NB renders the stored notebooks (never executed), warnings as errors.
+# Launch links: SITE_REPOSITORY_URL, SITE_BRANCH, SITE_HUB_URL (site/README.md).
+site: $(STAMP)
+	$(BIN)/python tools/build_site.py
 
 # Evidence behind diagnose and the lessons' words (slow: not part of make test).
 corpus: $(STAMP)
