@@ -99,11 +99,17 @@ def term_pattern(terms):
     return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])", re.I)
 
 
-def link_first_use(text, term, pattern):
+def link_first_use(text, term, pattern, longer=None):
     """``text`` with the first unprotected match of ``pattern`` made a link to the glossary's
-    ``term``, and whether there was one."""
+    ``term``, and whether there was one. Matches inside a match of ``longer`` (the longer terms,
+    such as "validation loss" for "loss") do not count."""
+    skip = (
+        PROTECTED
+        if longer is None
+        else re.compile(f"{PROTECTED.pattern}|{longer.pattern}", PROTECTED.flags | re.I)
+    )
     position = 0
-    for protected in [*PROTECTED.finditer(text), None]:
+    for protected in [*skip.finditer(text), None]:
         end = protected.start() if protected else len(text)
         match = pattern.search(text, position, end)
         if match:
@@ -119,17 +125,22 @@ def link_first_use(text, term, pattern):
 def link_glossary(cells, entries):
     """Link each glossary entry from the first use of any of its terms in the markdown cells
     (in place); returns the entries linked, by first term. Entries with longer terms go first,
-    so "validation loss" is one link, not "loss" inside it."""
-    linked = []
+    and a shorter term never links inside a longer one: "validation loss" is one link (or
+    none, after its first use), never "loss" inside it."""
+    linked, done = [], []
     for terms in sorted(entries, key=lambda terms: max(map(len, terms)), reverse=True):
         pattern = term_pattern(terms)
+        longer_terms = [term for term in done if len(term) > min(map(len, terms))]
+        longer = term_pattern(longer_terms) if longer_terms else None
         for cell in cells:
             if cell["cell_type"] != "markdown":
                 continue
-            cell["source"], done = link_first_use(_text(cell["source"]), terms[0], pattern)
-            if done:
+            source, found = link_first_use(_text(cell["source"]), terms[0], pattern, longer)
+            cell["source"] = source
+            if found:
                 linked.append(terms[0])
                 break
+        done.extend(terms)
     return linked
 
 
@@ -224,6 +235,16 @@ def lesson_summary(path):
     )
 
 
+def lesson_objectives(path):
+    """A lesson's objectives in one line, for a lesson the README's table does not list yet."""
+    first = _text(json.loads(path.read_text())["cells"][0]["source"])
+    block = re.search(r"\*\*Objectives\*\*\s*\n((?:[-*] .*\n?(?:  +.*\n?)*)+)", first)
+    if block is None:
+        return ""
+    items = re.split(r"^[-*] ", block.group(1), flags=re.M)
+    return "; ".join(" ".join(item.split()).rstrip(".") for item in items if item.strip())
+
+
 def readme_lesson_rows(readme):
     """{notebook file name: what you learn} from the README's lesson table."""
     return dict(re.findall(r"^\| `(\d\d_\w+\.ipynb)` \| (.+?) \|\s*$", readme, re.M))
@@ -234,7 +255,7 @@ def curriculum(readme, lessons):
     lines = ["| lesson | time | what you learn |", "| --- | --- | --- |"]
     for path in lessons:
         title, minutes = lesson_summary(path)
-        learn = rows.get(path.name, "")
+        learn = rows.get(path.name) or lesson_objectives(path)
         lines.append(f"| [{title}]({LESSONS}/{path.name}) | {minutes} | {learn} |")
     return "\n".join(lines) + "\n"
 

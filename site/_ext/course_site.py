@@ -33,7 +33,7 @@ import io
 import os
 import re
 from html import escape
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlencode, urlsplit
 
 from docutils import nodes
@@ -126,6 +126,7 @@ def _lesson_buttons(app, pagename, templatename, context, doctree):
         }
         for service, url in launch_links(notebook)
     ]
+    learner_copy = Path(app.srcdir, "_extra", LEARNER, notebook).exists()
     downloads = [
         {
             "type": "link",
@@ -139,6 +140,7 @@ def _lesson_buttons(app, pagename, templatename, context, doctree):
             ("notebooks", "Lesson (.ipynb)", "The lesson with its outputs and solutions"),
             (LEARNER, "Learner copy (.ipynb)", "The copy to work in: no outputs, no solutions"),
         )
+        if folder != LEARNER or learner_copy
     ]
     context["header_buttons"][:0] = [
         {
