@@ -1,5 +1,8 @@
-"""The course's datasets: ``load_dataset(name)`` reads one CSV file from ``data/``.
+"""The course's datasets: ``load_dataset(name)`` reads one CSV file from ``course_utils/data/``.
 
+The data files are part of the package, so they travel with it: in the course folder (an
+editable install) they are read from the repository, and a regular install (a wheel, or
+``pip install`` from the repository's URL, as in Colab or Kaggle) carries its own copy.
 ``data/manifest.json`` records every file's SHA-256 checksum. Each file is checked against
 it before it is read, so a lesson never runs on a file that was edited by accident.
 ``verify_datasets()`` checks every file at once (the environment check uses it), and
@@ -13,15 +16,24 @@ from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# the folder above the package: the course folder (a git clone) when course_utils is installed
+# editable from it, site-packages when it was installed from a wheel or the repository's URL
+COURSE_FOLDER = Path(__file__).resolve().parents[1]
 
 CLASSIFICATION_TASKS = ("binary classification", "multi-class classification")
 
 
 def _how_to_restore(file):
+    if (COURSE_FOLDER / "tools" / "make_data.py").is_file():
+        return (
+            f"To restore it, run `git checkout -- course_utils/data/{file}` in the course "
+            "folder, or regenerate every data file with `python tools/make_data.py`."
+        )
     return (
-        f"To restore it, run `git checkout -- data/{file}` in the course folder, "
-        "or regenerate every data file with `python tools/make_data.py`."
+        "course_utils was installed as a package (with pip, e.g. by a notebook's first cell "
+        "in Colab or Kaggle): to restore its data, run the same `pip install` command again "
+        "with `--force-reinstall --no-deps` added."
     )
 
 
@@ -29,14 +41,15 @@ def _manifest():
     path = DATA_DIR / "manifest.json"
     if not path.is_file():
         raise FileNotFoundError(
-            f"data/manifest.json is missing (looked for {path}). "
+            f"course_utils/data/manifest.json is missing (looked for {path}). "
             + _how_to_restore("manifest.json")
         )
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(
-            f"data/manifest.json is not valid JSON ({error}). " + _how_to_restore("manifest.json")
+            f"course_utils/data/manifest.json is not valid JSON ({error}). "
+            + _how_to_restore("manifest.json")
         ) from None
 
 
@@ -46,13 +59,14 @@ def _verified_text(entry):
     path = DATA_DIR / file
     if not path.is_file():
         raise FileNotFoundError(
-            f"The data file data/{file} is missing (looked for {path}). " + _how_to_restore(file)
+            f"The data file course_utils/data/{file} is missing (looked for {path}). "
+            + _how_to_restore(file)
         )
     content = path.read_bytes()
     if hashlib.sha256(content).hexdigest() != entry["sha256"]:
         raise ValueError(
-            f"The data file data/{file} has been changed: its SHA-256 checksum does not "
-            "match data/manifest.json. " + _how_to_restore(file)
+            f"The data file course_utils/data/{file} has been changed ({path}): its SHA-256 "
+            "checksum does not match course_utils/data/manifest.json. " + _how_to_restore(file)
         )
     return content.decode("utf-8")
 

@@ -1,9 +1,12 @@
-"""data/, tools/make_data.py and course_utils.datasets: files, checksums, loader, errors."""
+"""course_utils/data/, tools/make_data.py and course_utils.datasets: files, checksums, loader,
+errors, and the package data that carries the files into a wheel."""
 
 import hashlib
 import importlib.util
 import json
 import shutil
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +17,7 @@ from course_utils import datasets
 from course_utils.datasets import dataset_names, load_dataset, verify_datasets
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+DATA = ROOT / "course_utils" / "data"
 EXPECTED_NAMES = [
     "noisy_line",
     "classification",
@@ -35,7 +38,7 @@ def _import_make_data():
 
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
-    """A copy of data/ that the loader reads instead of the real one."""
+    """A copy of course_utils/data/ that the loader reads instead of the real one."""
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy)
     monkeypatch.setattr(datasets, "DATA_DIR", copy)
@@ -46,7 +49,7 @@ def _manifest():
     return json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
 
 
-# --- the files in data/ --------------------------------------------------------------------
+# --- the files in course_utils/data/ -------------------------------------------------------
 
 
 def test_make_data_regenerates_every_file_byte_for_byte(tmp_path):
@@ -89,6 +92,16 @@ def test_csv_files_have_a_header_and_unix_line_endings():
 
 def test_data_stays_small():
     assert sum(path.stat().st_size for path in DATA.iterdir()) < 1_500_000  # 1.2 MB today
+
+
+def test_package_data_carries_every_data_file():
+    """pyproject.toml's package data names every file, so a wheel carries the whole folder
+    (tests/test_wheel.py builds one and loads the data from it)."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "course_utils.data" in pyproject["tool"]["setuptools"]["packages"]
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["course_utils.data"]
+    for path in DATA.iterdir():
+        assert any(fnmatch(path.name, pattern) for pattern in patterns), path.name
 
 
 def test_real_datasets_are_sklearn_copies_unchanged():
@@ -156,38 +169,38 @@ def test_changed_file_raises_a_helpful_error(data_copy):
     content = path.read_bytes()
     path.write_bytes(content.replace(b",0\n", b",1\n", 1))
 
-    with pytest.raises(ValueError, match="data/classification.csv") as error:
+    with pytest.raises(ValueError, match="course_utils/data/classification.csv") as error:
         load_dataset("classification")
-    assert "git checkout -- data/classification.csv" in str(error.value)
+    assert "git checkout -- course_utils/data/classification.csv" in str(error.value)
     assert "python tools/make_data.py" in str(error.value)
 
     problems = verify_datasets()
     assert len(problems) == 1
-    assert "data/classification.csv" in problems[0]
-    assert "git checkout -- data/classification.csv" in problems[0]
+    assert "course_utils/data/classification.csv" in problems[0]
+    assert "git checkout -- course_utils/data/classification.csv" in problems[0]
     load_dataset("noisy_line")  # the other files still load
 
 
 def test_missing_file_raises_file_not_found_and_is_reported(data_copy):
     (data_copy / "diabetes.csv").unlink()
-    with pytest.raises(FileNotFoundError, match="data/diabetes.csv") as error:
+    with pytest.raises(FileNotFoundError, match="course_utils/data/diabetes.csv") as error:
         load_dataset("diabetes")
-    assert "git checkout -- data/diabetes.csv" in str(error.value)
+    assert "git checkout -- course_utils/data/diabetes.csv" in str(error.value)
     problems = verify_datasets()
-    assert len(problems) == 1 and "data/diabetes.csv is missing" in problems[0]
+    assert len(problems) == 1 and "course_utils/data/diabetes.csv is missing" in problems[0]
 
 
 def test_missing_manifest_is_reported(data_copy):
     (data_copy / "manifest.json").unlink()
-    with pytest.raises(FileNotFoundError, match="data/manifest.json"):
+    with pytest.raises(FileNotFoundError, match="course_utils/data/manifest.json"):
         load_dataset("noisy_line")
     problems = verify_datasets()
-    assert len(problems) == 1 and "git checkout -- data/manifest.json" in problems[0]
+    assert len(problems) == 1 and "git checkout -- course_utils/data/manifest.json" in problems[0]
 
 
 def test_broken_manifest_is_reported(data_copy):
     (data_copy / "manifest.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match="data/manifest.json is not valid JSON"):
+    with pytest.raises(ValueError, match="course_utils/data/manifest.json is not valid JSON"):
         dataset_names()
     assert len(verify_datasets()) == 1
 
@@ -202,3 +215,17 @@ def test_unknown_name_lists_the_known_names():
 def test_name_must_be_a_string():
     with pytest.raises(TypeError, match="name must be a dataset name"):
         load_dataset(0)
+
+
+def test_an_installed_package_says_to_reinstall_it(data_copy, monkeypatch, tmp_path):
+    """Installed from a wheel or the repository's URL (no tools/ next to the package), the fix
+    is a reinstall, not git."""
+    monkeypatch.setattr(datasets, "COURSE_FOLDER", tmp_path / "site-packages")
+    with open(data_copy / "noisy_line.csv", "a") as file:
+        file.write("0.5,2.0\n")
+    with pytest.raises(ValueError, match="course_utils/data/noisy_line.csv") as error:
+        load_dataset("noisy_line")
+    message = str(error.value)
+    assert "checksum" in message and str(data_copy / "noisy_line.csv") in message
+    assert "--force-reinstall --no-deps" in message
+    assert "git checkout" not in message
