@@ -153,6 +153,22 @@ def screenshot(page, name, **options):
     return page.screenshot(path=ARTIFACTS / f"site-{name}.png", **options)
 
 
+def serious_violations(page, selector=None):
+    """axe-core's serious and critical violations on the page (or the elements ``selector``
+    matches), one line each."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async selector => {
+            const result = await axe.run(selector || document, {resultTypes: ['violations']});
+            return result.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x, e.g. `
+                          + `${v.nodes[0].target.join(' ')})`);
+        }""",
+        selector,
+    )
+
+
 def html_pages(site):
     """The site's pages (not the theme's HTML fragments in _static/)."""
     return sorted(
@@ -189,16 +205,7 @@ def test_every_page_loads_without_console_errors_or_accessibility_violations(
     for name in html_pages(site):
         errors.clear()
         page.goto(f"{server}/{name}", wait_until="load")
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            """async () => {
-                const result = await axe.run(document, {resultTypes: ['violations']});
-                return result.violations
-                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                    .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x, e.g. `
-                              + `${v.nodes[0].target.join(' ')})`);
-            }"""
-        )
+        violations = serious_violations(page)
         if errors or violations:
             problems[name] = [*errors, *violations]
     page.goto(f"{server}/index.html")
@@ -234,6 +241,7 @@ def test_a_solution_is_folded_until_clicked(server, page):
     expect(code).to_contain_text("# Solution (try the exercise first)")
     expect(summary).to_contain_text("Hide the solution")
     screenshot(page, "solution-open")
+    assert serious_violations(page, ".tag_solution") == [], "an open solution is accessible"
 
 
 def test_every_lesson_has_launch_and_download_links(server, page):
@@ -319,5 +327,21 @@ def test_every_local_link_resolves(site):
     assert not remote, "assets from the network (the site must work offline):\n" + "\n".join(
         sorted(remote)
     )
-    linked = {r for links in parsed.values() for r in links.references}
-    assert any("glossary.html#term-" in r for r in linked), "lessons link glossary terms"
+    for lesson in LESSONS:
+        linked = parsed[f"lessons/{lesson}.html"].references
+        assert any("glossary.html#term-" in r for r in linked), f"{lesson} links glossary terms"
+
+
+def test_maths_is_drawn_at_build_time(site):
+    """No MathJax (a CDN at view time): each formula is an SVG image with its LaTeX as alt."""
+    pages = {name: (site / name).read_text() for name in html_pages(site)}
+    formulas = [
+        (name, alt)
+        for name, text in pages.items()
+        for alt in re.findall(r'<img class="math[^"]*"[^>]* alt="([^"]*)"', text)
+    ]
+    assert formulas, "the lessons' formulas appear as images"
+    assert not [n for n, text in pages.items() if re.search(r"<script[^>]*mathjax", text, re.I)]
+    assert not [name for name, text in pages.items() if 'class="math-source"' in text], (
+        "a formula mathtext could not draw"
+    )
