@@ -8,7 +8,12 @@ import argparse
 import os
 import sys
 
-from course_utils.course_kernel import install_course_kernel, read_course_env
+from course_utils.course_kernel import (
+    COURSE_ENV_FILE,
+    in_course_folder,
+    install_course_kernel,
+    read_course_env,
+)
 from course_utils.environment_check import run_environment_check
 
 
@@ -20,7 +25,14 @@ def main(argv=None):
         "install-kernel", help="register the course's Jupyter kernel in this environment"
     )
     command = parser.parse_args(argv).command
-    for key, value in read_course_env().items():  # the course's settings, unless already set
+    if command == "install-kernel" and not in_course_folder():
+        parser.error(
+            f"install-kernel registers the kernel of a course folder, and there is none here "
+            f"(no {COURSE_ENV_FILE}): course_utils is installed as a package. Run it in a "
+            "clone of the course, or open the notebooks with the kernel you have."
+        )
+    # the course's settings, unless already set (an installed package has none)
+    for key, value in (read_course_env() if in_course_folder() else {}).items():
         os.environ.setdefault(key, value)
     if command == "install-kernel":
         print(f"Installed the course kernel in {install_course_kernel()}")

@@ -7,6 +7,9 @@ kernel, nbval in CI and ``make notebooks`` compute with the same settings. The k
 learns where this environment's ``tensorboard`` command is, for ``%tensorboard``.
 
     python -m course_utils install-kernel
+
+Installed as a package (a wheel, ``pip install git+...``: Colab, Kaggle), course_utils has no
+course folder and so no ``course.env``: notebooks run in the kernel they were opened with.
 """
 
 import sys
@@ -16,6 +19,16 @@ from pathlib import Path
 KERNEL_NAME = "loss-course"
 DISPLAY_NAME = "Python 3 (loss course)"
 COURSE_ENV_FILE = Path(__file__).resolve().parents[1] / "course.env"
+
+
+def in_course_folder():
+    """True when course_utils runs from a course folder (a clone with ``course.env``), False
+    when it was installed as a package.
+
+    >>> in_course_folder()
+    True
+    """
+    return COURSE_ENV_FILE.is_file()
 
 
 def read_course_env(path=COURSE_ENV_FILE):

@@ -16,11 +16,13 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
-from course_utils.course_kernel import KERNEL_NAME, kernel_env
+from course_utils.course_kernel import KERNEL_NAME, in_course_folder, kernel_env
 
 MINIMUM_PYTHON = (3, 11)
 DISTRIBUTION = "course-utils"
-EXTRAS_LEARNERS_NEED = {"lab"}  # the "test" extra is for contributors and CI
+# the "lab" extra (JupyterLab...) in a course folder; Colab or Kaggle bring their own Jupyter.
+# The "test" extra is for contributors and CI.
+EXTRAS_LEARNERS_NEED = {"lab"}
 SETUP_FIX = "run `make lab` (or `make check`) in the course folder; it installs the exact versions"
 
 
@@ -60,7 +62,8 @@ def _required_packages():
         requirement = Requirement(text)
         marker = requirement.marker  # platform markers, and "extra == 'lab'" for optional groups
         if marker is None or any(
-            marker.evaluate({"extra": extra}) for extra in ("", *EXTRAS_LEARNERS_NEED)
+            marker.evaluate({"extra": extra})
+            for extra in ("", *(EXTRAS_LEARNERS_NEED if in_course_folder() else ()))
         ):
             wanted.append(requirement)
     return wanted
@@ -128,6 +131,10 @@ def check_keras_fit():
 def check_kernel():
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+    if not in_course_folder():
+        return CheckResult(
+            "Jupyter kernel", True, "not needed: course_utils is installed as a package here"
+        )
     try:
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
     except NoSuchKernel:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from course_utils import course_kernel
 from course_utils import environment_check as check
 from course_utils.__main__ import main
 
@@ -132,3 +133,22 @@ def test_unknown_command_is_refused():
     with pytest.raises(SystemExit) as exit_info:
         main(["chek"])
     assert exit_info.value.code == 2
+
+
+def test_installed_as_a_package_the_check_needs_no_course_kernel_nor_jupyterlab(
+    monkeypatch, tmp_path, capsys
+):
+    """Colab, Kaggle, a pip install: no course folder, so no course.env to carry and no course
+    kernel or JupyterLab to ask for; the check still checks the rest."""
+    monkeypatch.setattr(course_kernel, "COURSE_ENV_FILE", tmp_path / "course.env")
+    kernel = check.check_kernel()
+    assert kernel.ok and "installed as a package" in kernel.detail
+    names = {requirement.name for requirement in check._required_packages()}
+    assert {"keras", "scikit-learn"} <= names and "jupyterlab" not in names
+    with pytest.raises(SystemExit):
+        main(["install-kernel"])
+    assert "install-kernel registers the kernel of a course folder" in capsys.readouterr().err
+
+
+def test_in_a_course_folder_jupyterlab_is_required():
+    assert "jupyterlab" in {requirement.name for requirement in check._required_packages()}
