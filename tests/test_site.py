@@ -58,7 +58,7 @@ _missing = [
 ]
 if _missing:
     if os.environ.get("CI") == "true":
-        pytest.fail("CI needs for the website test: " + "; ".join(_missing), pytrace=False)
+        pytest.fail("in CI, the website test needs " + "; ".join(_missing), pytrace=False)
     pytest.skip("the website test needs " + "; ".join(_missing), allow_module_level=True)
 
 

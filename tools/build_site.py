@@ -48,7 +48,7 @@ MARKER = re.compile(r"^% build_site: (?P<what>\w+)(?: \"(?P<arg>[^\"]+)\")?\s*$"
 # Markdown that glossary links never go into: code, maths, links, HTML, headings, roles, URLs.
 PROTECTED = re.compile(
     r"```.*?```|~~~.*?~~~|\$\$.*?\$\$|\$[^$\n]+\$|`[^`\n]*`|\{[\w:-]+\}`[^`]*`"
-    r"|!?\[[^\]]*\]\([^)]*\)|<[^>\n]+>|^[ \t]*#.*$|https?://\S+",
+    r"|!?\[[^\]]*\]\([^)]*\)|<[^>\n]+>|^[ \t]*#[^\n]*$|https?://\S+",
     re.S | re.M,
 )
 
