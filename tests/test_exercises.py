@@ -151,6 +151,24 @@ PER_CLASS = {  # 03.4: best epoch 2 (index 1); each mistake points at another cl
     ],
     "history": {"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [0.5, 0.2, 0.3, 0.4]},
 }
+
+
+def _val_loss_best_at(epoch, lowest, epochs=10):
+    """A made-up val_loss curve with its lowest value ``lowest`` at ``epoch`` (from 1)."""
+    return [lowest if e == epoch else lowest + 0.1 + 0.01 * e for e in range(1, epochs + 1)]
+
+
+FOLD_HISTORIES = {  # 10.2: best epochs 2, 3, 5, 4, 9: mean 4.6, rounded 5; lowest: fold 2
+    f"fold {fold}": {"loss": [0.5] * 10, "val_loss": _val_loss_best_at(epoch, lowest)}
+    for fold, (epoch, lowest) in enumerate(
+        [(2, 0.40), (3, 0.30), (5, 0.45), (4, 0.50), (9, 0.35)], start=1
+    )
+}
+PATIENTS = {  # 10.4: training patients 0, 1, 3; validation 0, 0, 1, 2, 2: 2 shared
+    "patient": np.array([0, 0, 0, 1, 1, 2, 2, 3]),
+    "train_idx": np.array([0, 3, 7]),
+    "val_idx": np.array([1, 2, 4, 5, 6]),
+}
 NUMBER_CASES = {  # exercise: (context, right answer)
     "00.2": ({}, 0.04),
     "03.1": (DIGITS, None),
@@ -164,6 +182,8 @@ NUMBER_CASES = {  # exercise: (context, right answer)
     "08.5c": ({"test_accuracy": 0.9561}, 0.96),
     "09.2": ({"val_loss": [0.90, 0.70, 0.65, 0.66, 0.64995, 0.67, 0.66, 0.68, 0.60]}, 7),
     "09.4": ({"history": {"val_loss": [0.5, 0.3, 0.4]}, "target_std": 60.0}, 0.3 * 3600),
+    "10.2": ({"fold_histories": FOLD_HISTORIES}, 5),
+    "10.4": (PATIENTS, 2),
 }
 
 
@@ -177,6 +197,15 @@ def test_each_known_mistake_with_a_number_gets_its_own_hint(exercise_id, capsys)
         printed = run(exercise_id, float(mistaken(**context)), capsys, **context)
         assert printed.startswith("❌") and hint in printed, printed
     assert run(exercise_id, right, capsys, **context).startswith("✅")
+
+
+def test_the_final_epochs_fall_back_to_a_whole_number_the_next_cell_can_train_with(capsys):
+    for unsolved in (None, ..., "5", 4.6):
+        final_epochs = checks.exercise("10.2", unsolved, fold_histories=FOLD_HISTORIES)
+        printed = capsys.readouterr().out
+        assert printed.startswith("❌") and "Until yours passes" in printed
+        assert final_epochs == 5 and isinstance(final_epochs, int)
+    assert checks.exercise("10.2", 5, fold_histories=FOLD_HISTORIES) == 5
 
 
 def test_a_rounded_copy_of_a_printed_number_is_told_so(capsys):

@@ -795,6 +795,95 @@ ANSWER_KEY = {
             ),
         ),
     ),
+    "10.1": Choice(
+        options={"A": "200 rows", "B": "400 rows", "C": "1,000 rows"},
+        correct="B",
+        explanation="the spread shrinks like 1/√rows, so half the spread needs √rows twice as "
+        "large: four times the rows, 400. Quadrupling is the price of every halving: 1,600 rows "
+        "for a quarter of the spread.",
+        hints={
+            "A": "twice the rows makes √rows only √2 ≈ 1.4 times as large. How many times the "
+            "rows make √rows twice as large?",
+            "C": "ten times the rows narrow the spread √10 ≈ 3.2-fold (the table: 100 to 1,000 "
+            "rows), more than half. Which multiple of the rows doubles √rows?",
+        },
+    ),
+    "10.2": Number(
+        name="the number of epochs for the final model",
+        expected=lambda fold_histories: _mean_best_epoch(fold_histories),
+        tolerance=0,
+        hint="for each fold, the best epoch is np.argmin of its val_loss plus 1 (epochs count "
+        "from 1); take the mean of the five, then round() it to a whole number.",
+        mistakes=(
+            (
+                lambda fold_histories: _mean_best_epoch(fold_histories) - 1,
+                "one short: did you count the epochs from 0 (np.argmin without + 1), or cut "
+                "the decimals off with int() instead of rounding with round()?",
+            ),
+            (
+                lambda fold_histories: np.mean(_best_epochs(fold_histories)),
+                "that is the mean itself: round it to a whole number with round(), since fit "
+                "trains whole epochs.",
+            ),
+            (
+                lambda fold_histories: max(_best_epochs(fold_histories)),
+                "that is the latest of the best epochs; the rule takes their mean.",
+            ),
+            (
+                lambda fold_histories: _best_epoch_of_best_fold(fold_histories),
+                "that is the best epoch of the fold with the lowest val_loss: one fold, as "
+                "noisy as a single split. Take the mean over all five folds.",
+            ),
+        ),
+        stands_for="final_epochs (the rounded mean of the folds' best epochs)",
+    ),
+    "10.3": Choice(
+        options={
+            "A": "an honest estimate of the loss on new data",
+            "B": "likely too optimistic: the test set chose the model",
+            "C": "likely too pessimistic: five tries add noise",
+        },
+        correct="B",
+        explanation="each of the five test losses is its model's loss plus the luck of 100 rows. "
+        "Picking the lowest picks the luckiest draw as well as the best model, so the number "
+        "flatters, exactly as a best validation loss does: the test set has become a validation "
+        "set. An honest estimate now needs rows that took part in no choice.",
+        hints={
+            "A": "the test set was honest while no choice looked at it. Which of the five did "
+            "you report, and why that one?",
+            "C": "each single test loss is as likely too high as too low. You report the lowest "
+            "of five: which way does taking the lowest push?",
+        },
+    ),
+    "10.4": Number(
+        name="the number of patients on both sides",
+        expected=lambda patient, train_idx, val_idx: _shared_groups(patient, train_idx, val_idx),
+        tolerance=0,
+        hint="patient[shuffled_train_idx] and patient[shuffled_val_idx] are the patients of "
+        "each side's rows; np.intersect1d(a, b) gives each patient found in both once: count "
+        "them with .size.",
+        mistakes=(
+            (
+                lambda patient, train_idx, val_idx: np.isin(
+                    patient[val_idx], patient[train_idx]
+                ).sum(),
+                "that counts validation rows whose patient is also in training, one per visit. "
+                "Count each patient once: np.intersect1d keeps each shared patient once.",
+            ),
+            (
+                lambda patient, train_idx, val_idx: (
+                    np.union1d(patient[train_idx], patient[val_idx]).size
+                ),
+                "that counts every patient on either side (np.union1d); the question asks for "
+                "those on both sides (np.intersect1d).",
+            ),
+            (
+                lambda patient, train_idx, val_idx: len(val_idx),
+                "that is the number of validation rows, not of patients: look the rows' "
+                "patients up in patient first.",
+            ),
+        ),
+    ),
 }
 
 
@@ -809,3 +898,23 @@ def _spread(val_losses, small_only):
         if not small_only or name != "all 1,000 rows"
     ]
     return max(epochs) - min(epochs)
+
+
+def _best_epochs(fold_histories):
+    """10.2: each fold's best epoch (from 1), from a dict of fold name -> history."""
+    return [best_epoch(history) for history in fold_histories.values()]
+
+
+def _mean_best_epoch(fold_histories):
+    return round(float(np.mean(_best_epochs(fold_histories))))
+
+
+def _best_epoch_of_best_fold(fold_histories):
+    lowest = min(fold_histories.values(), key=lambda h: min(history_dict(h)["val_loss"]))
+    return best_epoch(lowest)
+
+
+def _shared_groups(groups, train_idx, val_idx):
+    """10.4: how many groups have rows on both sides of a split."""
+    groups = np.asarray(groups)
+    return np.intersect1d(groups[np.asarray(train_idx)], groups[np.asarray(val_idx)]).size
