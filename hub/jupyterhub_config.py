@@ -24,7 +24,7 @@ Settings a hub admin changes are environment variables (defaults in brackets):
     COURSE_HUB_START_TIMEOUT    seconds a learner's server may take to start [120]
     COURSE_HUB_KERNEL_CULL      seconds after which an idle kernel is shut down [1800]
     COURSE_HUB_SERVER_CULL      seconds after which a server with no kernel and no activity
-                                stops itself (frees its ~80 MB) [3600]
+                                stops itself (frees its ~150 MB) [3600]
 
 Everything listens on 127.0.0.1 only. Put a TLS-terminating proxy in front (or use TLJH)
 before letting anyone else in.
