@@ -456,10 +456,17 @@ def main():
         return 0
     if not 1 <= args.learners <= args.max_learners:
         parser.error(f"--learners must be between 1 and {args.max_learners}")
-    need = args.learners * 1.0  # GiB, about: a learner's server and kernel
+    # A learner's server and working kernel (PSS, measured; 600 MiB before any measurement),
+    # with 20 % to spare, and the hub: refuse a class that would not fit in 80 % of free RAM.
+    learner_mib = 600
+    if MEASUREMENTS.exists():
+        learner_mib = json.loads(MEASUREMENTS.read_text())["learner_peak_pss_mib"]
+    need = (args.learners * learner_mib * 1.2 + 512) / 1024
     available = psutil.virtual_memory().available / 1024**3
     if need > available * 0.8:
-        parser.error(f"{args.learners} learners need about {need:.0f} GiB; {available:.0f} free")
+        parser.error(
+            f"{args.learners} learners need about {need:.0f} GiB; {available:.0f} GiB are free"
+        )
     records, sampler, wall = run_class(args)
     measurements, failed = report(args, records, sampler, wall)
     if args.write:
