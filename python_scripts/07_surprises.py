@@ -15,7 +15,7 @@
 # %% [markdown]
 # # 07 · Surprises: when the curves do not say what you expect
 #
-# **Time:** 45 minutes · **Prerequisites:** notebooks 01 to 04.
+# **Time:** 55 minutes · **Prerequisites:** notebooks 01 to 04 (03 for the digits).
 #
 # **Questions**
 # - How can the validation loss be *lower* than the training loss?
@@ -23,6 +23,8 @@
 # - Why is one validation curve smooth and another jumpy?
 # - Which innocent-looking habits (`validation_split`, scaling first) bias the validation loss?
 # - Why does `model.evaluate` on the training rows not give the last logged `loss`?
+# - Why can a model with `BatchNormalization` or augmentation layers score so differently in `fit`
+#   and in `evaluate`?
 #
 # **Objectives**
 # - Explain two ordinary reasons for `val_loss < loss` (the training loss's lag, dropout), and show
@@ -30,6 +32,9 @@
 # - Tell a real trend from the noise of a small validation set.
 # - Predict which rows `validation_split` validates on, and avoid leaking validation rows into
 #   preprocessing.
+# - Name the layers that act differently in training and in inference (dropout, noise,
+#   `BatchNormalization`, augmentation), and measure a model in both modes with
+#   `model(x, training=...)`.
 #
 # Each surprise below is a fact about Keras 3 or about data, shown by a cell you run. Epochs are
 # counted from 1, as Keras prints them.
@@ -545,6 +550,254 @@ print("\n".join(rows))
 # training and validation performance like for like, evaluate both with `model.evaluate` after
 # training.
 #
+# ## Surprise 7: BatchNormalization and augmentation also act only in training
+#
+# Dropout is not the only layer that behaves differently in `fit` and in `evaluate`. Two more
+# that learners meet early: `BatchNormalization`, and the data-augmentation layers.
+#
+# ### BatchNormalization: batch statistics in training, moving averages in inference
+#
+# `keras.layers.BatchNormalization` normalises each of its inputs to mean 0 and variance 1, then
+# scales and shifts it with two trained weights. In **training mode** (each batch of `fit`) it
+# uses the mean and variance of the current batch. It also keeps a running estimate of them for
+# later, `moving_mean` and `moving_variance`, which start at 0 and 1; after each training batch,
+# each moves 1 % of the way towards that batch's value (`momentum=0.99`, the default). In
+# **inference mode** (`val_loss`, `evaluate`, `predict`) it uses those moving averages.
+#
+# Below is the line model with a `BatchNormalization` layer between the hidden layer and its
+# ReLU, trained as before (60 epochs, batches of 32), next to the plain model of Surprise 1.
+
+# %% tags=["live"]
+def train_batch_norm(momentum=0.99):
+    """The line model with BatchNormalization before the ReLU, seeded and fitted as `train` does."""
+    seed_everything(0)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(1,)),
+            keras.layers.Dense(64),
+            keras.layers.BatchNormalization(momentum=momentum),
+            keras.layers.Activation("relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", metrics=["mse"])
+    history = model.fit(
+        x_train, y_train, validation_data=(x_val, y_val), epochs=60, batch_size=32, verbose=0
+    )
+    return model, history
+
+
+bn_model, bn_history = train_batch_norm()
+bn_logged = bn_history.history
+print("epoch   loss  val_loss   (with BatchNormalization)")
+for bn_epoch in (1, 2, 5, 10, 20, 40, 60):
+    bn_loss, bn_val_loss = bn_logged["loss"][bn_epoch - 1], bn_logged["val_loss"][bn_epoch - 1]
+    print(f"{bn_epoch:5d}  {bn_loss:.3f}     {bn_val_loss:.3f}")
+bn_runs = {"no BatchNormalization": plain_history, "BatchNormalization": bn_history}
+plot_history(bn_runs, log_scale=True)
+plt.show()
+
+# %% [markdown]
+# The training loss falls about as fast as the plain model's, but the validation loss falls to
+# about 1 within 5 epochs and then stays there, bumping up and down, far above the plain model's
+# 0.04 (Surprise 1's table). (Over seeds 0 to 9 and
+# their splits, after 60 epochs: validation loss between 1.0 and 2.9 with BatchNormalization,
+# training loss between 0.03 and 0.15; without it, validation loss between 0.02 and 0.05.) This is
+# not overfitting. The two curves measure two different networks: the training loss one normalised
+# with each batch's own statistics, the validation loss one normalised with the moving averages.
+#
+# The next cell measures the *same* 30 validation rows both ways. `model(x, training=False)` runs
+# the model in inference mode, as `val_loss` and `evaluate` do; `model(x, training=True)` in
+# training mode, as `fit` does. Careful: a training-mode call also moves the moving averages, as a
+# training batch would, so the cell keeps a copy of the weights (the moving averages are among
+# them) and puts it back.
+
+# %%
+saved_weights = bn_model.get_weights()
+mse_loss = keras.losses.MeanSquaredError()
+for training in (False, True):
+    mode_loss = float(mse_loss(y_val, bn_model(x_val, training=training)))
+    print(f"validation rows, training={training!s:<5}:  loss {mode_loss:.4f}")
+bn_model.set_weights(saved_weights)
+bn_evaluated = bn_model.evaluate(x_val, y_val, verbose=0)[0]
+print(f"evaluate on the validation rows:    loss {bn_evaluated:.4f}")
+print(f"last logged val_loss:               loss {bn_history.history['val_loss'][-1]:.4f}")
+
+moving_variance = np.asarray(bn_model.layers[1].moving_variance)
+hidden = bn_model.layers[0](x_train).numpy()  # what BatchNormalization receives: the 64 units
+print("\nhidden unit                    1      2      3      4   median of the 64")
+for label, variance in (
+    ("moving_variance", moving_variance),
+    ("variance, training rows", hidden.var(axis=0)),
+):
+    print(
+        f"{label:<23}" + "".join(f"{v:7.3f}" for v in variance[:4]) + f"{np.median(variance):11.3f}"
+    )
+
+# %% [markdown]
+# Same rows, same weights: in training mode the loss is about ten times lower than in inference
+# mode, the mode of `val_loss` and `evaluate` (which agree to the last digit). (Over seeds 0 to 9,
+# always more than 5 times lower.) The last lines say why. The 64 hidden units vary far less than
+# the starting variance 1, and the moving averages have not forgotten that start: each training
+# batch keeps 99 % of them, and 60 epochs of 3 batches are only 180 batches, which leave
+# $0.99^{180} = 0.16$ of the starting 1 in every moving variance. So the median moving variance is
+# about 20 times the units' real variance (over seeds 0 to 9, always more than 5 times). In
+# inference the units are divided by too large a number, squeezed towards 0, and the output
+# barely depends on $x$.
+#
+# This is extreme because the training set is tiny: with thousands of rows an epoch holds many
+# batches, and the moving averages catch up within the first epochs (the gap then shows only
+# there). With few batches, a smaller `momentum` lets them follow faster. Here is the same model
+# with `momentum=0.9` (each batch moves them 10 % of the way):
+
+# %% tags=["live"]
+fast_bn_model, fast_bn_history = train_batch_norm(momentum=0.9)
+plot_history(
+    {
+        "no BatchNormalization": plain_history,
+        "momentum 0.99": bn_history,
+        "momentum 0.9": fast_bn_history,
+    },
+    log_scale=True,
+)
+plt.show()
+print("epoch  val_loss: no BatchNormalization  momentum 0.99  momentum 0.9")
+for bn_epoch in (1, 5, 10, 20, 40, 60):
+    compared = (plain_history, bn_history, fast_bn_history)
+    values = [run.history["val_loss"][bn_epoch - 1] for run in compared]
+    print(f"{bn_epoch:5d}  {values[0]:30.3f}  {values[1]:13.3f}  {values[2]:12.3f}")
+
+# %% [markdown]
+# With `momentum=0.9` the validation loss catches up by the end, but in the first epochs it is
+# still several times the plain model's: the moving averages still lag while the weights change
+# fast. (Over seeds 0 to 9 and their splits: at epoch 10, more than 4 times the plain model's
+# validation loss; after 60 epochs, between 0.03 and 0.11, against 0.02 to 0.05 without
+# BatchNormalization.) When a model with BatchNormalization shows a validation loss far above its
+# training loss, check the two modes on the same rows, as above, before calling it overfitting.
+#
+# ### Exercise 6: how much of the start is left?
+#
+# Each training batch keeps 99 % of the moving averages and adds 1 % of the batch's value, so
+# after k batches the starting values still make up $0.99^k$ of them. The model above trains on 3
+# batches an epoch. At the end of epoch 5, what share of the moving averages still comes from the
+# starting values? (A number between 0 and 1.)
+
+# %%
+starting_share = None  # TODO: a number between 0 and 1
+checks.exercise("07.6", starting_share)
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+starting_share = 0.99 ** (5 * 3)  # 5 epochs of 3 batches: 15 updates, each keeping 99 %
+checks.exercise("07.6", starting_share)
+
+# %% [markdown]
+# ### Augmentation layers: harder rows in training, the plain rows in inference
+#
+# Data augmentation shows the model altered copies of its training rows (shifted, rotated, noisy),
+# so that it learns what does not depend on those changes. Keras does it with layers such as
+# `RandomTranslation`, `RandomRotation`, `RandomZoom` or `GaussianNoise`, placed at the start of
+# the model. They change their inputs in training mode only; in inference mode they pass them
+# through unchanged.
+#
+# Take the 8×8 handwritten digits of notebook 03, 1,437 training and 360 validation rows, and
+# divide the pixels (0 to 16) by 16. For images, one scale for every pixel keeps a shifted image
+# meaningful; notebook 03's `StandardScaler` scaled each pixel on its own. The augmented model
+# turns each row back into an 8×8 image (`Reshape`), moves it by up to one pixel in each direction
+# (`RandomTranslation`, the uncovered edge filled with blank pixels), and flattens it again.
+
+# %%
+X_digits, y_digits = load_dataset("digits")
+x_digits_train, x_digits_val, y_digits_train, y_digits_val = train_test_split(
+    X_digits / 16, y_digits, test_size=0.2, random_state=0, stratify=y_digits
+)
+print(f"pixels from {X_digits.min():.0f} to {X_digits.max():.0f}, now 0 to 1")
+print(f"training rows: {len(x_digits_train)}, validation rows: {len(x_digits_val)}")
+
+
+def shift_layer(seed=None):
+    """Moves each 8x8 image by up to one pixel up or down and left or right, in training only."""
+    return keras.layers.RandomTranslation(
+        0.125, 0.125, fill_mode="constant", interpolation="nearest", seed=seed
+    )
+
+
+shift = shift_layer(seed=0)
+images = x_digits_train[:8].reshape(-1, 8, 8, 1)
+shifted = np.asarray(shift(images, training=True))
+unchanged = np.asarray(shift(images, training=False))
+print(f"training=False: every image unchanged: {np.array_equal(unchanged, images)}")
+moved = [not np.array_equal(image, before) for image, before in zip(shifted, images)]
+print(f"training=True:  {sum(moved)} of {len(images)} images moved")
+fig, axes = plt.subplots(2, 8, figsize=(11, 3))
+for column, (image, after) in enumerate(zip(images, shifted)):
+    axes[0, column].imshow(image[:, :, 0], cmap="gray_r")
+    axes[1, column].imshow(after[:, :, 0], cmap="gray_r")
+axes[0, 0].set_title("as stored", loc="left")
+axes[1, 0].set_title("training=True", loc="left")
+for ax in axes.flat:
+    ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# Now train the same small classifier (64 ReLU units, 10 softmax units) with and without the
+# shifts, 20 epochs each:
+
+# %% tags=["live"]
+def train_digits(augment):
+    """Seed, build and fit a digits classifier, with or without random shifts; its History."""
+    seed_everything(0)
+    layers = [keras.Input(shape=(64,))]
+    if augment:
+        layers += [keras.layers.Reshape((8, 8, 1)), shift_layer(), keras.layers.Flatten()]
+    layers += [
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
+    model = keras.Sequential(layers)
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    history = model.fit(
+        x_digits_train,
+        y_digits_train,
+        validation_data=(x_digits_val, y_digits_val),
+        epochs=20,
+        batch_size=32,
+        verbose=0,
+    )
+    return model, history
+
+
+digit_runs = {"no augmentation": train_digits(False), "random shifts": train_digits(True)}
+print("model              last loss  evaluate(training rows)  last val_loss")
+for run_name, (digits_model, digits_history) in digit_runs.items():
+    digits_evaluated = digits_model.evaluate(x_digits_train, y_digits_train, verbose=0)[0]
+    print(
+        f"{run_name:<17}  {digits_history.history['loss'][-1]:9.3f}  {digits_evaluated:23.3f}"
+        f"  {digits_history.history['val_loss'][-1]:13.3f}"
+    )
+plot_history({run_name: run[1] for run_name, run in digit_runs.items()}, log_scale=True)
+plt.show()
+
+# %% [markdown]
+# Without augmentation, the training loss ends far below the validation loss (over seeds 0 to 9,
+# always below a quarter of it): the model has learned its 1,437 training images almost by heart.
+# With the shifts, the training loss is measured on moved images, harder than the stored ones, and
+# here it ends *above* the validation loss (in 8 of seeds 0 to 9; in the other two, just below).
+# It is not the model's loss on its training rows: `evaluate`, in inference mode, measures those
+# unmoved and gets 0.117, not 0.211 (over seeds 0 to 9, the logged loss is always more than 1.3
+# times `evaluate`'s). As with dropout, compare like with like: `evaluate` both sets after
+# training.
+#
+# One trap with the image layers: called directly without `training=`, a layer takes its own
+# default, and for `RandomTranslation`, `RandomRotation`, `RandomZoom` and the other image
+# augmentation layers that default is `training=True` (for `Dropout` and `GaussianNoise` it is
+# `False`). So `model(x)` on the augmented model shifts the images; `model(x, training=False)`,
+# `predict` and `evaluate` do not. Pass `training=False` whenever you call a model directly.
+#
 # ## Key points
 #
 # - `val_loss < loss` is normal when the model is still improving fast (the training loss lags
@@ -564,6 +817,15 @@ print("\n".join(rows))
 # - Fit scalers and every other preprocessing step on the training rows only.
 # - `model.evaluate` on the training rows uses the final weights in inference mode; the logged
 #   `loss` does not.
+# - `BatchNormalization` normalises with each batch's statistics in training and with moving
+#   averages in inference (`val_loss`, `evaluate`, `predict`). The moving averages move
+#   `1 - momentum` of the way per training batch, so with few batches they lag and the validation
+#   loss can sit far above the training loss without any overfitting. Compare
+#   `model(x, training=True)` with `model(x, training=False)` on the same rows; a smaller
+#   `momentum` or more batches help.
+# - Augmentation layers alter the rows in training only: the training loss is measured on harder
+#   rows and can end above the validation loss. Called directly, the image layers default to
+#   `training=True`: pass `training=False`.
 #
 # ## Try next
 #
@@ -572,3 +834,5 @@ print("\n".join(rows))
 # - In Surprise 3, use sets of 100 rows instead of 20: how far apart are the curves now?
 # - In Surprise 4, shuffle `X` and `y` together (`np.random.default_rng(0).permutation(len(X))`)
 #   before `fit`, and compare the validation loss.
+# - In Surprise 7, train the BatchNormalization model with `batch_size=8` (9 batches an epoch):
+#   do the moving averages catch up? What happens to the training loss?

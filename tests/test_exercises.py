@@ -177,6 +177,7 @@ NUMBER_CASES = {  # exercise: (context, right answer)
     "04.3": ({"val_loss": [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]}, 2),
     "07.2": ({"history": L2}, 0.45 - 0.41234567),
     "07.3": ({"val_losses": VAL_LOSSES}, 1),
+    "07.6": ({}, 0.99**15),
     "05.3": (SCORES, None),
     "08.1": (LABELS, None),
     "08.5c": ({"test_accuracy": 0.9561}, 0.96),

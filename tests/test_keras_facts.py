@@ -1103,3 +1103,195 @@ def test_batch_normalization_trains_on_batch_statistics_and_evaluates_on_moving_
     assert history.history["loss"][0] < 1e-6
     assert model.evaluate(x, y, verbose=0) == pytest.approx(with_moving_averages, rel=1e-5)
     assert model.evaluate(x, y, verbose=0) > 9000
+
+
+def batch_normalization_line(momentum=0.99):
+    """Input -> BatchNormalization(momentum) -> Dense(1) with kernel 1, bias 0; SGD(0): only
+    the moving averages change."""
+    seed_everything(0)
+    normalization = keras.layers.BatchNormalization(momentum=momentum)
+    model = keras.Sequential(
+        [keras.Input(shape=(1,)), normalization, keras.layers.Dense(1, kernel_initializer="ones")]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    return model, normalization
+
+
+def moving_averages(normalization):
+    return float(normalization.moving_mean.numpy()[0]), float(normalization.moving_variance[0])
+
+
+@pytest.mark.parametrize("momentum", [0.99, 0.9])
+def test_batch_normalization_moving_averages_move_only_in_training_mode(momentum):
+    """Fact 16 (lesson 07): inference calls (evaluate, predict, model(x, training=False), the
+    validation pass of fit) leave the moving averages alone; every training-mode batch, in fit
+    or in a model(x, training=True) call, moves them 1 - momentum of the way to its own
+    mean and variance, so after k batches the starting values (0 and 1) still make up
+    momentum**k of them. get_weights holds them, and set_weights puts them back."""
+    x = np.tile([[99.0], [101.0]], (3, 1))  # each batch of 2: mean 100, (biased) variance 1
+    y = np.tile([[-1.0], [1.0]], (3, 1))
+    model, normalization = batch_normalization_line(momentum)
+    model.evaluate(x, y, verbose=0)
+    model.predict(x, verbose=0)
+    model(x, training=False)
+    assert moving_averages(normalization) == (0.0, 1.0)
+    saved = model.get_weights()
+
+    model(x[:2], training=True)  # one training-mode batch
+    assert moving_averages(normalization)[0] == pytest.approx(100 * (1 - momentum), rel=1e-6)
+    model.set_weights(saved)
+    assert moving_averages(normalization) == (0.0, 1.0)
+
+    model.fit(x, y, batch_size=2, epochs=2, shuffle=False, validation_data=(x, y), verbose=0)
+    starting_share = momentum ** (2 * 3)  # 2 epochs of 3 batches; the validation pass adds none
+    mean, variance = moving_averages(normalization)
+    assert mean == pytest.approx(100 * (1 - starting_share), rel=1e-6)
+    assert variance == pytest.approx(1.0, rel=1e-6)
+
+
+def test_val_loss_with_batch_normalization_is_evaluate_in_inference_mode():
+    """Fact 16 (lesson 07): the last val_loss of a model with BatchNormalization equals
+    evaluate on the validation rows after fit and the loss of model(x_val, training=False),
+    and differs from training mode (model(x_val, training=True)) on the same rows. A real
+    fit (Adam, 3 epochs of 3 batches), so the weights move too."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(5.0, 2.0, size=(70, 1))
+    y = 2 * x + 1
+    x_val = rng.normal(5.0, 2.0, size=(30, 1))
+    y_val = 2 * x_val + 1
+    seed_everything(0)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(1,)),
+            keras.layers.Dense(8),
+            keras.layers.BatchNormalization(),
+            keras.layers.Activation("relu"),
+            keras.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    history = model.fit(x, y, validation_data=(x_val, y_val), epochs=3, batch_size=32, verbose=0)
+    mse = keras.losses.MeanSquaredError()
+
+    inference = float(mse(y_val, model(x_val, training=False)))
+    assert history.history["val_loss"][-1] == pytest.approx(inference, rel=1e-5)
+    assert model.evaluate(x_val, y_val, verbose=0) == pytest.approx(inference, rel=1e-5)
+    saved = model.get_weights()
+    training = float(mse(y_val, model(x_val, training=True)))
+    model.set_weights(saved)
+    assert differs(training, inference)
+    assert model.evaluate(x_val, y_val, verbose=0) == pytest.approx(inference, rel=1e-5)
+
+
+AUGMENTATIONS = {
+    "RandomTranslation": lambda: keras.layers.RandomTranslation(0.125, 0.125, seed=0),
+    "RandomRotation": lambda: keras.layers.RandomRotation(0.1, seed=0),
+    "RandomZoom": lambda: keras.layers.RandomZoom(0.2, seed=0),
+    "GaussianNoise": lambda: keras.layers.GaussianNoise(0.5, seed=0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AUGMENTATIONS))
+def test_augmentation_layers_are_the_identity_in_inference_and_change_inputs_in_training(name):
+    """Fact 16 (lesson 07): an augmentation layer returns its input unchanged with
+    training=False (as in evaluate, predict and the validation pass of fit) and alters it
+    with training=True (as in fit's training batches)."""
+    images = np.random.default_rng(0).uniform(0, 1, size=(8, 8, 8, 1)).astype("float32")
+    layer = AUGMENTATIONS[name]()
+    np.testing.assert_array_equal(np.asarray(layer(images, training=False)), images)
+    altered = np.asarray(layer(images, training=True))
+    assert altered.shape == images.shape
+    assert not np.allclose(altered, images)
+
+
+def test_called_directly_without_training_the_image_layers_augment_and_noise_does_not():
+    """Lesson 07: a direct call without training= takes each layer's own default: True for the
+    image augmentation layers (RandomTranslation, RandomRotation, RandomZoom), False for
+    GaussianNoise and Dropout. So model(x) on a model that starts with RandomTranslation
+    shifts the images, while model(x, training=False) and predict do not."""
+    defaults = {
+        name: inspect.signature(layer().call).parameters["training"].default
+        for name, layer in AUGMENTATIONS.items()
+    }
+    assert defaults == {
+        "RandomTranslation": True,
+        "RandomRotation": True,
+        "RandomZoom": True,
+        "GaussianNoise": False,
+    }
+    assert inspect.signature(keras.layers.Dropout(0.5).call).parameters["training"].default is False
+    rows = np.random.default_rng(0).uniform(0, 1, size=(16, 64)).astype("float32")
+    seed_everything(0)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(64,)),
+            keras.layers.Reshape((8, 8, 1)),
+            keras.layers.RandomTranslation(0.125, 0.125, fill_mode="constant"),
+            keras.layers.Flatten(),
+        ]
+    )
+    assert not np.array_equal(np.asarray(model(rows)), rows)
+    np.testing.assert_array_equal(np.asarray(model(rows, training=False)), rows)
+    np.testing.assert_array_equal(model.predict(rows, verbose=0), rows)
+
+
+def test_random_translation_by_an_eighth_moves_8x8_images_by_at_most_one_pixel():
+    """Lesson 07: RandomTranslation(0.125, 0.125, fill_mode="constant",
+    interpolation="nearest") moves each 8x8 image on its own by -1, 0 or 1 pixel up or down
+    and left or right, and fills the uncovered edge with 0."""
+    images = np.random.default_rng(0).uniform(0.1, 1, size=(64, 8, 8, 1)).astype("float32")
+    layer = keras.layers.RandomTranslation(
+        0.125, 0.125, fill_mode="constant", interpolation="nearest", seed=0
+    )
+    shifted = np.asarray(layer(images, training=True))
+
+    def moved(image, down, right):
+        padded = np.pad(image, ((1, 1), (1, 1), (0, 0)))
+        return padded[1 - down : 9 - down, 1 - right : 9 - right]
+
+    shifts = []
+    for image, after in zip(images, shifted, strict=True):
+        found = [
+            (down, right)
+            for down in (-1, 0, 1)
+            for right in (-1, 0, 1)
+            if np.array_equal(after, moved(image, down, right))
+        ]
+        assert len(found) == 1
+        shifts.append(found[0])
+    assert len(set(shifts)) > 3  # each image gets its own shift
+    assert (0, 0) in shifts and any(shift != (0, 0) for shift in shifts)
+
+
+def test_augmentation_is_in_the_training_loss_and_not_in_val_loss_or_evaluate():
+    """Fact 16 (lesson 07): with an augmentation layer and no updates (SGD(0)), val_loss is
+    the loss of the unaltered validation rows, evaluate on the training rows that of the
+    unaltered training rows, and the logged training loss neither: it is measured on
+    altered rows."""
+    images = np.random.default_rng(1).uniform(0, 1, size=(32, 64)).astype("float32")
+    targets = images.sum(axis=1, keepdims=True) * np.linspace(0, 1, 32)[:, None]
+    seed_everything(0)
+    plain_layers = [keras.layers.Dense(1, kernel_initializer="ones")]
+    augmented = keras.Sequential(
+        [
+            keras.Input(shape=(64,)),
+            keras.layers.Reshape((8, 8, 1)),
+            keras.layers.RandomRotation(0.25, fill_mode="constant", seed=0),
+            keras.layers.Flatten(),
+            *plain_layers,
+        ]
+    )
+    augmented.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    history = augmented.fit(
+        images[:24], targets[:24], validation_data=(images[24:], targets[24:]), verbose=0
+    )
+    unaltered = keras.Sequential([keras.Input(shape=(64,)), *plain_layers])
+    unaltered.compile(loss="mse")
+
+    train_loss = unaltered.evaluate(images[:24], targets[:24], verbose=0)
+    val_loss = unaltered.evaluate(images[24:], targets[24:], verbose=0)
+    assert history.history["val_loss"][0] == pytest.approx(val_loss, rel=1e-5)
+    assert augmented.evaluate(images[:24], targets[:24], verbose=0) == pytest.approx(
+        train_loss, rel=1e-5
+    )
+    assert differs(history.history["loss"][0], train_loss)

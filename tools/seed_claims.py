@@ -156,6 +156,112 @@ def dropout_val_below_training(seed):
     return history["val_loss"][-1] < history["loss"][-1]
 
 
+def line_parts(seed):
+    """07's split of the noisy line, with ``seed`` as its random_state."""
+    X, y = load_dataset("noisy_line")
+    return train_test_split(X, y, test_size=0.3, random_state=seed)
+
+
+@cache
+def line_run(seed, momentum=None):
+    """07's line model, 60 epochs: plain (``momentum`` None) or with BatchNormalization of that
+    momentum between the hidden layer and its ReLU. The model and its history."""
+    seed_everything(seed)
+    if momentum is None:
+        hidden = [keras.layers.Dense(64, activation="relu")]
+    else:
+        hidden = [
+            keras.layers.Dense(64),
+            keras.layers.BatchNormalization(momentum=momentum),
+            keras.layers.Activation("relu"),
+        ]
+    model = keras.Sequential([keras.Input(shape=(1,)), *hidden, keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    return model, fit_arrays(model, line_parts(seed), epochs=60)
+
+
+def batch_norm_claims():
+    """07, Surprise 7: BatchNormalization on the line, momentum 0.99 and 0.9."""
+
+    def last(seed, momentum, name="val_loss"):
+        return line_run(seed, momentum)[1][name][-1]
+
+    def modes_differ(seed):
+        model = line_run(seed, 0.99)[0]
+        _, x_val, _, y_val = line_parts(seed)
+        saved = model.get_weights()
+        training = float(keras.losses.MeanSquaredError()(y_val, model(x_val, training=True)))
+        model.set_weights(saved)
+        inference = model.evaluate(x_val, y_val, verbose=0)
+        return inference > 5 * training and np.isclose(inference, last(seed, 0.99), rtol=1e-5)
+
+    def moving_variance_lags(seed):
+        model = line_run(seed, 0.99)[0]
+        hidden = model.layers[0](line_parts(seed)[0]).numpy()
+        ratios = np.asarray(model.layers[1].moving_variance) / hidden.var(axis=0)
+        return np.median(ratios) > 5
+
+    def at_epoch_10(seed, momentum):
+        return line_run(seed, momentum)[1]["val_loss"][9]
+
+    return {
+        "BatchNormalization (0.99): last val_loss 1.0 to 2.9, last loss 0.03 to 0.15": (
+            lambda seed: 1.0 <= last(seed, 0.99) <= 2.9 and 0.03 <= last(seed, 0.99, "loss") <= 0.15
+        ),
+        "without BatchNormalization: last val_loss 0.02 to 0.05": lambda seed: (
+            0.02 <= last(seed, None) <= 0.05
+        ),
+        "BatchNormalization: val rows in inference mode (= val_loss, evaluate) score over 5 "
+        "times worse than in training mode": modes_differ,
+        "BatchNormalization: after 60 epochs the median moving variance is over 5 times the "
+        "hidden units' variance": moving_variance_lags,
+        "momentum 0.9: last val_loss 0.03 to 0.11": lambda seed: 0.03 <= last(seed, 0.9) <= 0.11,
+        "momentum 0.9: val_loss at epoch 10 over 4 times the plain model's": lambda seed: (
+            at_epoch_10(seed, 0.9) > 4 * at_epoch_10(seed, None)
+        ),
+    }
+
+
+@cache
+def digits_shift_run(seed, augment):
+    """07's digits classifier (pixels / 16, 03's kind of split with ``seed`` as random_state),
+    20 epochs, with or without RandomTranslation; the last loss, val_loss and the evaluate
+    of the training rows."""
+    X, y = load_dataset("digits")
+    x_train, x_val, y_train, y_val = train_test_split(
+        X / 16, y, test_size=0.2, random_state=seed, stratify=y
+    )
+    seed_everything(seed)
+    layers = [keras.Input(shape=(64,))]
+    if augment:
+        shift = keras.layers.RandomTranslation(
+            0.125, 0.125, fill_mode="constant", interpolation="nearest"
+        )
+        layers += [keras.layers.Reshape((8, 8, 1)), shift, keras.layers.Flatten()]
+    layers += [
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
+    model = keras.Sequential(layers)
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
+    history = fit_arrays(model, (x_train, x_val, y_train, y_val), epochs=20)
+    evaluated = model.evaluate(x_train, y_train, verbose=0)
+    return history["loss"][-1], history["val_loss"][-1], evaluated
+
+
+AUGMENTATION_CLAIMS = {
+    "digits without augmentation: last loss below a quarter of the last val_loss": lambda seed: (
+        digits_shift_run(seed, False)[0] < digits_shift_run(seed, False)[1] / 4
+    ),
+    "digits with random shifts: last loss above the last val_loss (the lesson says 8 of 10)": (
+        lambda seed: digits_shift_run(seed, True)[0] > digits_shift_run(seed, True)[1]
+    ),
+    "digits with random shifts: last loss over 1.3 times evaluate on the training rows": (
+        lambda seed: digits_shift_run(seed, True)[0] > 1.3 * digits_shift_run(seed, True)[2]
+    ),
+}
+
+
 # ---- notebook 03: digits, softmax --------------------------------------------------------
 # 03 and 05 keep their lessons' splits for every seed (as their prose says: "over seeds 0-9
 # with this split"); the seed fixes the starting weights and the batch order.
@@ -664,6 +770,8 @@ CLAIMS = [Claim("06", text, holds) for text, holds in NOTEBOOK_06.items()] + [
         "07", "with dropout 0.5, val_loss ends below the training loss", dropout_val_below_training
     ),
 ]
+CLAIMS += [Claim("07", text, holds) for text, holds in batch_norm_claims().items()]
+CLAIMS += [Claim("07", text, holds) for text, holds in AUGMENTATION_CLAIMS.items()]
 CLAIMS += [Claim("03", text, holds) for text, holds in NOTEBOOK_03.items()]
 CLAIMS += [Claim("05", text, holds) for text, holds in NOTEBOOK_05.items()]
 

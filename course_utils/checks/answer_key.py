@@ -650,6 +650,29 @@ ANSWER_KEY = {
             "time: which scaler would it use?",
         },
     ),
+    "07.6": Number(
+        name="the share of the starting values",
+        expected=lambda: 0.99 ** (5 * 3),
+        tolerance=1e-3,
+        hint="the moving averages move once per training batch, not once per epoch: count the "
+        "batches in 5 epochs of 3, then raise 0.99 to that power.",
+        mistakes=(
+            (
+                lambda: 0.99**5,
+                "that counts one update per epoch; the moving averages move after every "
+                "training batch, and each epoch here has 3.",
+            ),
+            (
+                lambda: 1 - 0.99 ** (5 * 3),
+                "that is the share the batches have added; the exercise asks for what is left "
+                "of the starting values.",
+            ),
+            (
+                lambda: 0.99 ** (4 * 3),
+                "that is the end of epoch 4; epoch 5 ends after 5 × 3 batches.",
+            ),
+        ),
+    ),
     "08.1": Number(
         name="the baseline",
         expected=lambda y_train, y_val: baseline_loss(y_train, y_val, "binary_crossentropy"),
