@@ -100,7 +100,8 @@ kernel_cull = _seconds("COURSE_HUB_KERNEL_CULL", 1800)
 c.Spawner.args = [
     "--MappingKernelManager.default_kernel_name=loss-course",
     # A kernel idle for 30 minutes is shut down even if its tab is still open: learners move
-    # to the next notebook and leave the last one's kernel (~0.3 GB with TensorFlow) behind.
+    # to the next notebook and leave the last one's kernel behind (0.7 GB resident with
+    # TensorFlow, 0.3 GB of it its own; benchmarks/README.md, "classroom_load.py").
     # Re-running a lesson takes under a minute. Busy kernels (a long fit) are never culled.
     f"--MappingKernelManager.cull_idle_timeout={kernel_cull}",
     "--MappingKernelManager.cull_interval=60",
