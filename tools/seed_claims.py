@@ -776,6 +776,215 @@ CLAIMS += [Claim("03", text, holds) for text, holds in NOTEBOOK_03.items()]
 CLAIMS += [Claim("05", text, holds) for text, holds in NOTEBOOK_05.items()]
 
 
+# ---- notebook 10: how much to trust a number (its rows are fixed; the seed sets weights) ----
+
+
+def lesson10_rows(n, seed):
+    """10's make_rows: n rows of 5 features in different units, labels 0/1."""
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(n, 5))
+    logit = 2 * z[:, 0] - z[:, 1] + 1.5 * z[:, 2] * z[:, 3] - 1
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    x = z * [1.0, 10.0, 0.1, 5.0, 1.0] + [0.0, 50.0, 1.0, 0.0, 3.0]
+    return x, y
+
+
+def lesson10_classifier():
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(5,)),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="binary_crossentropy")
+    return model
+
+
+@cache
+def lesson10_pool():
+    x_pool, y_pool = lesson10_rows(100_000, seed=2)
+    return x_pool, y_pool
+
+
+@cache  # several claims read the same spreads
+def score_spreads(seed):
+    """10's first section: one model (trained with ``seed``) scored on 2,000 test sets of 20,
+    100 and 1,000 pool rows; (the true loss, {rows: (5th percentile, 95th, std)})."""
+    x_train, y_train = lesson10_rows(200, seed=1)
+    scaler = StandardScaler().fit(x_train)
+    seed_everything(seed)
+    model = lesson10_classifier()
+    model.fit(scaler.transform(x_train), y_train, epochs=10, batch_size=32, verbose=0)
+    x_pool, y_pool = lesson10_pool()
+    p_pool = model.predict(scaler.transform(x_pool), batch_size=10_000, verbose=0)
+    row_loss = keras.losses.binary_crossentropy(y_pool[:, None], p_pool).numpy()
+    rng = np.random.default_rng(0)
+    spreads = {}
+    for n in (20, 100, 1000):
+        scores = row_loss[rng.integers(0, len(row_loss), size=(2000, n))].mean(axis=1)
+        spreads[n] = (*np.percentile(scores, [5, 95]), scores.std())
+    return float(row_loss.mean()), spreads
+
+
+def spread_width(n, low, high):
+    def holds(seed):
+        five, ninety_five, _ = score_spreads(seed)[1][n]
+        return low <= ninety_five - five < high
+
+    return holds
+
+
+def spread_like_root(seed):
+    """std × √rows agrees within 10 % over 20, 100 and 1,000 rows."""
+    scaled = [std * np.sqrt(n) for n, (_, _, std) in score_spreads(seed)[1].items()]
+    return max(scaled) / min(scaled) < 1.1
+
+
+@cache  # the cross-validation claims and the final model read the same folds
+def lesson10_folds(seed):
+    """10's cross-validation: StratifiedKFold(5) of the 200 rows, a fresh model per fold
+    seeded with ``seed``; then the final model on all 200 rows for the rounded mean best
+    epoch, its test loss and its true loss on the pool."""
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = lesson10_rows(300, seed=3)
+    x_dev, x_test, y_dev, y_test = train_test_split(X, y, test_size=100, random_state=0, stratify=y)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    best_losses, best_epochs = [], []
+    for train_idx, val_idx in folds.split(x_dev, y_dev):
+        scaler = StandardScaler().fit(x_dev[train_idx])
+        seed_everything(seed)
+        model = lesson10_classifier()
+        history = model.fit(
+            scaler.transform(x_dev[train_idx]),
+            y_dev[train_idx],
+            validation_data=(scaler.transform(x_dev[val_idx]), y_dev[val_idx]),
+            epochs=15,
+            batch_size=32,
+            verbose=0,
+        )
+        best_losses.append(min(history.history["val_loss"]))
+        best_epochs.append(int(np.argmin(history.history["val_loss"])) + 1)
+    final_epochs = round(float(np.mean(best_epochs)))
+    scaler = StandardScaler().fit(x_dev)
+    seed_everything(seed)
+    model = lesson10_classifier()
+    model.fit(scaler.transform(x_dev), y_dev, epochs=final_epochs, batch_size=32, verbose=0)
+    test_loss = model.evaluate(scaler.transform(x_test), y_test, verbose=0)
+    x_pool, y_pool = lesson10_pool()
+    true_loss = model.evaluate(scaler.transform(x_pool), y_pool, batch_size=10_000, verbose=0)
+    return {
+        "best_losses": best_losses,
+        "best_epochs": best_epochs,
+        "test_loss": test_loss,
+        "true_loss": true_loss,
+    }
+
+
+@cache
+def patients_mse(seed):
+    """10's patients: the validation MSE per fold of KFold(shuffle) and of GroupKFold, a fresh
+    regression network per fold seeded with ``seed``."""
+    from sklearn.model_selection import GroupKFold, KFold
+
+    rng = np.random.default_rng(4)
+    patient = np.repeat(np.arange(40), 6)
+    describes = rng.normal(size=(40, 3))
+    level = rng.normal(0, 0.7, size=40)
+    dose = rng.uniform(0, 1, size=len(patient))
+    x = np.column_stack([dose, describes[patient]])
+    y = 3 * dose + level[patient] + rng.normal(0, 0.2, size=len(patient))
+    found = {}
+    for name, splits in (
+        ("shuffled", KFold(n_splits=5, shuffle=True, random_state=0).split(x)),
+        ("grouped", GroupKFold(n_splits=5).split(x, groups=patient)),
+    ):
+        losses = []
+        for train_idx, val_idx in splits:
+            scaler = StandardScaler().fit(x[train_idx])
+            seed_everything(seed)
+            model = keras.Sequential(
+                [
+                    keras.Input(shape=(4,)),
+                    keras.layers.Dense(64, activation="relu"),
+                    keras.layers.Dense(1),
+                ]
+            )
+            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+            model.fit(
+                scaler.transform(x[train_idx]), y[train_idx], epochs=30, batch_size=32, verbose=0
+            )
+            losses.append(model.evaluate(scaler.transform(x[val_idx]), y[val_idx], verbose=0))
+        found[name] = np.array(losses)
+    return found
+
+
+def narrowing(seed):
+    """5 times the rows narrow the middle 90 % 2.0- to 2.4-fold, 10 times 2.9- to 3.4-fold."""
+    widths = {n: high - low for n, (low, high, _) in score_spreads(seed)[1].items()}
+    return 2.0 <= widths[20] / widths[100] < 2.4 and 2.9 <= widths[100] / widths[1000] < 3.4
+
+
+def fold_stat(statistic, low, high):
+    def holds(seed):
+        return low <= statistic(np.array(lesson10_folds(seed)["best_losses"])) < high
+
+    return holds
+
+
+def best_epochs_inside(seed):
+    epochs = lesson10_folds(seed)["best_epochs"]
+    return 4 <= min(epochs) and max(epochs) <= 11
+
+
+def test_above_cv(seed):
+    found = lesson10_folds(seed)
+    return 0.525 <= found["test_loss"] < 0.605 and found["test_loss"] > np.mean(
+        found["best_losses"]
+    )
+
+
+def true_between(seed):
+    found = lesson10_folds(seed)
+    low, high = np.mean(found["best_losses"]), found["test_loss"]
+    return 0.475 <= found["true_loss"] < 0.525 and low < found["true_loss"] < high
+
+
+def patients_in(name, low, high):
+    return lambda seed: low <= patients_mse(seed)[name].mean() < high
+
+
+NOTEBOOK_10 = {
+    "one model's true loss (100,000 pool rows) is 0.44 to 0.48": (
+        lambda seed: 0.435 <= score_spreads(seed)[0] < 0.485
+    ),
+    "the middle 90 % of 20-row test losses is 0.53 to 0.63 wide": spread_width(20, 0.525, 0.635),
+    "the middle 90 % of 100-row test losses is 0.24 to 0.29 wide": spread_width(100, 0.235, 0.295),
+    "the middle 90 % of 1,000-row test losses is 0.078 to 0.092 wide": spread_width(
+        1000, 0.0775, 0.0925
+    ),
+    "std × √rows is the same for 20, 100 and 1,000 rows (within 10 %)": spread_like_root,
+    "5× the rows narrow the middle 90 % about 2.2-fold, 10× about 3.1-fold": narrowing,
+    "5 folds: the mean of the best val_loss is 0.40 to 0.42": fold_stat(np.mean, 0.395, 0.425),
+    "5 folds: the std of the best val_loss is 0.04 to 0.07": fold_stat(np.std, 0.035, 0.075),
+    "5 folds: the best epochs lie between 4 and 11 (never the last, 15)": best_epochs_inside,
+    "the test loss (100 rows) is 0.53 to 0.60, above the cross-validated mean": test_above_cv,
+    "the final model's true loss is 0.48 to 0.52, between the cross-validated and the test loss": (
+        true_between
+    ),
+    "patients: the shuffled split's validation MSE is below 0.53 (no model does that on new "
+    "patients)": patients_in("shuffled", 0.0, 0.53),
+    "patients: the grouped split's validation MSE is above 0.53": patients_in("grouped", 0.53, 9),
+    "patients: the grouped MSE is at least 1.5 times the shuffled one": (
+        lambda seed: (
+            patients_mse(seed)["grouped"].mean() >= 1.5 * patients_mse(seed)["shuffled"].mean()
+        )
+    ),
+}
+CLAIMS += [Claim("10", text, holds) for text, holds in NOTEBOOK_10.items()]
+
+
 def table(claims):
     """Run every claim for every seed; the Markdown table, one row per claim."""
     lines = [
