@@ -201,8 +201,8 @@ for splitter in (
 # Both give five folds of 40 validation rows (and 160 training rows each). `KFold` deals the
 # shuffled rows out in order, so a fold's share of 1s is luck: from 0.350 to 0.600 here.
 # `StratifiedKFold` deals each class out separately, so every fold holds the share of the
-# whole, 0.450 (up to one row when the counts do not divide evenly). For classification, use `StratifiedKFold`: `split` needs the labels
-# for it (`split(x, y)`).
+# whole, 0.450 (up to one row when the counts do not divide evenly). For classification, use
+# `StratifiedKFold`: its `split` needs the labels for it (`split(x, y)`).
 #
 # Now the loop. Each fold gets a **fresh model** (`seed_everything` then `build_classifier`,
 # so all five start from the same weights), and its own scaler, fitted on that fold's training
