@@ -14,6 +14,8 @@ lesson must say that the result depends on the seed, or show another demo.
 """
 
 import argparse
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -734,6 +736,179 @@ NOTEBOOK_05 = {
 }
 
 
+# ---- notebook 09: the training toolbox (its splits are fixed; the seed sets weights, batches) ----
+
+
+@cache
+def toolbox_parts(name):
+    """09's data: "classification" (80/20, random_state=2), "classification_large" (1,500/500,
+    random_state=0) or "diabetes" (80/20, random_state=0), features scaled on the training rows.
+    """
+    split = {"classification": (2, True), "classification_large": (0, True), "diabetes": (0, False)}
+    random_state, stratified = split[name]
+    X, y = load_dataset(name)
+    x_train, x_val, y_train, y_val = train_test_split(
+        X,
+        y,
+        test_size=0.25 if name == "classification_large" else 0.2,
+        random_state=random_state,
+        stratify=y if stratified else None,
+    )
+    scaler = StandardScaler().fit(x_train)
+    return scaler.transform(x_train), scaler.transform(x_val), y_train, y_val
+
+
+def toolbox_model(seed, learning_rate, optimizer=keras.optimizers.Adam, units=64, regressor=False):
+    """09's build_classifier (64 ReLU units, sigmoid, binary cross-entropy, accuracy) or, with
+    ``regressor``, its build_regressor (32 ReLU units, linear output, MSE), seeded."""
+    seed_everything(seed)
+    hidden = keras.layers.Dense(units, activation="relu")  # made first, as in the lesson: a
+    # layer draws its initializers' seeds when it is made, so the order sets the weights
+    output = keras.layers.Dense(1) if regressor else keras.layers.Dense(1, activation="sigmoid")
+    model = keras.Sequential([keras.Input(shape=(10,)), hidden, output])
+    loss, metrics = ("mse", []) if regressor else ("binary_crossentropy", ["accuracy"])
+    model.compile(optimizer=optimizer(learning_rate=learning_rate), loss=loss, metrics=metrics)
+    return model
+
+
+def toolbox_fit(model, parts, epochs, batch_size=32, callbacks=()):
+    x_train, x_val, y_train, y_val = parts
+    return model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        epochs=epochs,
+        batch_size=batch_size,
+        callbacks=list(callbacks),
+        verbose=0,
+    ).history
+
+
+def checkpoint_keeps_the_best(seed):
+    """09: the ModelCheckpoint file evaluates to the lowest val_loss (rounded as printed, 4
+    decimals); the model in memory to the last epoch's (exercise 09.1: B)."""
+    parts = toolbox_parts("classification")
+    path = os.path.join(tempfile.mkdtemp(), "best.keras")
+    model = toolbox_model(seed, 0.003)
+    checkpoint = keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)
+    history = toolbox_fit(model, parts, 60, callbacks=[checkpoint])
+    x_val, y_val = parts[1], parts[3]
+    from_file = keras.models.load_model(path).evaluate(x_val, y_val, verbose=0)[0]
+    in_memory = model.evaluate(x_val, y_val, verbose=0)[0]
+    return round(from_file, 4) == round(min(history["val_loss"]), 4) and round(
+        in_memory, 4
+    ) == round(history["val_loss"][-1], 4)
+
+
+@cache
+def reduced_run(seed):
+    """09's Adam(0.1) on classification_large with ReduceLROnPlateau(factor 0.1, patience 3)."""
+    model = toolbox_model(seed, 0.1)
+    reduce_lr = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.1, patience=3)
+    return toolbox_fit(
+        model, toolbox_parts("classification_large"), 20, batch_size=64, callbacks=[reduce_lr]
+    )
+
+
+def first_lower_epoch(seed):
+    """The 0-based epoch first trained at the lowered rate (None: never lowered)."""
+    rates = reduced_run(seed)["learning_rate"]
+    return next((epoch for epoch, rate in enumerate(rates) if rate < rates[0]), None)
+
+
+def falls_at_the_lower_rate(name):
+    """09: in the first epoch at the lower rate, ``name`` falls below the epoch before."""
+
+    def holds(seed):
+        epoch = first_lower_epoch(seed)
+        values = reduced_run(seed)[name]
+        return epoch is not None and values[epoch] < values[epoch - 1]
+
+    return holds
+
+
+@cache
+def best_epoch_at_rate(seed, learning_rate):
+    """The 1-based epoch of the lowest val_loss of 09's logged run at ``learning_rate``."""
+    model = toolbox_model(seed, learning_rate)
+    history = toolbox_fit(model, toolbox_parts("classification"), 40)
+    return int(np.argmin(history["val_loss"])) + 1
+
+
+@cache
+def sgd_run(seed, learning_rate):
+    """09's plain SGD at ``learning_rate`` on the 80 rows, 20 epochs."""
+    model = toolbox_model(seed, learning_rate, optimizer=keras.optimizers.SGD)
+    return toolbox_fit(model, toolbox_parts("classification"), 20)
+
+
+@cache
+def diabetes_run(seed, optimizer, scaled, epochs):
+    """09's regressor at 0.01 on diabetes, raw or scaled target; the history in the target's
+    units² (a scaled run's losses times the training target's variance)."""
+    x_train, x_val, y_train, y_val = toolbox_parts("diabetes")
+    variance = 1.0
+    if scaled:
+        target_scaler = StandardScaler().fit(y_train[:, None])
+        y_train = target_scaler.transform(y_train[:, None])[:, 0]
+        y_val = target_scaler.transform(y_val[:, None])[:, 0]
+        variance = target_scaler.scale_[0] ** 2
+    model = toolbox_model(seed, 0.01, optimizer=optimizer, units=32, regressor=True)
+    history = toolbox_fit(
+        model,
+        (x_train, x_val, y_train, y_val),
+        epochs,
+        callbacks=[keras.callbacks.TerminateOnNaN()],
+    )
+    return {name: np.array(values) * variance for name, values in history.items()}
+
+
+def adam_raw_reaches_scaled_epoch_5(seed):
+    """09: the raw-target Adam run reaches the scaled run's epoch-5 validation MSE (in the
+    target's units²) within 40 epochs (the lesson says: in only 5 of 10 seeds)."""
+    raw = diabetes_run(seed, keras.optimizers.Adam, False, 40)["val_loss"]
+    scaled = diabetes_run(seed, keras.optimizers.Adam, True, 40)["val_loss"]
+    return bool((raw <= scaled[4]).any())
+
+
+NOTEBOOK_09 = {
+    "the checkpoint file holds the lowest val_loss; the model in memory the last epoch's": (
+        checkpoint_keeps_the_best
+    ),
+    "ReduceLROnPlateau: the first reduction comes after epoch 7 to 13": (
+        lambda seed: first_lower_epoch(seed) is not None and 7 <= first_lower_epoch(seed) <= 13
+    ),
+    "in the first epoch at the lower rate the validation loss falls": (
+        falls_at_the_lower_rate("val_loss")
+    ),
+    "in the first epoch at the lower rate the training loss falls (the lesson says 9 of 10)": (
+        falls_at_the_lower_rate("loss")
+    ),
+    "Adam(0.03): the validation loss is lowest by epoch 2 to 4": (
+        lambda seed: 2 <= best_epoch_at_rate(seed, 0.03) <= 4
+    ),
+    "Adam(0.003): the validation loss is lowest at epoch 21 to 35": (
+        lambda seed: 21 <= best_epoch_at_rate(seed, 0.003) <= 35
+    ),
+    "SGD(5): the last val_loss is above the constant guess's 0.69 (the lesson says 9 of 10)": (
+        lambda seed: sgd_run(seed, 5.0)["val_loss"][-1] > 0.69
+    ),
+    "SGD(10): the training loss ends more than 100 times above its first epoch's": (
+        lambda seed: sgd_run(seed, 10.0)["loss"][-1] > 100 * sgd_run(seed, 10.0)["loss"][0]
+    ),
+    "raw diabetes target, SGD(0.01): TerminateOnNaN stops it in the first epoch": (
+        lambda seed: len(diabetes_run(seed, keras.optimizers.SGD, False, 20)["loss"]) == 1
+    ),
+    "scaled target, SGD(0.01): all 20 epochs, finite losses": (
+        lambda seed: (
+            np.isfinite(diabetes_run(seed, keras.optimizers.SGD, True, 20)["loss"]).sum() == 20
+        )
+    ),
+    "Adam, raw target: reaches the scaled run's epoch-5 val MSE within 40 epochs "
+    "(the lesson says 5 of 10)": adam_raw_reaches_scaled_epoch_5,
+}
+
+
 NOTEBOOK_06 = {  # claim: its test for one seed
     "the defaults: good fit": verdict_is("good fit"),
     "the defaults, 10 epochs: still improving": verdict_is("still improving", epochs=10),
@@ -774,6 +949,7 @@ CLAIMS += [Claim("07", text, holds) for text, holds in batch_norm_claims().items
 CLAIMS += [Claim("07", text, holds) for text, holds in AUGMENTATION_CLAIMS.items()]
 CLAIMS += [Claim("03", text, holds) for text, holds in NOTEBOOK_03.items()]
 CLAIMS += [Claim("05", text, holds) for text, holds in NOTEBOOK_05.items()]
+CLAIMS += [Claim("09", text, holds) for text, holds in NOTEBOOK_09.items()]
 
 
 # ---- notebook 10: how much to trust a number (its rows are fixed; the seed sets weights) ----
