@@ -32,13 +32,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, INSTALL_CHROMIUM, require, screenshot
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = next(
-    (path for path in map(shutil.which, ("chromium", "chromium-browser")) if path), None
-)
 READING_CURVES = next(iter(sorted((ROOT / "notebooks").glob("06_*.ipynb"))), None)
 ERRORS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 TOKEN = "browser-test-token"
@@ -55,17 +52,7 @@ PLUGINS_OFF = (
     "nbdime-jupyterlab",
 )
 
-if CHROMIUM is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(
-            "CI needs Chromium for the browser test: "
-            ".ci/run installs it (apt-get install chromium)",
-            pytrace=False,
-        )
-    pytest.skip(
-        "no Chromium binary: install Debian's `chromium` package to run the browser test",
-        allow_module_level=True,
-    )
+require("the JupyterLab browser test", {INSTALL_CHROMIUM: CHROMIUM})
 
 
 def start_jupyterlab(folder, port):
@@ -206,11 +193,6 @@ def screenshot_on_failure(page, name):
     except BaseException:
         screenshot(page, f"{name}-failure.png")
         raise
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    return page.screenshot(path=ARTIFACTS / name)
 
 
 def open_notebook(page, lab, name):

@@ -24,7 +24,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -32,15 +31,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
+import browser_support
 import pytest
+from browser_support import CHROMIUM, INSTALL_CHROMIUM, require
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = next(
-    (path for path in map(shutil.which, ("chromium", "chromium-browser")) if path), None
-)
 LESSONS = sorted(path.stem for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 REPOSITORY, BRANCH, HUB = (
     "https://github.com/example-org/loss-course",
@@ -48,18 +45,13 @@ REPOSITORY, BRANCH, HUB = (
     "https://hub.example.edu",
 )
 
-_missing = [
-    message
-    for present, message in (
-        (CHROMIUM, "Chromium (Debian: apt-get install chromium; .ci/run installs it)"),
-        (AXE.exists(), "axe-core (npm ci, which `make test` runs, installs node_modules/axe-core)"),
-    )
-    if not present
-]
-if _missing:
-    if os.environ.get("CI") == "true":
-        pytest.fail("in CI, the website test needs " + "; ".join(_missing), pytrace=False)
-    pytest.skip("the website test needs " + "; ".join(_missing), allow_module_level=True)
+require(
+    "the website test",
+    {
+        INSTALL_CHROMIUM: CHROMIUM,
+        "axe-core (npm ci, which `make test` runs, installs node_modules/axe-core)": AXE.exists(),
+    },
+)
 
 
 # ---- the site, built and served --------------------------------------------------------------
@@ -149,8 +141,7 @@ def page(context):
 
 
 def screenshot(page, name, **options):
-    ARTIFACTS.mkdir(exist_ok=True)
-    return page.screenshot(path=ARTIFACTS / f"site-{name}.png", **options)
+    return browser_support.screenshot(page, f"site-{name}.png", **options)
 
 
 def serious_violations(page, selector=None):

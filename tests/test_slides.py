@@ -10,15 +10,14 @@ at. Without any Chromium binary it skips, except in CI (CI=true), where it fails
 
 import html
 import importlib.util
-import os
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
+from browser_support import CHROMIUM, INSTALL_CHROMIUM, require, screenshot
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 from playwright.sync_api import sync_playwright
 
@@ -30,10 +29,6 @@ slides = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(slides)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = next(
-    (path for path in map(shutil.which, ("chromium", "chromium-browser")) if path), None
-)
 WITH_MATHS = ROOT / "notebooks" / "01_regression_mse.ipynb"  # the deck the browser opens
 ASSETS_BUDGET = 3_000_000  # bytes: reveal.js and the parts of MathJax 2 (73 MB whole) the decks use
 
@@ -232,14 +227,7 @@ def test_copy_assets_says_how_to_get_node_modules(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def chromium():
     """The system's headless Chromium; skips without one, except in CI (CI=true): fails there."""
-    if CHROMIUM is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(
-                "CI needs Chromium for the browser test: "
-                ".ci/run installs it (apt-get install chromium)",
-                pytrace=False,
-            )
-        pytest.skip("no Chromium binary: install Debian's `chromium` package")
+    require("the offline-slides browser test", {INSTALL_CHROMIUM: CHROMIUM})
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu"])
         yield browser
@@ -291,13 +279,11 @@ def test_deck_works_offline_with_rendered_maths_and_code_that_fits(deck_dir, chr
         )
         page.evaluate("([h, v]) => Reveal.slide(h, v)", [slide["h"], slide["v"]])
         page.wait_for_function("Reveal.getCurrentSlide().querySelector('.MathJax_CHTML')")
-        ARTIFACTS.mkdir(exist_ok=True)
-        assert len(page.screenshot(path=ARTIFACTS / "slides-offline.png")) > 10_000
+        assert len(screenshot(page, "slides-offline.png")) > 10_000
         assert not refused, f"the deck asked the network for {refused}"
         assert not failed and not errors, f"failed requests {failed}, console {errors}"
     except BaseException:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / "slides-offline-failure.png")
+        screenshot(page, "slides-offline-failure.png")
         raise
     finally:
         context.close()
