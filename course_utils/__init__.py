@@ -11,6 +11,7 @@ module                   what it gives you
 ``baselines``            ``baseline_loss``: the loss of the best constant guess
 ``feeding``              ``fit_data``: fast input pipelines for the tools and the explorer
 ``plots``                ``plot_history``: training solid, validation dashed
+``figure_text``          ``describe``: what a figure (or a history) shows, in words
 ``live``                 ``LiveLossPlot``: curves drawn while ``fit`` runs
 ``histories``            ``curves``: read what ``model.fit`` recorded
 ``diagnosis``            ``diagnose``: underfitting, overfitting, good fit...
@@ -50,6 +51,8 @@ _EXPORTS = {
     "baseline_loss": "baselines",
     "fit_data": "feeding",
     "plot_history": "plots",
+    "describe": "figure_text",
+    "set_description": "figure_text",
     "LiveLossPlot": "live",
     "diagnose": "diagnosis",
     "Diagnosis": "diagnosis",

@@ -32,6 +32,10 @@ takes 0.6 s):
   70 ms, with the legend placed beside the curves: searching for the "best" place inside
   them costs as much again); no interactive backend is needed.
 
+The curves are told apart by marker as well as colour (the new run circles, the one before
+squares), and the curves in words (``course_utils.figure_text``) sit under the figure, in a
+"The curves in words" block a screen reader can open.
+
 Heavier settings (more than ``LIVE_BATCHES`` batches, training and validation together,
 such as 60 epochs or 800 training rows with the other levers at their defaults) do not
 train when a slider moves: the message
@@ -52,7 +56,8 @@ from matplotlib.figure import Figure
 
 from course_utils._validation import check_whole
 from course_utils.experiments import ModelCache, Settings, explorer_data, run_experiment
-from course_utils.plots import plot_history
+from course_utils.figure_text import describe
+from course_utils.plots import fixed_layout, legend_outside, plot_history
 
 __all__ = ["CurveExplorer", "LEVER_LABELS", "LEVER_OPTIONS", "LIVE_BATCHES"]
 __all__ += ["Settings", "explorer_data", "run_experiment"]  # where notebook 06 imports them
@@ -92,7 +97,8 @@ class CurveExplorer:
     (``LEVER_OPTIONS``). The first run trains when the explorer is made.
 
     ``.controls`` maps each lever to its slider, ``.train_button``, ``.message`` (the
-    verdict, an HTML widget) and ``.image`` (the PNG) are the widgets; ``.runs`` lists
+    verdict, an HTML widget), ``.image`` (the PNG) and ``.words`` (the curves in words, an
+    HTML widget under the image) are the widgets; ``.runs`` lists
     every run so far and ``.run`` is the last one (runs of one architecture share one
     kept model, ``.models``: a run's ``.model`` is retrained by the next such run).
     ``plot(ax=...)`` draws the curves for a saved notebook or a script.
@@ -135,9 +141,11 @@ class CurveExplorer:
         self.train_button = widgets.Button(description="Train", tooltip="train these settings")
         self.message = widgets.HTML()
         self.image = widgets.Image(format="png")
+        self.words = widgets.HTML()
         self.figure = Figure(figsize=(8, 3.6))
         FigureCanvasAgg(self.figure)  # render with Agg, whatever backend pyplot uses
-        self.figure.subplots_adjust(left=0.08, right=0.7, bottom=0.14, top=0.9)  # legend right
+        # room for the legend on the right; fixed, faster than a layout engine at every redraw
+        fixed_layout(self.figure, left=0.08, right=0.7, bottom=0.14, top=0.9)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.train_button.on_click(lambda _button: self.train())
@@ -147,6 +155,7 @@ class CurveExplorer:
                 widgets.HBox([widgets.VBox(sliders[:4]), widgets.VBox(sliders[4:])]),
                 widgets.HBox([self.train_button, self.message]),
                 self.image,
+                self.words,
             ]
         )
         self.train()
@@ -172,6 +181,10 @@ class CurveExplorer:
         self.figure.savefig(png, format="png")
         self.image.value = png.getvalue()
         self.message.value = self._verdict_html()
+        self.words.value = (
+            "<details><summary>The curves in words</summary>"
+            f"<p>{html.escape(describe(self.figure))}</p></details>"
+        )
         return run
 
     def plot(self, ax=None):
@@ -190,7 +203,7 @@ class CurveExplorer:
         labels = [
             label.replace("best val_binary_crossentropy: epoch", "best epoch") for label in labels
         ]
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
+        legend_outside(ax, handles, labels, fontsize="small")
         return ax
 
     def _on_change(self, change):
@@ -217,7 +230,9 @@ class CurveExplorer:
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = f"{self!r}: the sliders show in a live Jupyter kernel."
+        bundle["text/plain"] = (
+            f"{self!r}: the sliders show in a live Jupyter kernel. {describe(self.figure)}"
+        )
         return bundle
 
     def __repr__(self):

@@ -7,6 +7,12 @@ small model, so it redraws at most once per ``redraw_interval`` seconds of wall 
 
 Outside Jupyter (a script, a terminal) there is nothing to draw into: it prints one short
 line instead, at the same pace, and keeps the final figure in ``.figure`` for you to save.
+
+Each redraw also puts the curves in words (``course_utils.figure_text``) into the image's
+``alt`` (output metadata, which the course website reads). Its ``text/plain`` stays the same
+words whatever the curves (``FIGURE_TEXT``): nbval compares a fresh run's *first* display of
+the figure, made at a moment that depends on the machine's speed, with the saved *last* one.
+``describe(live.figure)`` says the final curves in words.
 """
 
 import base64
@@ -18,12 +24,20 @@ import keras
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from course_utils.figure_text import (
+    curves_text,
+    describe,
+    learning_rate_note,
+    set_description,
+)
+from course_utils.histories import lower_is_better
 from course_utils.plots import (
     LEARNING_RATE_KEYS,
-    LEGEND_LOCATION,
     draw_curves,
     draw_learning_rate,
+    fixed_layout,
     learning_rate_axis,
+    legend_outside,
     style_axes,
 )
 
@@ -50,7 +64,8 @@ class LiveLossPlot(keras.callbacks.Callback):
     After ``fit``, ``.epochs`` holds the epoch numbers (counted from 1, as Keras prints
     them), ``.history`` the values drawn (``{"loss": [...], "val_loss": [...]}``, the
     numbers ``History`` records, with ``"learning_rate"`` too when fit logs it) and
-    ``.figure`` the matplotlib figure.
+    ``.figure`` the matplotlib figure; ``describe(live.figure)`` (``course_utils.figure_text``)
+    says in words what it shows.
 
     Outside Jupyter it prints lines instead, and ``live.figure.savefig("curves.png")``
     saves the final curves:
@@ -142,28 +157,39 @@ class LiveLossPlot(keras.callbacks.Callback):
         self._train_line.set_data(self.epochs, self.history[self.metric])
         self._val_line.set_data(self._val_epochs, self.history[self._val_metric])
         lines = [line for line in (self._train_line, self._val_line) if len(line.get_xdata())]
-        axes.legend(handles=lines, loc=LEGEND_LOCATION)
         axes.set_title("" if self._val_epochs else "training only: fit got no validation_data")
         axes.relim()
         axes.autoscale_view()
-        self._draw_learning_rate(axes)
+        rates = self._draw_learning_rate(axes)
+        legend_outside(axes, handles=lines)
+        notes = [] if rates is None else [learning_rate_note(rates)]
+        try:
+            lower = lower_is_better(self.metric)
+        except ValueError:  # a metric whose better direction Keras does not know
+            lower = None
+        val = self.history[self._val_metric]
+        runs = {"": (self.history[self.metric], val or None)}
+        text = curves_text(runs, self._axis_label(), lower, notes, val_epochs=self._val_epochs)
+        set_description(axes, text, lines=[self._train_line, self._val_line])
 
     def _draw_learning_rate(self, axes):
         """The learning rate on a second axis, once it has changed (a constant one is not drawn)."""
         rates = next((self.history[key] for key in LEARNING_RATE_KEYS if key in self.history), [])
         if len(set(rates)) < 2 or len(rates) != len(self.epochs):
-            return
+            return None
         if self._rate_line is None:
-            self.figure.subplots_adjust(right=0.86)  # room for the second axis's label
+            self.figure.subplots_adjust(right=0.66)  # room for the second axis and the legend
             self._rate_axes = learning_rate_axis(axes)
         self._rate_line = draw_learning_rate(
             self._rate_axes, self.epochs, rates, line=self._rate_line
         )
+        return rates
 
     def _create_figure(self):
-        self.figure = Figure(figsize=(6, 3.5))
+        self.figure = Figure(figsize=(8, 3.5))
         FigureCanvasAgg(self.figure)  # render with Agg, whatever backend pyplot uses
-        self.figure.subplots_adjust(left=0.13, right=0.97, bottom=0.15, top=0.9)
+        # the legend goes on the right, outside the curves (past a learning-rate axis if any)
+        fixed_layout(self.figure, left=0.1, right=0.78, bottom=0.15, top=0.9)
         axes = self.figure.add_subplot()
         style_axes(axes, self._axis_label())
         # plot_history's style: one Okabe-Ito colour, training solid, validation dashed
@@ -182,14 +208,16 @@ class LiveLossPlot(keras.callbacks.Callback):
 
         png = io.BytesIO()
         self.figure.savefig(png, format="png")
+        text = describe(self.figure)
         bundle = {
             "image/png": base64.b64encode(png.getvalue()).decode("ascii"),
             "text/plain": FIGURE_TEXT,
         }
+        metadata = {"image/png": {"alt": text}}  # the key IPython.display.Image(alt=) writes
         if self._display is None:
-            self._display = display(bundle, raw=True, display_id=True)
+            self._display = display(bundle, raw=True, metadata=metadata, display_id=True)
         else:
-            self._display.update(bundle, raw=True)
+            self._display.update(bundle, raw=True, metadata=metadata)
 
     def _summary_line(self):
         values = [f"{self.metric} {self.history[self.metric][-1]:.4g}"]

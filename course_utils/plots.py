@@ -1,11 +1,14 @@
 """Draw training and validation curves the course's way: ``plot_history``.
 
 Training is solid and validation dashed, in one colour per model from the Okabe-Ito
-palette (readable with every common colour-vision deficiency). Epochs count from 1, as
-Keras prints them ("Epoch 4/100"), although Keras stores them from 0.
+palette (readable with every common colour-vision deficiency); when several models share a
+plot, each also gets its own marker shape, so they can be told apart without colour. The
+legend sits outside the Axes, on the right, where it never covers a curve. Epochs count
+from 1, as Keras prints them ("Epoch 4/100"), although Keras stores them from 0. Every plot
+carries its curves in words (``course_utils.figure_text.describe``).
 
 The style lives in ``draw_curves`` (the two lines of one model), ``style_axes`` (the axis
-labels and ticks) and ``LEGEND_LOCATION``; ``LiveLossPlot`` draws through them too, so a
+labels and ticks) and ``legend_outside``; ``LiveLossPlot`` draws through them too, so a
 live figure looks like ``plot_history``'s.
 """
 
@@ -15,13 +18,23 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
+from course_utils.figure_text import curves_text, learning_rate_note, set_description
 from course_utils.histories import curves, history_dict, lower_is_better
 
 # Okabe & Ito (2008), "Color Universal Design". Yellow comes last: it is faint on white.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
-LEGEND_LOCATION = "best"  # the corner that covers the fewest points
+# one marker shape per model, in the order of the colours (drawn only when models share a plot)
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+MARKERS_PER_CURVE = 10
+# inches, when plot_history makes the figure: room for the legend beside the curves
+FIGURE_SIZE = (8, 4.5)
+# the legend's upper left corner, this far (inches) right of the Axes' upper right corner;
+# further when a learning-rate axis's ticks and label are in the way
+LEGEND_GAP, LEGEND_GAP_PAST_RIGHT_AXIS = 0.1, 0.85
 # where a history keeps the learning rate: Keras 3 logs "learning_rate", Keras 2 logged "lr"
 LEARNING_RATE_KEYS = ("learning_rate", "lr")
 HISTORY_FORMS = (
@@ -67,6 +80,12 @@ def plot_history(
     scale, in the model's colour, dotted). It steps at the end of the epoch after which
     the rate changed. A constant learning rate draws nothing.
 
+    Several models get one colour and one marker shape each (circle, square, triangle...),
+    the marker every few epochs along both curves. The legend goes outside the Axes, on the
+    right (``legend_outside``); a figure without a layout engine gets matplotlib's
+    "constrained" layout so the legend has room. The curves in words are attached to the
+    Axes (``course_utils.figure_text``): in Jupyter they become the figure's text and alt text.
+
     A dot marks the best epoch of each validation curve: the lowest value for losses and
     error metrics, the highest for metrics such as accuracy, AUC, precision and recall,
     whose y axis then says "(higher is better)". Which direction is better is decided as
@@ -83,6 +102,10 @@ def plot_history(
     ('epoch', 'loss')
     >>> [(line.get_label(), line.get_linestyle()) for line in ax.lines]
     [('training', '-'), ('validation', '--'), ('best val_loss: epoch 3', 'None')]
+    >>> from course_utils.figure_text import describe
+    >>> print(describe(ax))  # doctest: +NORMALIZE_WHITESPACE
+    loss over 4 epochs: training falls from 0.9 to 0.35; validation falls from 1 to its
+    lowest at epoch 3 (0.55), then rises to 0.6.
     >>> history = {"auc": [0.6, 0.8, 0.9, 0.95], "val_auc": [0.6, 0.75, 0.8, 0.78]}
     >>> ax = plot_history(history, "auc", ax=Figure().subplots())
     >>> ax.get_ylabel(), ax.lines[-1].get_label()
@@ -112,53 +135,135 @@ def plot_history(
         [(train, _)] = models.values()
         marks = _early_stopping_marks(early_stopping, epochs=len(train))
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(figsize=FIGURE_SIZE, layout="constrained")
     elif not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
 
     offset, shifted = (0.5, " (drawn ½ epoch earlier)") if shift_training else (0.0, "")
     learning_rates = []  # (rates, colour) of each model whose learning rate changed
+    drawn, notes = [], []  # the lines the description covers; what it says after the curves
+    several = len(models) > 1
     # zip stops at the last run: there are more colours than runs
-    for (name, (train, val)), colour in zip(models.items(), OKABE_ITO, strict=False):
+    for index, ((name, (train, val)), colour, marker) in enumerate(
+        zip(models.items(), OKABE_ITO, MARKERS, strict=False)
+    ):
         epochs = np.arange(1, len(val) + 1)
-        draw_curves(ax, (epochs - offset, train), (epochs, val), colour, name, note=shifted)
+        every = max(1, round(len(val) / MARKERS_PER_CURVE))
+        drawn += draw_curves(
+            ax,
+            (epochs - offset, train),
+            (epochs, val),
+            colour,
+            name,
+            note=shifted,
+            marker=marker if several else None,
+            markevery=(index * every // len(models), every),  # staggered between models
+        )
         best = int(np.argmin(val) if lowest_is_best else np.argmax(val))
         prefix = f"{name}: " if name else ""
-        ax.plot(
+        drawn += ax.plot(
             best + 1,
             val[best],
-            "o",
+            marker,
             color=colour,
+            markersize=8,
+            markeredgecolor="black",
+            markeredgewidth=0.8,
             label=f"{prefix}best val_{metric}: epoch {best + 1}",
         )
         rates = _changing_learning_rate(named[name], epochs=len(val))
         if rates is not None:
             learning_rates.append((rates, colour))
+            notes.append(prefix + learning_rate_note(rates))
     if learning_rates:
         _draw_learning_rates(ax, learning_rates)
     for epoch, linestyle, label in marks:
         if epoch is None:  # EarlyStopping never fired: say so in the legend
-            ax.plot([], [], " ", label=label)
+            drawn += ax.plot([], [], " ", label=label)
         else:
-            ax.axvline(epoch, color="0.35", linestyle=linestyle, label=label)
+            drawn.append(ax.axvline(epoch, color="0.35", linestyle=linestyle, label=label))
+        notes.append(label)
+    if shift_training:
+        notes.append("the training curve is drawn half an epoch earlier")
+    if log_scale:
+        notes.append("log scale")
 
-    notes = [] if lowest_is_best else ["higher is better"]
-    notes += ["log scale"] if log_scale else []
-    style_axes(ax, f"{metric} ({', '.join(notes)})" if notes else metric)
+    label_notes = [] if lowest_is_best else ["higher is better"]
+    label_notes += ["log scale"] if log_scale else []
+    style_axes(ax, f"{metric} ({', '.join(label_notes)})" if label_notes else metric)
     if log_scale:
         ax.set_yscale("log")
     if title is not None:
         ax.set_title(title)
-    ax.legend(loc=LEGEND_LOCATION)
+    legend_outside(ax)
+    runs = {name: (train, val) for name, (train, val) in models.items()}
+    set_description(ax, curves_text(runs, metric, lowest_is_best, notes), lines=drawn)
     return ax
 
 
-def draw_curves(ax, training, validation, colour=OKABE_ITO[0], name="", note=""):
+def legend_outside(ax, handles=None, labels=None, **kwargs):
+    """Put the legend of ``ax`` outside it, on the right, where it never covers the data.
+
+    Call it instead of ``ax.legend()`` after adding lines to a ``plot_history`` plot (a
+    baseline, say); ``handles``, ``labels`` and other keywords (``fontsize="small"``) go to
+    ``ax.legend``. A figure without a layout engine gets the "constrained" layout, which
+    makes room for the legend and keeps it off the neighbouring plots. Returns the legend.
+
+    >>> from matplotlib.figure import Figure
+    >>> ax = Figure().subplots()
+    >>> _ = ax.plot([1, 2], [3, 4], label="data")
+    >>> bool(legend_outside(ax).get_bbox_to_anchor().x0 > ax.get_window_extent().x1)
+    True
+    """
+    figure = ax.get_figure(root=True)
+    if figure.get_layout_engine() is None:
+        figure.set_layout_engine("constrained")
+    # a learning-rate axis on the right (plot_history's twinx) has its ticks and label there
+    twin = any(
+        other is not ax and other.bbox.bounds == ax.bbox.bounds and other.yaxis.get_visible()
+        for other in ax.figure.axes
+    )
+    gap = LEGEND_GAP_PAST_RIGHT_AXIS if twin else LEGEND_GAP
+    options = {
+        "loc": "upper left",
+        "bbox_to_anchor": (1, 1),
+        "bbox_transform": ax.transAxes + ScaledTranslation(gap, 0, figure.dpi_scale_trans),
+        "borderaxespad": 0,
+    }
+    options.update(kwargs)
+    given = {"handles": handles, "labels": labels}
+    return ax.legend(**{key: value for key, value in given.items() if value is not None}, **options)
+
+
+def fixed_layout(figure, **margins):
+    """Place the Axes of ``figure`` by hand (``subplots_adjust(**margins)``), for good.
+
+    ``legend_outside`` then leaves the layout alone: a figure redrawn many times (the live
+    plot, the explorer) keeps its margins instead of paying for "constrained" at every draw
+    (it doubles the time of a redraw).
+    """
+    engine = PlaceHolderLayoutEngine(adjust_compatible=True, colorbar_gridspec=True)
+    figure.set_layout_engine(engine)
+    figure.subplots_adjust(**margins)
+
+
+def draw_curves(
+    ax,
+    training,
+    validation,
+    colour=OKABE_ITO[0],
+    name="",
+    note="",
+    marker=None,
+    markevery=None,
+):
     """Draw one model's curves on ``ax``: training solid, validation dashed, one colour.
 
     ``training`` and ``validation`` are ``(epochs, values)`` pairs (empty to fill in later
     with ``line.set_data``). ``name`` prefixes both labels ("small: training"); ``note`` is
-    added to the training label. Returns the two ``Line2D``.
+    added to the training label. ``marker`` (a matplotlib marker such as ``"s"``) is drawn
+    on both lines at ``markevery`` (every point by default), to tell models apart without
+    colour. Returns the two ``Line2D``.
 
     >>> from matplotlib.figure import Figure
     >>> lines = draw_curves(Figure().subplots(), ([1, 2], [0.9, 0.5]), ([1, 2], [1.0, 0.7]))
@@ -166,8 +271,11 @@ def draw_curves(ax, training, validation, colour=OKABE_ITO[0], name="", note="")
     [('training', '-', '#0072B2'), ('validation', '--', '#0072B2')]
     """
     prefix = f"{name}: " if name else ""
-    (training_line,) = ax.plot(*training, "-", color=colour, label=f"{prefix}training{note}")
-    (validation_line,) = ax.plot(*validation, "--", color=colour, label=f"{prefix}validation")
+    style = {"color": colour, "marker": marker, "markevery": markevery, "markersize": 5}
+    (training_line,) = ax.plot(*training, "-", label=f"{prefix}training{note}", **style)
+    (validation_line,) = ax.plot(*validation, "--", label=f"{prefix}validation", **style)
+    if marker is not None:
+        validation_line.set_markerfacecolor("white")  # hollow on the dashed line
     return training_line, validation_line
 
 

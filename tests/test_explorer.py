@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from course_utils import experiments
 from course_utils.explorer import LEVER_LABELS, LEVER_OPTIONS, CurveExplorer, Settings
+from course_utils.figure_text import describe
 
 QUICK = Settings(width=4, train_size=50, epochs=10)  # about a third of a second per run
 
@@ -82,6 +83,7 @@ def test_explorer_shows_as_a_widget_with_descriptive_labels(explorer):
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "sliders show in a live Jupyter kernel" in bundle["text/plain"]  # a static copy
+    assert bundle["text/plain"].endswith(describe(explorer.figure))  # and the curves in words
     assert [c.description for c in explorer.controls.values()] == list(LEVER_LABELS.values())
     assert explorer.train_button.description == "Train"
     assert repr(explorer).startswith("CurveExplorer(Settings(width=4")
@@ -104,3 +106,18 @@ def test_explorer_never_opens_a_pyplot_figure():
     before = plt.get_fignums()
     CurveExplorer(QUICK).controls["depth"].value = 2
     assert plt.get_fignums() == before
+
+
+def test_runs_differ_by_marker_too_and_the_curves_are_in_words_under_the_figure(explorer):
+    explorer.controls["width"].value = 8
+    by_label = {line.get_label(): line for line in explorer.figure.axes[0].lines}
+    assert by_label["now: validation"].get_marker() != by_label["before: validation"].get_marker()
+    words = describe(explorer.figure)
+    assert words.startswith(f"{explorer.run.diagnosis.verdict}: binary_crossentropy, 2 runs. now")
+    assert "The curves in words" in explorer.words.value
+    assert words.split(". now")[0] in explorer.words.value
+    assert explorer.words in explorer.widget.children
+    axes = explorer.figure.axes[0]
+    explorer.figure.canvas.draw()
+    legend = axes.get_legend().get_window_extent()
+    assert axes.get_window_extent().x1 < legend.x0 and legend.x1 <= explorer.figure.bbox.x1

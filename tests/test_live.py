@@ -17,6 +17,7 @@ from nbclient import NotebookClient
 
 from course_utils import live as live_module
 from course_utils.feeding import fit_data
+from course_utils.figure_text import describe
 from course_utils.live import FIGURE_TEXT, LiveLossPlot
 from course_utils.plots import plot_history
 from course_utils.reproducibility import seed_everything
@@ -167,14 +168,16 @@ class FakeNotebook:
     def __init__(self):
         self.outputs, self.updates = [], 0
 
-    def display(self, bundle, raw=False, display_id=None):
+    def display(self, bundle, raw=False, display_id=None, metadata=None):
         assert raw and display_id is True
         self.outputs.append(bundle)
+        self.metadata = metadata
         return self  # the display handle
 
-    def update(self, bundle, raw=False):
+    def update(self, bundle, raw=False, metadata=None):
         assert raw
         self.outputs[-1] = bundle
+        self.metadata = metadata
         self.updates += 1
 
 
@@ -189,7 +192,10 @@ def test_in_jupyter_it_updates_one_figure_in_place_and_prints_nothing(monkeypatc
     run_epochs(live, [1.0, 1.5, 2.0, 2.5, 3.0], clock=clock)  # redraws after epochs 1, 3, 5
     assert len(notebook.outputs) == 1 and notebook.updates == 2
     (bundle,) = notebook.outputs
-    assert bundle["text/plain"] == FIGURE_TEXT
+    # the final curves in words, worked out by hand: loss 1/epoch, val_loss 2/epoch
+    words = "loss over 5 epochs: training falls from 1 to 0.2; validation falls from 2 to 0.4."
+    assert notebook.metadata == {"image/png": {"alt": words}}  # the site's alt text
+    assert bundle["text/plain"] == FIGURE_TEXT  # what nbval compares: the same at every redraw
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert list(live.figure.axes[0].lines[0].get_xdata()) == [1, 2, 3, 4, 5]  # the final curves
     assert capsys.readouterr().out == ""
@@ -220,6 +226,10 @@ model.fit(**data, epochs=5, verbose=0, callbacks=[LiveLossPlot(redraw_interval={
     assert [output.output_type for output in every_epoch] == ["display_data"]
     assert [output.output_type for output in at_the_end] == ["display_data"]
     assert every_epoch[0].data["text/plain"] == at_the_end[0].data["text/plain"] == FIGURE_TEXT
+    # the alt text of the final figure: the curves of the whole fit, the same both ways
+    words = every_epoch[0].metadata["image/png"]["alt"]
+    assert at_the_end[0].metadata["image/png"]["alt"] == words
+    assert words.startswith("loss (mse) over 5 epochs: training ")
     # the in-place updates leave the final curves in the saved notebook:
     assert every_epoch[0].data["image/png"] == at_the_end[0].data["image/png"]
 
@@ -277,3 +287,28 @@ def test_a_constant_learning_rate_is_logged_but_not_drawn(capsys):
     small_model().fit(X, Y, validation_data=(X, Y), epochs=3, verbose=0, callbacks=[never, live])
     assert live.history["learning_rate"] == pytest.approx([0.001] * 3)
     assert len(live.figure.axes) == 1
+
+
+def test_the_figure_says_its_curves_in_words_with_a_changing_learning_rate(capsys):
+    live = LiveLossPlot(redraw_interval=float("inf"))
+    live.set_params({"epochs": 4})
+    live.on_train_begin()
+    losses = [(0.8, 0.9, 0.1), (0.5, 0.6, 0.1), (0.3, 0.65, 0.05), (0.2, 0.7, 0.05)]
+    for epoch, (loss, val_loss, rate) in enumerate(losses):
+        live.on_epoch_end(epoch, {"loss": loss, "val_loss": val_loss, "learning_rate": rate})
+    live.on_train_end()
+    assert describe(live.figure) == (
+        "loss over 4 epochs: training falls from 0.8 to 0.2; validation falls from 0.9 to its "
+        "lowest at epoch 2 (0.6), then rises to 0.7. learning rate (right axis) from 0.1 to "
+        "0.05, lowered after epoch 2."
+    )
+
+
+def test_the_legend_is_outside_the_curves(capsys):
+    live = LiveLossPlot(redraw_interval=0)
+    run_epochs(live, [1.0, 2.0, 3.0])
+    axes = live.figure.axes[0]
+    live.figure.canvas.draw()
+    legend = axes.get_legend().get_window_extent()
+    assert legend.x0 > axes.get_window_extent().x1
+    assert legend.x1 <= live.figure.bbox.x1  # and inside the saved image

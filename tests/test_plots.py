@@ -14,7 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from course_utils.plots import OKABE_ITO, plot_history
+from course_utils.plots import MARKERS, OKABE_ITO, legend_outside, plot_history
 from course_utils.reproducibility import seed_everything
 
 HISTORY = {"loss": [0.9, 0.5, 0.4, 0.35, 0.3], "val_loss": [1.0, 0.6, 0.5, 0.55, 0.6]}
@@ -418,3 +418,50 @@ def test_bad_options_are_named_in_the_error(option, error):
     (name,) = option
     with pytest.raises(error, match=name):
         plot_history(HISTORY, **option)
+
+
+# ---- told apart without colour; legend beside the curves --------------------------
+
+
+def test_several_models_get_one_marker_shape_each_and_one_model_none():
+    small, large = HISTORY, {"loss": [0.8, 0.4, 0.3], "val_loss": [0.9, 0.7, 0.8]}
+    ax = plot_history({"small": small, "large": large}, ax=new_ax())
+    by_label = lines_by_label(ax)
+    for name, marker in zip(("small", "large"), MARKERS, strict=False):
+        drawn = [by_label[f"{name}: {curve}"] for curve in ("training", "validation")]
+        assert [line.get_marker() for line in drawn] == [marker, marker]
+        assert [line.get_linestyle() for line in drawn] == ["-", "--"]  # as before
+    assert by_label["small: best val_loss: epoch 3"].get_marker() == "o"
+    assert by_label["large: best val_loss: epoch 2"].get_marker() == "s"
+    assert len(set(MARKERS)) == len(MARKERS) == len(OKABE_ITO)
+    alone = plot_history(HISTORY, ax=new_ax())
+    assert [line.get_marker() for line in alone.lines[:2]] == ["None", "None"]
+
+
+def legend_and_axes_extents(ax):
+    figure = ax.get_figure(root=True)
+    figure.canvas.draw()
+    return ax.get_legend().get_window_extent(), ax.get_tightbbox()
+
+
+@pytest.mark.parametrize("learning_rate", [None, [0.1, 0.1, 0.05, 0.05, 0.01]])
+def test_the_legend_sits_outside_the_curves_and_any_learning_rate_axis(learning_rate):
+    history = dict(HISTORY) if learning_rate is None else dict(HISTORY, learning_rate=learning_rate)
+    ax = plot_history(history, ax=new_ax())
+    assert ax.get_figure(root=True).get_layout_engine() is not None  # room is made for it
+    legend, _ = legend_and_axes_extents(ax)
+    beside = [other.get_tightbbox().x1 for other in ax.figure.axes if other is not ax]
+    assert len(beside) == (0 if learning_rate is None else 1)
+    assert legend.x0 > max([ax.get_window_extent().x1, *beside])
+
+
+def test_side_by_side_plots_keep_their_legends_off_each_other():
+    fig = plt.figure(figsize=(11, 3.8))  # pyplot's figure, as the lessons make it
+    left, right = fig.subplots(1, 2)
+    plot_history(HISTORY, ax=left)
+    left.axhline(0.7, label="baseline")
+    legend_outside(left)
+    plot_history(HISTORY, ax=right)
+    legend, _ = legend_and_axes_extents(left)
+    assert legend.x1 < right.get_tightbbox().x0
+    assert "baseline" in [text.get_text() for text in left.get_legend().get_texts()]
