@@ -184,6 +184,11 @@ plt.show()
 # one colour per model. Both fall fast. Between epochs 12 and 20 both bump up, the validation loss
 # more, then both settle, close to each other. The marker shows the epoch with the
 # lowest validation loss. (The y axis is logarithmic so that the flat end is visible.)
+#
+# Every figure in the course also says what it shows in words, computed from its numbers: for a
+# screen reader, or wherever the image does not show. In JupyterLab, `from course_utils import
+# describe` then `print(describe(history))` prints it; on the course website it is the image's
+# alternative text.
 
 # %% [markdown]
 # ### Exercise 2: the noise floor

@@ -33,6 +33,7 @@ import time
 
 import keras
 import matplotlib.pyplot as plt
+import numpy as np
 import tensorflow as tf
 from sklearn.model_selection import train_test_split
 
@@ -44,6 +45,7 @@ from course_utils import (
     load_dataset,
     plot_history,
     seed_everything,
+    set_description,
 )
 
 # %% [markdown]
@@ -61,6 +63,14 @@ print(
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.scatter(X[:, 0], y, s=10, color="#0072B2")
 ax.set(xlabel="x", ylabel="y", title="y = 2x + 1 + noise")
+slope, intercept = np.polyfit(X[:, 0], y, 1)  # the scatter in words, for a screen reader
+spread = np.std(y - (slope * X[:, 0] + intercept))
+set_description(
+    fig,
+    f"{len(y)} points, x from {X[0, 0]:.0f} to {X[-1, 0]:.0f}, y from {y.min():.1f} to "
+    f"{y.max():.1f}, scattered around the straight line y = {slope:.1f}x + {intercept:.1f} "
+    f"(typical distance from it {spread:.1f}).",
+)
 plt.show()
 
 # %% [markdown]
@@ -80,6 +90,7 @@ print(f"validation x: {x_val_sorted.min():.2f} to {x_val_sorted.max():.2f}")
 # The model: one hidden layer of 10 ReLU units and one output, trained with Adam on the mean
 # squared error (MSE). We also ask Keras to report the mean absolute error (MAE). A small function
 # builds it, so every experiment below starts from the same recipe.
+
 
 # %% tags=["live"]
 def build_line_model(learning_rate=0.001):

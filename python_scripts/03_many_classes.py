@@ -39,7 +39,15 @@ from sklearn.metrics import ConfusionMatrixDisplay
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from course_utils import baseline_loss, checks, load_dataset, plot_history, seed_everything
+from course_utils import (
+    baseline_loss,
+    checks,
+    load_dataset,
+    plot_history,
+    seed_everything,
+    set_description,
+)
+from course_utils.plots import legend_outside
 
 # %% [markdown]
 # ## The data
@@ -64,6 +72,8 @@ for digit, ax in enumerate(axes):
     ax.imshow(X[y == digit][0].reshape(8, 8), cmap="gray_r")  # the first image of each digit
     ax.set_title(str(digit))
     ax.axis("off")
+side = int(np.sqrt(X.shape[1]))
+set_description(fig, f"the first image of each digit, 0 to 9: {side} by {side} grey pixels each")
 plt.show()
 
 # %% [markdown]
@@ -113,6 +123,7 @@ print(f"constant-guess baseline: {baseline:.4f}   log 10 = {np.log(10):.4f}")
 # `sparse_categorical_crossentropy`. Adam's learning rate is 0.01, ten times its default, so that
 # the whole story happens within 30 quick epochs.
 
+
 # %% tags=["live"]
 def build_model():
     model = keras.Sequential(
@@ -157,7 +168,7 @@ fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 3.8))
 plot_history(digits_history, "loss", ax=ax_loss, title="sparse categorical cross-entropy")
 ax_loss.axhline(baseline, color="grey", linestyle=":", label="constant guess (log 10)")
 ax_loss.plot(0, untrained_loss, "o", color="grey", label="untrained network")
-ax_loss.legend()
+legend_outside(ax_loss)
 plot_history(digits_history, "accuracy", ax=ax_acc, title="accuracy")
 plt.show()
 
@@ -329,8 +340,15 @@ print(
 
 # %%
 predicted = np.argmax(best_model.predict(x_val, verbose=0), axis=1)
-ConfusionMatrixDisplay.from_predictions(y_val, predicted, colorbar=False)
+matrix = ConfusionMatrixDisplay.from_predictions(y_val, predicted, colorbar=False)
 plt.title(f"validation rows, epoch {best_epoch}")
+errors = matrix.confusion_matrix.sum(axis=1) - np.diag(matrix.confusion_matrix)  # per true digit
+set_description(
+    matrix.figure_,
+    f"confusion matrix of the {len(y_val)} validation rows at epoch {best_epoch}: "
+    f"{np.trace(matrix.confusion_matrix)} on the diagonal (right); wrong rows per true digit: "
+    + ", ".join(f"digit {digit} {count}" for digit, count in enumerate(errors) if count),
+)
 plt.show()
 print(f"wrong: {(predicted != y_val).sum()} of {len(y_val)} rows")
 
@@ -345,6 +363,7 @@ print(f"wrong: {(predicted != y_val).sum()} of {len(y_val)} rows")
 #
 # A small callback measures the validation cross-entropy of each digit's rows after every epoch.
 # The row-weighted mean of the ten is the `val_loss` Keras logs.
+
 
 # %%
 class PerClassValLoss(keras.callbacks.Callback):
@@ -428,7 +447,7 @@ ax.plot(epochs, watched["val_loss"], color="black", linestyle="--", label="all d
 ax.axvline(lowest + 1, color="grey", linestyle=":", label="lowest val_loss")
 ax.set(xlabel="epoch", ylabel="validation cross-entropy", yscale="log")
 ax.set_title("validation loss per digit (other digits grey)")
-ax.legend()
+legend_outside(ax)
 plt.show()
 
 # %% [markdown]

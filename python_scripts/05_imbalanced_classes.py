@@ -41,6 +41,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from course_utils import baseline_loss, checks, load_dataset, plot_history, seed_everything
+from course_utils.plots import legend_outside
 
 tf.get_logger().setLevel("ERROR")  # every fit builds a new model: no retracing warnings
 
@@ -191,7 +192,7 @@ print(last_epoch(plain_history))
 fig, ax = plt.subplots(figsize=(6, 3.8))
 plot_history(plain_history, "loss", ax=ax, title="no weights")
 ax.axhline(baseline, color="#000000", linewidth=0.8, label="baseline (constant guess)")
-ax.legend()
+legend_outside(ax)
 plt.show()
 
 # %% [markdown]
@@ -260,7 +261,7 @@ for name, history in (("no weights", plain_history), ("class_weight", weighted_h
 fig, ax = plt.subplots(figsize=(6, 3.8))
 plot_history(weighted_history, "loss", ax=ax, title="class_weight; val_loss unweighted")
 ax.axhline(baseline, color="#000000", linewidth=0.8, label="baseline (constant guess)")
-ax.legend()
+legend_outside(ax)
 plt.show()
 
 # %% [markdown]
@@ -372,13 +373,13 @@ threshold = checks.exercise("05.3", threshold, y_val=y_val, p_val=p_val)
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.8))
-ax.plot(recall, precision, color="#0072B2")
+ax.plot(recall, precision, color="#0072B2", label="every threshold")
 chosen = p_val >= threshold
 ax.plot(chosen[y_val == 1].mean(), y_val[chosen].mean(), "o", color="#D55E00", label="chosen")
 ax.plot(flagged[y_val == 1].mean(), y_val[flagged].mean(), "s", color="#009E73", label="0.5")
 ax.set(xlabel="recall (share of 1s caught)", ylabel="precision (share of alarms real)")
 ax.set_title("validation precision-recall curve")
-ax.legend()
+legend_outside(ax)
 plt.show()
 print(
     f"threshold {threshold:.3f} on validation: precision {y_val[chosen].mean():.2f}, "
@@ -472,16 +473,35 @@ for name, callback, history in (
     )
 fig, (ax_loss, ax_pr) = plt.subplots(1, 2, figsize=(11, 3.8))
 for ax, metric in ((ax_loss, "val_loss"), (ax_pr, "val_pr_auc")):
-    for name, callback, history, colour in (
-        ("stopped on val_loss", by_loss, by_loss_history, "#0072B2"),
-        ("stopped on val_pr_auc", by_pr_auc, by_pr_auc_history, "#D55E00"),
+    for name, callback, history, colour, marker in (
+        ("stopped on val_loss", by_loss, by_loss_history, "#0072B2", "o"),
+        ("stopped on val_pr_auc", by_pr_auc, by_pr_auc_history, "#D55E00", "s"),
     ):
         values = history.history[metric]
-        ax.plot(range(1, len(values) + 1), values, "--", color=colour, label=name)
+        every = max(1, len(values) // 10)  # a marker every few epochs: runs differ by shape too
+        ax.plot(
+            range(1, len(values) + 1),
+            values,
+            "--",
+            color=colour,
+            label=name,
+            marker=marker,
+            markevery=every,
+            markersize=5,
+            markerfacecolor="white",
+        )
         best = callback.best_epoch
-        ax.plot(best + 1, values[best], "o", color=colour)
-    ax.set(xlabel="epoch (from 1)", ylabel=metric, title=f"{metric}; dot: restored epoch")
-    ax.legend()
+        ax.plot(
+            best + 1,
+            values[best],
+            marker,
+            color=colour,
+            markersize=8,
+            markeredgecolor="black",
+            label=f"restored: epoch {best + 1}",
+        )
+    ax.set(xlabel="epoch (from 1)", ylabel=metric, title=f"{metric}; big marker: restored epoch")
+    legend_outside(ax)
 plt.show()
 
 # %% [markdown]

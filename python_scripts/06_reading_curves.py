@@ -41,7 +41,7 @@ from sklearn.neural_network import MLPClassifier
 from course_utils import CurveExplorer, checks, plot_history
 from course_utils.experiments import build_network
 from course_utils.explorer import Settings, explorer_data, run_experiment
-from course_utils.plots import OKABE_ITO
+from course_utils.plots import OKABE_ITO, legend_outside
 from course_utils.reproducibility import seed_everything
 
 # %% [markdown]
@@ -150,14 +150,14 @@ GALLERY = {
     "the defaults": Settings(),
     "the defaults, 10 epochs": Settings(epochs=10),
 }
-fig, axes = plt.subplots(2, 2, figsize=(10, 7), layout="constrained")
+fig, axes = plt.subplots(2, 2, figsize=(13, 7), layout="constrained")  # legends beside
 for ax, (name, settings) in zip(axes.flat, GALLERY.items()):
     run = experiment(settings)
     plot_history(
         run.history, "binary_crossentropy", ax=ax, title=f"{name}: {run.diagnosis.verdict}"
     )
     ax.axhline(run.baseline, color="0.5", linestyle=":", label="baseline (constant guess)")
-    ax.legend(fontsize="small")
+    legend_outside(ax, fontsize="small")
 plt.show()
 
 print("run                       verdict           best epoch  lowest val  last val  baseline")
@@ -218,6 +218,7 @@ print(experiment(GALLERY["big model, 100 rows"]).diagnosis)
 # `compare` trains one run per setting, prints each verdict and draws all the curves on one plot,
 # one colour per run. Each section below starts from a run in the gallery and changes one lever.
 
+
 # %%
 def compare(named_settings, title):
     """Train each setting (once), print the verdicts, plot all curves together."""
@@ -233,7 +234,7 @@ def compare(named_settings, title):
         )
     fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
     plot_history(histories, "binary_crossentropy", ax=ax, title=title)
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
+    legend_outside(ax, fontsize="small")
     plt.show()
 
 
@@ -469,7 +470,7 @@ for ax, (name, model) in zip(
     for line, style, label in zip(display.lines_, ("-", "--"), ("training", "validation")):
         line.set(color=OKABE_ITO[0], linestyle=style, marker="o", label=label)
     ax.set(title=name, xlabel="training rows")
-    ax.legend()
+    legend_outside(ax)
 plt.show()
 
 # %% [markdown]

@@ -46,6 +46,7 @@ from course_utils import (
     plot_history,
     seed_everything,
 )
+from course_utils.plots import legend_outside
 
 # %% [markdown]
 # ## Step 1: look at the data
@@ -229,7 +230,7 @@ fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(11, 3.8))
 plot_history(history, "loss", ax=ax_loss, early_stopping=early_stopping)
 ax_loss.axhline(baseline, color="#000000", linewidth=0.8, label="baseline (constant guess)")
 ax_loss.set_ylim(0, 1.1 * baseline)
-ax_loss.legend()
+legend_outside(ax_loss)
 plot_history(history, "accuracy", ax=ax_accuracy)
 plt.show()
 
