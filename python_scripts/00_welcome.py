@@ -61,6 +61,14 @@
 # It trains a tiny Keras model too, so it takes a few seconds. (From a terminal, `make check`
 # runs the same check.)
 
+# %%
+# Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
+# is missing. In the course's environment it is installed already, and this cell does nothing.
+import importlib.util
+
+if importlib.util.find_spec("course_utils") is None:
+    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+
 # %% tags=["nbval-ignore-output"]
 from course_utils.environment_check import run_environment_check
 

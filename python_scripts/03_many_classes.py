@@ -32,6 +32,14 @@
 # - Look per class: a confusion matrix, and the validation loss of each class epoch by epoch.
 
 # %%
+# Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
+# is missing. In the course's environment it is installed already, and this cell does nothing.
+import importlib.util
+
+if importlib.util.find_spec("course_utils") is None:
+    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+
+# %%
 import keras
 import matplotlib.pyplot as plt
 import numpy as np

@@ -29,6 +29,14 @@
 # - Use the explorer to move one lever at a time and watch the curves change.
 
 # %%
+# Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
+# is missing. In the course's environment it is installed already, and this cell does nothing.
+import importlib.util
+
+if importlib.util.find_spec("course_utils") is None:
+    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+
+# %%
 import inspect
 
 import keras

@@ -40,6 +40,14 @@
 # counted from 1, as Keras prints them.
 
 # %%
+# Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
+# is missing. In the course's environment it is installed already, and this cell does nothing.
+import importlib.util
+
+if importlib.util.find_spec("course_utils") is None:
+    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+
+# %%
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -47,7 +55,8 @@ import tensorflow as tf
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from course_utils import checks, load_dataset, plot_history, seed_everything
+from course_utils import checks, load_dataset, plot_history, seed_everything, set_description
+from course_utils.plots import legend_outside
 
 # %% [markdown]
 # ## The set-up
@@ -372,13 +381,25 @@ for name, val_loss in val_losses.items():
         ax.plot(
             epochs,
             val_loss,
-            "--",
+            ":",
             color="#D55E00",
-            linewidth=1,
+            linewidth=1.2,
             label="validation: five sets of 20 rows" if first else None,
         )
 ax.set(xlabel="epoch", ylabel="loss (binary cross-entropy)")
-ax.legend()
+legend_outside(ax)
+small = {name: np.array(loss) for name, loss in val_losses.items() if name != "all 1,000 rows"}
+pool_loss = np.array(val_losses["all 1,000 rows"])
+set_description(
+    fig,
+    f"one training run over {len(epochs)} epochs: training loss falls from "
+    f"{pool_history.history['loss'][0]:.3g} to {pool_history.history['loss'][-1]:.3g}; "
+    f"validation on all 1,000 rows is lowest at epoch {pool_loss.argmin() + 1} "
+    f"({pool_loss.min():.3g}); the five 20-row sets are lowest at epochs "
+    f"{', '.join(str(loss.argmin() + 1) for loss in small.values())} and end between "
+    f"{min(loss[-1] for loss in small.values()):.3g} and "
+    f"{max(loss[-1] for loss in small.values()):.3g}.",
+)
 plt.show()
 
 # %% [markdown]
@@ -737,6 +758,11 @@ axes[0, 0].set_title("as stored", loc="left")
 axes[1, 0].set_title("training=True", loc="left")
 for ax in axes.flat:
     ax.axis("off")
+set_description(
+    fig,
+    f"the first {len(images)} training digits, 8 by 8 pixels: top row as stored, bottom row "
+    f"after RandomTranslation with training=True; {sum(moved)} of {len(images)} moved",
+)
 plt.show()
 
 # %% [markdown]

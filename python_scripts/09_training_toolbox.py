@@ -39,6 +39,14 @@
 # steps) counts from 0.
 
 # %%
+# Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
+# is missing. In the course's environment it is installed already, and this cell does nothing.
+import importlib.util
+
+if importlib.util.find_spec("course_utils") is None:
+    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+
+# %%
 import csv
 import os
 import tempfile
@@ -408,9 +416,12 @@ for root, _, files in sorted(os.walk(logs_folder)):
 # %% [markdown]
 # Start TensorBoard inside the notebook. `%load_ext tensorboard` loads its magic once;
 # `%tensorboard --logdir ...` starts a server in the background and shows its page below the
-# cell (the first start takes a few seconds; running the cell again reuses the server). Tick the
-# runs on the left, pick `epoch_loss`: the training and validation curves of both runs, their
-# steps counted from 0. (Its colours are its own: here the validation curve is not dashed.) On
+# cell. The first start takes 10 to 20 seconds. Running this cell again reuses the server; running
+# the fits above again writes to a new folder, and this cell then starts a second TensorBoard (each
+# stops with the kernel). The page opens on *Time series* with every run ticked on the left; type
+# `epoch_loss` into the tag filter (or scroll to its card, after `epoch_accuracy` and
+# `epoch_learning_rate`): the training and validation curves of both runs, their steps counted
+# from 0. (Its colours are its own: here the validation curve is not dashed.) On
 # Binder or a remote JupyterHub the page may stay blank; the CSV files below work everywhere.
 
 # %% tags=["nbval-ignore-output"]

@@ -36,6 +36,14 @@
 # so we add 1.
 
 # %%
+# Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
+# is missing. In the course's environment it is installed already, and this cell does nothing.
+import importlib.util
+
+if importlib.util.find_spec("course_utils") is None:
+    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+
+# %%
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -49,7 +57,8 @@ from sklearn.model_selection import (
 )
 from sklearn.preprocessing import StandardScaler
 
-from course_utils import checks, plot_history, seed_everything
+from course_utils import checks, plot_history, seed_everything, set_description
+from course_utils.plots import legend_outside
 
 tf.get_logger().setLevel("ERROR")  # every fold builds a new model: no retracing warnings
 
@@ -137,7 +146,13 @@ ax.boxplot(list(scores.values()), whis=(5, 95), showfliers=False)
 ax.set_xticks([1, 2, 3], [f"{n:,} rows" for n in scores])
 ax.axhline(row_loss.mean(), color="#0072B2", linestyle="--", label="true loss (100,000 rows)")
 ax.set(ylabel="loss (binary cross-entropy)", title="one model, 2,000 test sets of each size")
-ax.legend()
+legend_outside(ax)
+spreads = "; ".join(
+    f"{n:,} rows: middle 90 % from {np.percentile(values, 5):.2f} to "
+    f"{np.percentile(values, 95):.2f}, median {np.median(values):.2f}"
+    for n, values in scores.items()
+)
+set_description(fig, f"box plot of the test losses, true loss {row_loss.mean():.3f}: {spreads}")
 plt.show()
 
 # %% [markdown]

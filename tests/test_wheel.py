@@ -295,3 +295,17 @@ def test_install_cell_problems_names_what_is_wrong():
     assert install_cell_problems(other) == [
         "the first code cell is not INSTALL_CELL (tests/test_wheel.py)"
     ]
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    [
+        path
+        for folder in ("notebooks", "learner", "live-coding")
+        for path in sorted((ROOT / folder).glob("[0-9]*.ipynb"))
+    ],
+    ids=lambda path: f"{path.parent.name}/{path.name}",
+)
+def test_every_notebook_starts_with_the_install_cell(notebook):
+    """Opened in Colab or Kaggle, any lesson (and any copy of it) installs course_utils first."""
+    assert install_cell_problems(notebook) == []
