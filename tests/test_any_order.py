@@ -27,9 +27,13 @@ SHUFFLE_SEED = 0
 
 
 def names(source):
-    """(names the cell defines, names it reads) at any depth; magics are left out."""
+    """(names the cell defines, names it reads) at any depth; magics count as `pass` (the
+    install cell runs `%pip` inside an `if`)."""
     code = "\n".join(
-        line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        line[: len(line) - len(line.lstrip())] + "pass"
+        if line.lstrip().startswith(("%", "!"))
+        else line
+        for line in source.splitlines()
     )
     defined, read = set(), set()
     for node in ast.walk(ast.parse(code)):
