@@ -57,14 +57,12 @@ def _required_packages():
     """The requirements course_utils declares, with the extras learners need."""
     from packaging.requirements import Requirement
 
+    extras = ("", *(EXTRAS_LEARNERS_NEED if in_course_folder() else ()))
     wanted = []
     for text in metadata.requires(DISTRIBUTION) or []:
         requirement = Requirement(text)
         marker = requirement.marker  # platform markers, and "extra == 'lab'" for optional groups
-        if marker is None or any(
-            marker.evaluate({"extra": extra})
-            for extra in ("", *(EXTRAS_LEARNERS_NEED if in_course_folder() else ()))
-        ):
+        if marker is None or any(marker.evaluate({"extra": extra}) for extra in extras):
             wanted.append(requirement)
     return wanted
 

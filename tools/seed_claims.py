@@ -744,13 +744,18 @@ def toolbox_parts(name):
     """09's data: "classification" (80/20, random_state=2), "classification_large" (1,500/500,
     random_state=0) or "diabetes" (80/20, random_state=0), features scaled on the training rows.
     """
-    split = {"classification": (2, True), "classification_large": (0, True), "diabetes": (0, False)}
-    random_state, stratified = split[name]
+    # name: (random_state, share of validation rows, stratified)
+    split = {
+        "classification": (2, 0.2, True),
+        "classification_large": (0, 0.25, True),
+        "diabetes": (0, 0.2, False),
+    }
+    random_state, test_size, stratified = split[name]
     X, y = load_dataset(name)
     x_train, x_val, y_train, y_val = train_test_split(
         X,
         y,
-        test_size=0.25 if name == "classification_large" else 0.2,
+        test_size=test_size,
         random_state=random_state,
         stratify=y if stratified else None,
     )
