@@ -1,21 +1,27 @@
-"""Pin the facts the course states about Keras (COURSE_GUIDE.md, section 4).
+"""Pin what the lessons state about Keras, TensorFlow and scikit-learn: docs/keras-facts.md.
 
-Each test is named after the fact it pins and gives the fact's number in its docstring. If a
-Keras upgrade changes one of them, its test fails and the lesson that states it needs a look.
-Facts 8, 9 and 11 are about data, not Keras: they get small NumPy / scikit-learn
-demonstrations. Models are tiny and seeded; most use plain SGD so the expected numbers can be
-computed by hand. The tests at the end ("training toolbox": checkpoints, learning-rate
-callbacks and schedules, TensorBoard, CSVLogger, TerminateOnNaN, BatchNormalization) pin what
-a later lesson will state; their docstrings say "Toolbox" until the guide numbers them.
+Each test is named after the fact it pins, and its docstring starts with the fact's id in
+docs/keras-facts.md ("Fact 4a: ..."). If an upgrade changes a fact, its test fails and the
+lessons the list names need a look. Facts 8, 9 and 11 are about data, not Keras: they get small
+NumPy / scikit-learn demonstrations. Models are tiny and seeded; most use plain SGD so the
+expected numbers can be computed by hand. The last two tests check that the list and the tests
+agree: every fact names a test that exists, and every test here pins the facts it names.
 """
 
+import ast
 import csv
 import inspect
+import re
+import warnings
+from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
-from sklearn.model_selection import ShuffleSplit, train_test_split
+import tensorflow as tf
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, make_classification
+from sklearn.dummy import DummyClassifier
+from sklearn.model_selection import ShuffleSplit, learning_curve, train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from course_utils.reproducibility import seed_everything
@@ -51,20 +57,26 @@ def mse(kernel, bias, x, y):
     return float(np.mean((kernel * x + bias - y) ** 2))
 
 
+def mae(kernel, bias, x, y):
+    return float(np.mean(np.abs(kernel * x + bias - y)))
+
+
 def sgd_by_hand(learning_rate, epochs, batch_size):
     """Mini-batch SGD on (X, Y) without shuffling, as fit(shuffle=False) runs it.
 
     Returns, per epoch: the batch-size-weighted mean of the batch losses measured before
-    each update, the same measured after each update, the plain mean over batches, and
+    each update, the same measured after each update, the plain mean over batches, the
+    weighted mean of the batches' mean absolute errors measured before each update, and
     the weights at the end of the epoch.
     """
     kernel, bias = KERNEL, BIAS
     epochs_seen = []
     for _ in range(epochs):
-        before, after, sizes = [], [], []
+        before, after, mae_before, sizes = [], [], [], []
         for start in range(0, len(X), batch_size):
             x, y = X[start : start + batch_size], Y[start : start + batch_size]
             before.append(mse(kernel, bias, x, y))
+            mae_before.append(mae(kernel, bias, x, y))
             error = kernel * x + bias - y
             kernel -= learning_rate * float(np.mean(2 * error * x))
             bias -= learning_rate * float(np.mean(2 * error))
@@ -75,6 +87,7 @@ def sgd_by_hand(learning_rate, epochs, batch_size):
                 weighted_before=np.average(before, weights=sizes),
                 weighted_after=np.average(after, weights=sizes),
                 plain_mean_before=np.mean(before),
+                weighted_mae_before=np.average(mae_before, weights=sizes),
                 kernel=kernel,
                 bias=bias,
             )
@@ -91,7 +104,7 @@ def differs(a, b):
 
 
 def test_training_loss_is_the_batch_weighted_mean_measured_before_each_update():
-    """Fact 1: `loss` averages the batch losses, weighted by batch size, each measured before
+    """Fact 1a: `loss` averages the batch losses, weighted by batch size, each measured before
     its update. Batches of 2, 2 and 1 make the weighting visible."""
     model = line_model(learning_rate=0.02)
     history = model.fit(X, Y, epochs=2, batch_size=2, shuffle=False, verbose=0)
@@ -106,7 +119,7 @@ def test_training_loss_is_the_batch_weighted_mean_measured_before_each_update():
 
 
 def test_val_loss_is_measured_once_after_the_epochs_last_update():
-    """Fact 1: `val_loss` is the validation loss of the weights at the end of each epoch."""
+    """Fact 1b: `val_loss` is the validation loss of the weights at the end of each epoch."""
     model = line_model(learning_rate=0.02)
     history = model.fit(
         X, Y, epochs=2, batch_size=2, shuffle=False, validation_data=(X_VAL, Y_VAL), verbose=0
@@ -131,7 +144,7 @@ def test_val_loss_is_measured_once_after_the_epochs_last_update():
     ],
 )
 def test_training_loss_lags_n_plus_1_over_2n_epochs_behind_val_loss(rows, batch_size, lag):
-    """Fact 1: batch k of n is measured after k - 1 of the epoch's n updates, so the logged
+    """Fact 1c: batch k of n is measured after k - 1 of the epoch's n updates, so the logged
     loss (weighted by batch size) describes the weights of sum(size_k * (k - 1) / n) / rows
     epochs into the epoch, while val_loss describes its end. The lag is (n + 1) / (2n) epochs
     for n equal batches: half an epoch only when there are many.
@@ -163,11 +176,11 @@ def test_training_loss_lags_n_plus_1_over_2n_epochs_behind_val_loss(rows, batch_
         assert (loss[epoch] - val_loss[epoch]) / one_epoch == pytest.approx(from_sizes, rel=1e-3)
 
 
-# ---------------------------------------------------------------------------- facts 1 and 3
+# ---------------------------------------------------------------------------- fact 3
 
 
 def test_dropout_acts_only_in_training():
-    """Facts 1 and 3: the training loss is measured in training mode (dropout on), val_loss
+    """Fact 3: the training loss is measured in training mode (dropout on), val_loss
     in inference mode (dropout off). The learning rate is 0, so the weights never move and
     dropout is the only difference."""
     model = line_model(learning_rate=0.0, dropout=0.5)
@@ -181,18 +194,160 @@ def test_dropout_acts_only_in_training():
 
 
 def test_without_dropout_and_updates_training_loss_equals_evaluate():
-    """Facts 1 and 3 (control): with nothing mode-dependent and no updates, the training loss
+    """Fact 3 (control): with nothing mode-dependent and no updates, the training loss
     equals evaluate, so the difference above comes from dropout alone."""
     model = line_model(learning_rate=0.0)
     history = model.fit(X, Y, epochs=1, batch_size=2, verbose=0)
     assert history.history["loss"][0] == pytest.approx(model.evaluate(X, Y, verbose=0), rel=1e-6)
 
 
+# ---------------------------------------------------------------------------- facts 18 to 25
+# More about fit: metrics, validation rows, epochs, batches, seeds, means over rows.
+
+
+def test_training_metrics_are_averaged_over_the_epoch_like_the_loss():
+    """Fact 18: a training metric, like the loss, is the batch-size-weighted mean of values
+    measured before each update, while the validation metric is measured on the end-of-epoch
+    weights. Batches of 2, 2 and 1, plain SGD."""
+    model = line_model(learning_rate=0.02, metrics=["mae"])
+    history = model.fit(
+        X, Y, epochs=1, batch_size=2, shuffle=False, validation_data=(X_VAL, Y_VAL), verbose=0
+    )
+    [epoch] = sgd_by_hand(learning_rate=0.02, epochs=1, batch_size=2)
+
+    assert history.history["mae"][0] == pytest.approx(epoch["weighted_mae_before"], rel=1e-5)
+    assert differs(history.history["mae"][0], mae(epoch["kernel"], epoch["bias"], X, Y))
+    assert history.history["val_mae"][0] == pytest.approx(
+        mae(epoch["kernel"], epoch["bias"], X_VAL, Y_VAL), rel=1e-5
+    )
+
+
+def test_validation_rows_do_not_change_training():
+    """Fact 19: the validation rows are only measured, never learned from: the same seeded fit
+    with and without validation_data logs the same training loss and ends on the same
+    weights."""
+    runs = []
+    for validation_data in (None, (X_VAL, Y_VAL)):
+        model = line_model(learning_rate=0.02)
+        history = model.fit(
+            X, Y, epochs=3, batch_size=2, validation_data=validation_data, verbose=0
+        )
+        runs.append((history.history["loss"], model.get_weights()))
+
+    (loss_without, weights_without), (loss_with, weights_with) = runs
+    assert loss_with == loss_without
+    for without, with_validation in zip(weights_without, weights_with, strict=True):
+        np.testing.assert_array_equal(with_validation, without)
+
+
+def test_keras_prints_epochs_from_1_and_stores_them_from_0(capsys):
+    """Fact 20: fit prints the epochs counted from 1 ("Epoch 1/2"), while history.epoch (the
+    index of history.history) counts them from 0."""
+    history = line_model(learning_rate=0.01).fit(X, Y, epochs=2, verbose=2)
+    printed = capsys.readouterr().out
+    assert "Epoch 1/2" in printed and "Epoch 2/2" in printed
+    assert "Epoch 0/2" not in printed
+    assert history.epoch == [0, 1]
+
+
+class RowRecorder(keras.layers.Layer):
+    """Passes its input on and, in training mode, records each batch's first input column as
+    row numbers (the model must run eagerly)."""
+
+    def __init__(self):
+        super().__init__()
+        self.batches = []
+
+    def call(self, inputs, training=False):
+        if training:
+            self.batches.append([int(row) for row in keras.ops.convert_to_numpy(inputs)[:, 0]])
+        return inputs
+
+
+def batches_fit_sees(data, epochs, **fit_options):
+    """The rows of each training batch, epoch by epoch, when fit reads ``data`` (x, y) or a
+    tf.data.Dataset. The inputs of ``data`` are the row numbers."""
+    recorder = RowRecorder()
+    seed_everything(0)
+    model = keras.Sequential([keras.Input(shape=(1,)), recorder, keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse", run_eagerly=True)
+    model.fit(*data, epochs=epochs, verbose=0, **fit_options)
+    per_epoch = len(recorder.batches) // epochs
+    return [recorder.batches[k * per_epoch : (k + 1) * per_epoch] for k in range(epochs)]
+
+
+def test_seeded_fit_shuffles_arrays_into_the_same_order_every_epoch():
+    """Fact 21: given arrays, fit shuffles the rows (shuffle=True by default) and cuts them
+    into batches of batch_size and a last, smaller batch, so every epoch sees every row
+    once. Once the global seed is set (seed_everything calls keras.utils.set_random_seed),
+    every epoch repeats the same shuffled order."""
+    assert inspect.signature(keras.Model.fit).parameters["shuffle"].default is True
+    rows = np.arange(10.0)[:, None]
+    epochs = batches_fit_sees((rows, np.zeros((10, 1))), epochs=3, batch_size=4)
+
+    orders = []
+    for batches in epochs:
+        assert [len(batch) for batch in batches] == [4, 4, 2]
+        order = sum(batches, [])
+        assert sorted(order) == list(range(10))
+        orders.append(tuple(order))
+    assert orders[0] != tuple(range(10))  # shuffled
+    assert orders == [orders[0]] * 3  # and the same order in every epoch
+
+
+def test_fit_cannot_shuffle_a_dataset_and_warns_when_asked_to():
+    """Fact 22: given a tf.data.Dataset, fit reads its batches in the dataset's own order.
+    With its default shuffle=True it warns that the argument is ignored; shuffle=False is
+    silent."""
+    rows = np.arange(5.0)[:, None]
+    dataset = tf.data.Dataset.from_tensor_slices((rows, np.zeros((5, 1)))).batch(2)
+    with pytest.warns(UserWarning, match="`shuffle=True` was passed, but will be ignored"):
+        epochs = batches_fit_sees((dataset,), epochs=2)
+    assert epochs == [[[0, 1], [2, 3], [4]]] * 2
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        batches_fit_sees((dataset,), epochs=1, shuffle=False)
+
+
+def test_a_seeded_run_repeats_exactly_and_a_shorter_one_retraces_its_start():
+    """Fact 23: with seed_everything(0) right before the model is built, the same fit gives
+    the same history to the last digit (random starting weights and shuffled batches
+    included), and a run of 3 epochs is the first 3 epochs of a run of 5."""
+    rng = np.random.default_rng(0)
+    x, x_val = rng.normal(size=(40, 2)), rng.normal(size=(10, 2))
+    y, y_val = x @ [1.0, -2.0], x_val @ [1.0, -2.0]
+
+    def run(epochs):
+        seed_everything(0)
+        model = keras.Sequential(
+            [keras.Input(shape=(2,)), keras.layers.Dense(8, "relu"), keras.layers.Dense(1)]
+        )
+        model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
+        return model.fit(
+            x, y, validation_data=(x_val, y_val), epochs=epochs, batch_size=8, verbose=0
+        ).history
+
+    five, again, three = run(5), run(5), run(3)
+    assert again == five
+    assert three == {name: values[:3] for name, values in five.items()}
+
+
+def test_mse_and_mae_are_the_mean_squared_and_the_mean_absolute_error():
+    """Fact 25: loss="mse" is the mean of (prediction - truth)**2 and "mae" the mean of
+    |prediction - truth|, over the rows."""
+    truth, predicted = np.array([[1.0], [2.0], [4.0]]), np.array([[2.0], [2.0], [1.0]])
+    assert float(keras.losses.get("mse")(truth, predicted).numpy().mean()) == pytest.approx(10 / 3)
+    assert float(keras.losses.get("mae")(truth, predicted).numpy().mean()) == pytest.approx(4 / 3)
+    assert float(keras.losses.MeanSquaredError()(truth, predicted)) == pytest.approx(10 / 3)
+    assert float(keras.losses.MeanAbsoluteError()(truth, predicted)) == pytest.approx(4 / 3)
+
+
 # ---------------------------------------------------------------------------- fact 2
 
 
 def test_loss_and_val_loss_both_include_the_l2_penalty_and_mse_metric_does_not():
-    """Fact 2: the L2 penalty is in `loss` and in `val_loss`; metrics=["mse"] leaves it out."""
+    """Fact 2a: the L2 penalty is in `loss` and in `val_loss`; metrics=["mse"] leaves it out."""
     model = line_model(learning_rate=0.0, regularizer=keras.regularizers.L2(0.5), metrics=["mse"])
     history = model.fit(X, Y, epochs=1, batch_size=5, validation_data=(X_VAL, Y_VAL), verbose=0)
     penalty = 0.5 * KERNEL**2
@@ -238,7 +393,7 @@ def drive(callback, values):
 
 
 def test_early_stopping_defaults():
-    """Fact 4: EarlyStopping's defaults."""
+    """Fact 4a: EarlyStopping's defaults."""
     stated = {
         "monitor": "val_loss",
         "min_delta": 0,
@@ -263,7 +418,7 @@ def test_early_stopping_defaults():
 def test_early_stopping_improvement_is_strict_and_needs_more_than_min_delta(
     values, min_delta, improved
 ):
-    """Fact 4: an epoch improves only if current < best - min_delta."""
+    """Fact 4b: an epoch improves only if current < best - min_delta."""
     callback = keras.callbacks.EarlyStopping(min_delta=min_delta, patience=1)
     model = drive(callback, values)
     assert model.stop_training is not improved
@@ -271,7 +426,7 @@ def test_early_stopping_improvement_is_strict_and_needs_more_than_min_delta(
 
 
 def test_early_stopping_fires_when_wait_reaches_patience():
-    """Fact 4: after the best epoch, the stop fires on the patience-th epoch without
+    """Fact 4c: after the best epoch, the stop fires on the patience-th epoch without
     improvement (wait >= patience)."""
     callback = keras.callbacks.EarlyStopping(patience=3)
     model = drive(callback, [1.0, 2.0, 2.0, 2.0, 2.0, 2.0])
@@ -281,9 +436,9 @@ def test_early_stopping_fires_when_wait_reaches_patience():
 
 
 def test_best_epoch_is_the_last_improvement_under_min_delta_not_the_lowest(capsys):
-    """Fact 6: with min_delta, "best" is the last epoch that counted as an improvement, not
-    the lowest value; best_epoch and stopped_epoch are 0-based, Keras prints them + 1.
-    Fact 5: restore_best_weights restores that epoch's weights."""
+    """Facts 5, 6a and 6b: with min_delta, "best" is the last epoch that counted as an
+    improvement, not the lowest value (6a); best_epoch and stopped_epoch are 0-based, Keras
+    prints them + 1 (6b); restore_best_weights restores that epoch's weights (5)."""
     values = [1.0, 0.5, 0.45, 0.9]
     callback = keras.callbacks.EarlyStopping(
         min_delta=0.25, patience=2, restore_best_weights=True, verbose=1
@@ -300,9 +455,9 @@ def test_best_epoch_is_the_last_improvement_under_min_delta_not_the_lowest(capsy
 
 
 def test_restore_best_weights_restores_even_when_no_early_stop_fired():
-    """Fact 5: with restore_best_weights=True, fit ends on the best epoch's weights even if
-    patience never ran out. Fact 6: then stopped_epoch == 0, and best_epoch is 0-based like
-    the index into history.history.
+    """Facts 5 and 6b: with restore_best_weights=True, fit ends on the best epoch's weights
+    even if patience never ran out (5). Then stopped_epoch == 0, and best_epoch is 0-based like
+    the index into history.history (6b).
 
     One weight w learns y = 1 on the training row while the validation row wants 0.5, so
     val_loss = (w - 0.5)**2 falls, bottoms out at epoch 3 (w = 0.488), then rises."""
@@ -331,7 +486,7 @@ def test_restore_best_weights_restores_even_when_no_early_stop_fired():
 
 
 def test_validation_split_takes_the_last_rows_even_with_shuffle():
-    """Fact 7: validation_split=0.2 validates on the last 20 % of the arrays, taken before
+    """Fact 7a: validation_split=0.2 validates on the last 20 % of the arrays, taken before
     any shuffling. With zero weights and no updates, a loss is just mean(y ** 2), so it
     tells which rows were used."""
     x = np.arange(10.0).reshape(-1, 1)
@@ -375,7 +530,7 @@ def test_choosing_by_validation_score_makes_that_score_optimistic():
 
 
 def test_small_validation_sets_give_noisy_scores():
-    """Fact 11: the same model (right on 80 % of cases) scored on random validation sets of
+    """Fact 11a: the same model (right on 80 % of cases) scored on random validation sets of
     20 rows varies several times more than on sets of 400 rows."""
     correct = np.random.default_rng(0).random(2000) < 0.8
 
@@ -384,6 +539,110 @@ def test_small_validation_sets_give_noisy_scores():
         return np.std([correct[rows].mean() for _, rows in splits.split(correct)])
 
     assert spread(20) > 3 * spread(400)
+
+
+# ---------------------------------------------------------------------------- facts 26 to 35
+# scikit-learn: scaling, splitting, learning curves, the data sets the lessons use.
+
+
+def test_standard_scaler_uses_the_mean_and_std_of_the_rows_it_was_fitted_on():
+    """Fact 26: StandardScaler learns each column's mean and standard deviation from the rows
+    it is fitted on and transform applies those two numbers to any rows: the fitted rows come
+    out with mean 0 and standard deviation 1, other rows only near that.
+    It wants a 2-D array (a target needs y[:, None]) and inverse_transform undoes it."""
+    rng = np.random.default_rng(0)
+    train, other = rng.normal(5.0, 2.0, size=(50, 2)), rng.normal(5.0, 2.0, size=(20, 2))
+    scaler = StandardScaler().fit(train)
+
+    np.testing.assert_allclose(scaler.mean_, train.mean(axis=0))
+    np.testing.assert_allclose(scaler.scale_, train.std(axis=0))
+    np.testing.assert_allclose(scaler.transform(train).mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(scaler.transform(train).std(axis=0), 1.0)
+    scaled_other = scaler.transform(other)
+    np.testing.assert_allclose(scaled_other, (other - train.mean(axis=0)) / train.std(axis=0))
+    assert np.abs(scaled_other.mean(axis=0)).min() > 0.01
+
+    with pytest.raises(ValueError, match="Expected 2D array, got 1D array instead"):
+        StandardScaler().fit(train[:, 0])
+    target = StandardScaler().fit(train[:, :1])
+    np.testing.assert_allclose(
+        target.inverse_transform(target.transform(other[:, :1])), other[:, :1]
+    )
+
+
+def test_train_test_split_is_repeatable_with_random_state_and_takes_a_share_or_a_count():
+    """Fact 27: train_test_split shuffles the rows and sets test_size of them aside (a share
+    or a number of rows); the same random_state gives the same split, another one another."""
+    rows = np.arange(100)
+    train, test = train_test_split(rows, test_size=0.2, random_state=1)
+    assert len(test) == 20 and sorted(np.concatenate([train, test])) == list(range(100))
+    assert list(test) != sorted(test)  # shuffled, not a block of rows
+    again = train_test_split(rows, test_size=0.2, random_state=1)[1]
+    other = train_test_split(rows, test_size=0.2, random_state=2)[1]
+    assert list(again) == list(test) and list(other) != list(test)
+    assert len(train_test_split(rows, test_size=40, random_state=0)[1]) == 40
+
+
+def test_learning_curve_trains_on_the_first_n_rows_of_the_training_part():
+    """Fact 33: scikit-learn's learning curve (LearningCurveDisplay.from_estimator calls
+    learning_curve) fits one model per training size, on the first n rows of the given
+    training part, and scores each on the same validation rows."""
+    fitted_on = []
+
+    class Recording(DummyClassifier):
+        def fit(self, X, y, sample_weight=None):
+            fitted_on.append([int(row) for row in X[:, 0]])
+            return super().fit(X, y, sample_weight)
+
+    rows = np.arange(20)[:, None]
+    labels = np.arange(20) % 2
+    split = [(np.arange(12), np.arange(12, 20))]
+    sizes, _, validation_scores = learning_curve(
+        Recording(), rows, labels, train_sizes=[4, 8, 12], cv=split
+    )
+    assert list(sizes) == [4, 8, 12]
+    assert fitted_on == [list(range(n)) for n in (4, 8, 12)]
+    assert validation_scores.shape == (3, 1)
+
+
+def test_make_classification_mixes_informative_redundant_and_noise_features():
+    """Fact 34: make_classification(n_features=10, n_informative=5), as the lessons' data was
+    made, adds by default 2 redundant features (mixtures of the informative ones) and fills
+    the other 3 with noise, and gives 1 % of the rows a random label (flip_y=0.01)."""
+    defaults = inspect.signature(make_classification).parameters
+    assert (defaults["n_redundant"].default, defaults["flip_y"].default) == (2, 0.01)
+    x, _ = make_classification(
+        n_samples=100, n_features=10, n_informative=5, shuffle=False, random_state=42
+    )
+    informative = np.column_stack([x[:, :5], np.ones(100)])
+
+    def unexplained(column):
+        """What is left of a column after its best mix of the informative features."""
+        mix = np.linalg.lstsq(informative, column, rcond=None)[0]
+        return np.std(column - informative @ mix) / np.std(column)
+
+    assert max(unexplained(x[:, k]) for k in (5, 6)) < 1e-6
+    assert min(unexplained(x[:, k]) for k in (7, 8, 9)) > 0.9
+
+
+def test_scikit_learn_ships_the_digits_breast_cancer_and_diabetes_data():
+    """Fact 35: scikit-learn ships, with no download, the digits (1,797 images of 8 x 8
+    grey levels 0 to 16, ten digits about equally common), the breast cancer data (569
+    tumours, 30 measurements, 0 = malignant, 1 = benign) and the diabetes data (442 patients,
+    10 features, a progression target from 25 to 346)."""
+    digits = load_digits()
+    assert digits.data.shape == (1797, 64) and digits.images.shape[1:] == (8, 8)
+    assert (digits.data.min(), digits.data.max()) == (0.0, 16.0)
+    counts = np.bincount(digits.target)
+    assert len(counts) == 10 and counts.min() >= 0.95 * counts.mean()
+
+    cancer = load_breast_cancer()
+    assert cancer.data.shape == (569, 30)
+    assert list(cancer.target_names) == ["malignant", "benign"]
+
+    diabetes = load_diabetes(scaled=False)
+    assert diabetes.data.shape == (442, 10)
+    assert (diabetes.target.min(), diabetes.target.max()) == (25.0, 346.0)
 
 
 # ---------------------------------------------------------------------------- fact 10
@@ -433,15 +692,29 @@ def test_evaluate_on_training_data_after_fit_differs_from_the_last_logged_loss()
     "values, first_not_improving", [([1.0, 2.0, 0.5, 0.6], 1), ([1.0, 0.9, 0.95, 0.8], 2)]
 )
 def test_patience_0_and_1_stop_at_the_same_epoch(values, first_not_improving):
-    """Fact 4, as notebook 04 states it: Keras adds the non-improving epoch to `wait` before
-    comparing with patience, so patience=0 and patience=1 both stop at the first epoch that
-    does not improve."""
+    """Fact 4c: as notebook 04 states it, Keras adds the non-improving epoch to `wait`
+    before comparing with patience, so patience=0 and patience=1 both stop at the first
+    epoch that does not improve."""
     stops = []
     for patience in (0, 1):
         callback = keras.callbacks.EarlyStopping(patience=patience)
         drive(callback, values)
         stops.append(callback.stopped_epoch)
     assert stops == [first_not_improving, first_not_improving]
+
+
+def test_early_stopping_ignores_the_epochs_before_start_from_epoch():
+    """Fact 4e: with start_from_epoch=3 the epochs before epoch 3 (0-based) are not watched at
+    all: no best, no waiting, no stop. On a curve that only rises, patience=1 then stops at
+    epoch 4 instead of epoch 1."""
+    values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    late = keras.callbacks.EarlyStopping(patience=1, start_from_epoch=3)
+    drive(late, values)
+    assert (late.best, late.best_epoch, late.stopped_epoch) == (4.0, 3, 4)
+
+    from_the_start = keras.callbacks.EarlyStopping(patience=1)
+    drive(from_the_start, values)
+    assert (from_the_start.best_epoch, from_the_start.stopped_epoch) == (0, 1)
 
 
 # ---------------------------------------------------------------------------- facts 13 and 14
@@ -468,7 +741,7 @@ def logit_model(activation, loss, metrics=None):
 
 
 def test_sigmoid_output_with_from_logits_true_gives_the_right_loss_on_tensorflow():
-    """Fact 13: on the TensorFlow backend a sigmoid's output carries its logits
+    """Fact 13a: on the TensorFlow backend a sigmoid's output carries its logits
     (_keras_logits) and the loss uses them. So a sigmoid output with from_logits=True gets
     the same, exact loss as with from_logits=False (no double sigmoid), and Keras warns.
     Both take the logits path: the logit 20 costs 20.0, not the clipped 15.94."""
@@ -486,7 +759,7 @@ def test_sigmoid_output_with_from_logits_true_gives_the_right_loss_on_tensorflow
 
 
 def test_numpy_probabilities_take_the_clipped_path():
-    """Fact 13: probabilities as plain numbers (what model.predict returns) carry no logits,
+    """Fact 13b: probabilities as plain numbers (what model.predict returns) carry no logits,
     so the loss clips them to [1e-7, 1 - 1e-7] before the log: the logit 20 on a row of
     class 0 costs 15.94 instead of 20. Ordinary rows are unaffected."""
     per_row = keras.losses.BinaryCrossentropy(reduction=None)
@@ -528,7 +801,7 @@ def test_accuracy_on_logits_cuts_at_0_5_not_at_0():
 
 # ---------------------------------------------------------------------------- fact 17
 # Many classes: the lessons on multi-class and imbalanced classification. The K-class
-# baseline (the entropy of the training class shares) is pinned in test_baselines.py.
+# baseline (fact 17h, the entropy of the training class shares) is pinned in test_baselines.py.
 
 CLASS_X = np.random.default_rng(0).normal(size=(12, 3))  # three inputs, also three classes
 CLASS_Y = np.argmax(CLASS_X, axis=1)
@@ -561,7 +834,7 @@ def row_cross_entropies(x, labels):
 
 
 def test_sparse_and_one_hot_categorical_crossentropy_give_the_same_loss():
-    """Fact 17: sparse_categorical_crossentropy on class numbers and categorical_crossentropy
+    """Fact 17a: sparse_categorical_crossentropy on class numbers and categorical_crossentropy
     on the same labels one-hot are the same loss: on the same predictions they agree, and
     both are the mean of -log(probability of the true class)."""
     one_hot = keras.utils.to_categorical(CLASS_Y, 3)
@@ -591,7 +864,7 @@ def test_sparse_and_one_hot_categorical_crossentropy_give_the_same_loss():
     ids=["categorical with class numbers", "sparse with one-hot rows"],
 )
 def test_mixing_up_the_two_categorical_losses_fails_loudly_in_fit(loss, one_hot, message):
-    """Fact 17: a mix-up is an error, not a silently wrong loss. model.fit raises ValueError
+    """Fact 17b: a mix-up is an error, not a silently wrong loss. model.fit raises ValueError
     for categorical_crossentropy given class numbers of shape (n,), and for
     sparse_categorical_crossentropy given one-hot rows."""
     labels = keras.utils.to_categorical(CLASS_Y, 3) if one_hot else CLASS_Y
@@ -601,7 +874,7 @@ def test_mixing_up_the_two_categorical_losses_fails_loudly_in_fit(loss, one_hot,
 
 
 def test_accuracy_on_multi_class_logits_is_the_same_as_on_probabilities():
-    """Facts 14 and 17: with K classes, metrics=["accuracy"] and the loss
+    """Fact 17c: with K classes, metrics=["accuracy"] and the loss
     sparse_categorical_crossentropy resolve to SparseCategoricalAccuracy, which takes the
     argmax; softmax keeps the order, so a linear (logit) output with from_logits=True gets
     the same accuracy as a softmax output. The binary threshold trap of fact 14 has no
@@ -637,7 +910,7 @@ def weights_of(rows):
 
 @pytest.mark.parametrize("weighting", ["class_weight", "sample_weight"])
 def test_weighted_training_loss_is_divided_by_the_rows_and_val_loss_is_unweighted(weighting):
-    """Fact 15: with class_weight (or sample_weight) w_i, the training loss is
+    """Facts 15a and 15c: with class_weight (or sample_weight) w_i, the training loss is
     sum(w_i * loss_i) / n, the weighted sum divided by the number of rows n (batch by
     batch, then averaged by batch size, which comes to the same), not by sum(w_i).
     val_loss stays the plain mean over the validation rows. Metrics in metrics=[...] ignore
@@ -679,7 +952,7 @@ def test_weighted_training_loss_is_divided_by_the_rows_and_val_loss_is_unweighte
 
 
 def test_validation_weights_weight_val_loss_the_same_way():
-    """Fact 15: validation_data=(x_val, y_val, w_val) weights val_loss as the training loss
+    """Fact 15b: validation_data=(x_val, y_val, w_val) weights val_loss as the training loss
     is weighted: sum(w_i * loss_i) / n_val."""
     val = np.arange(8)
     w_val = weights_of(val)
@@ -693,11 +966,58 @@ def test_validation_weights_weight_val_loss_the_same_way():
     assert differs(val_loss, row_losses.mean())
 
 
+# ---------------------------------------------------------------------------- facts 37 to 39
+# The rare-class metrics of lesson 05.
+
+
+def test_precision_and_recall_cut_at_0_5_and_count_class_1_as_positive():
+    """Fact 37: Precision() and Recall() flag a row when its score is above 0.5 (0.5 itself
+    is not flagged) and count class 1 as the positive class. Here one alarm of two is real
+    and one case of two is caught: 0.5 each. Counted for class 0 they would be 2/3."""
+    labels = np.array([[1.0], [0.0], [0.0], [0.0], [1.0]])
+    scores = np.array([[0.7], [0.6], [0.2], [0.1], [0.5]])
+    found = {}
+    for metric in (keras.metrics.Precision(), keras.metrics.Recall()):
+        assert metric.thresholds == [0.5]
+        metric.update_state(labels, scores)
+        found[type(metric).__name__] = float(metric.result())
+    assert found == {"Precision": 0.5, "Recall": 0.5}
+
+
+def test_auc_of_a_constant_guess_is_0_5_for_roc_and_the_share_of_1s_for_pr():
+    """Fact 38: the same score for every row gets ROC-AUC 0.5 (AUC()) and a PR-AUC equal to
+    the share of 1s (AUC(curve="PR")), here 5.5 %, not 0.5."""
+    labels = np.array([1.0] * 11 + [0.0] * 189)
+    constant = np.full(200, 0.3)
+    roc, pr = keras.metrics.AUC(), keras.metrics.AUC(curve="PR")
+    roc.update_state(labels, constant)
+    pr.update_state(labels, constant)
+    assert float(roc.result()) == pytest.approx(0.5)
+    assert float(pr.result()) == pytest.approx(0.055, rel=1e-5)
+
+
+def test_unnamed_metric_objects_are_numbered_in_the_order_they_are_made():
+    """Fact 39: a metric object made without a name gets its class's name plus a number that
+    grows with every one made in the session ("precision", "precision_1", ...), and the
+    history's keys use it; a named one keeps its name."""
+
+    def history_keys(metric):
+        model = logit_model("sigmoid", "binary_crossentropy", metrics=[metric])
+        return sorted(model.fit(LOGITS, LABELS, epochs=1, verbose=0).history)
+
+    first, second = keras.metrics.Precision(), keras.metrics.Precision()
+    number = int(first.name.removeprefix("precision").removeprefix("_") or 0)
+    assert second.name == f"precision_{number + 1}"
+    assert history_keys(first) != history_keys(second)
+    named_twice = [history_keys(keras.metrics.Precision(name="precision")) for _ in range(2)]
+    assert named_twice == [["loss", "precision"]] * 2
+
+
 # ---------------------------------------------------------------------------- fact 4, for AUC
 
 
 def test_early_stopping_on_val_auc_maximises_it_in_auto_mode():
-    """Fact 4: with mode="auto", EarlyStopping(monitor="val_auc") keeps the highest val_auc.
+    """Fact 4d: with mode="auto", EarlyStopping(monitor="val_auc") keeps the highest val_auc.
     It decides the direction when the first epoch ends, from the model's metric named "auc"
     (AUC declares that higher is better): before training monitor_op is unset, even after
     set_model and on_train_begin; after the fit it is ops.greater."""
@@ -729,11 +1049,12 @@ def test_early_stopping_on_val_auc_maximises_it_in_auto_mode():
 
 
 def test_the_binary_crossentropy_metric_needs_labels_as_a_column_where_the_loss_does_not():
-    """Fact 2's penalty-free metric: with labels of shape (n,) and a (n, 1) sigmoid output,
-    the loss binary_crossentropy works but the metric metrics=["binary_crossentropy"]
-    raises ValueError "Arguments `target` and `output` must have the same rank". Labels as
-    a column, y[:, None], work for both, and then the metric equals the loss (no penalty
-    here). Known upstream: tensorflow/tensorflow#75194 (TensorFlow's overfitting tutorial)."""
+    """Fact 2c: the penalty-free metric of fact 2a. With labels of shape (n,) and a (n, 1)
+    sigmoid output, the loss binary_crossentropy works but the metric
+    metrics=["binary_crossentropy"] raises ValueError "Arguments `target` and `output` must
+    have the same rank". Labels as a column, y[:, None], work for both, and then the metric
+    equals the loss (no penalty here). Known upstream: tensorflow/tensorflow#75194
+    (TensorFlow's overfitting tutorial)."""
     x, y = CLASS_X[:, :1], (CLASS_X[:, 1] > 0).astype("float32")
     sigmoid = 1 / (1 + np.exp(-x[:, 0]))  # logit_model's output before its first update
     exact = -np.mean(y * np.log(sigmoid) + (1 - y) * np.log(1 - sigmoid))
@@ -752,8 +1073,8 @@ def test_the_binary_crossentropy_metric_needs_labels_as_a_column_where_the_loss_
 
 
 # ---------------------------------------------------------------------------- training toolbox
-# Callbacks and schedules a later lesson states (not yet numbered in COURSE_GUIDE.md, section 4;
-# BatchNormalization is fact 16).
+# Checkpoints, learning-rate callbacks and schedules, TensorBoard, CSVLogger, TerminateOnNaN
+# (lesson 09), then BatchNormalization and augmentation layers (fact 16, lesson 07).
 
 ONE_ROW = np.ones((1, 1))
 HALF = np.full((1, 1), 0.5)
@@ -778,10 +1099,10 @@ def falls_then_rises(callbacks, epochs=5):
 
 @pytest.mark.parametrize("restore_best_weights", [False, True])
 def test_model_checkpoint_keeps_the_best_epoch_in_its_file(tmp_path, restore_best_weights):
-    """Toolbox: ModelCheckpoint(path.keras, monitor="val_loss", save_best_only=True) leaves the
-    best epoch's model in the file: keras.models.load_model gives a compiled model whose
-    evaluate on the validation rows is exactly (bit for bit) the lowest val_loss of the
-    history. The model in memory is the last epoch's, unless EarlyStopping(
+    """Facts 40 and 41: ModelCheckpoint(path.keras, monitor="val_loss", save_best_only=True)
+    leaves the best epoch's model in the file: keras.models.load_model gives a compiled
+    model whose evaluate on the validation rows is exactly (bit for bit) the lowest val_loss
+    of the history. The model in memory is the last epoch's, unless EarlyStopping(
     restore_best_weights=True) was used too: then the two agree. The file also holds the
     optimizer as it was then (3 updates, not 5); restore_best_weights puts back the weights
     only."""
@@ -807,7 +1128,7 @@ def test_model_checkpoint_keeps_the_best_epoch_in_its_file(tmp_path, restore_bes
 
 
 def test_a_reloaded_checkpoint_evaluates_to_the_best_val_loss_on_a_real_network(tmp_path):
-    """Toolbox: the same on a small network with several validation batches (batches of 8,
+    """Facts 40 and 24: the same on a small network with several validation batches (batches of 8,
     Adam): evaluate with the fit's batch size gives exactly the lowest val_loss; other batch
     sizes agree to float precision."""
     rng = np.random.default_rng(0)
@@ -844,7 +1165,7 @@ FLAT_LEARNING_RATE = 2.0**-30
 
 
 def test_reduce_lr_on_plateau_halves_the_learning_rate_after_patience_flat_epochs():
-    """Toolbox: ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=2) multiplies the
+    """Fact 43: ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=2) multiplies the
     optimizer's learning rate by 0.5 at the end of the 2nd epoch in a row without improvement
     (an improvement must beat the best by its default min_delta=1e-4), then waits another 2.
     It adds a learning_rate key to history.history, logged *before* it reduces: each entry is
@@ -865,7 +1186,7 @@ def test_reduce_lr_on_plateau_halves_the_learning_rate_after_patience_flat_epoch
 
 
 def test_history_has_no_learning_rate_without_a_learning_rate_callback(tmp_path):
-    """Toolbox: a plain fit logs no learning_rate: only ReduceLROnPlateau and
+    """Fact 44: a plain fit logs no learning_rate: only ReduceLROnPlateau and
     LearningRateScheduler add it to history.history. TensorBoard writes it to its own files
     (epoch_learning_rate) but not to the history."""
     model = line_model(learning_rate=0.01)
@@ -899,7 +1220,7 @@ def schedule_model(schedule):
 
 
 def test_a_learning_rate_schedule_is_not_logged_and_cannot_be_reduced():
-    """Toolbox: with a keras.optimizers.schedules schedule (ExponentialDecay,
+    """Fact 45: with a keras.optimizers.schedules schedule (ExponentialDecay,
     PiecewiseConstantDecay) the rate changes at every update, and history.history holds no
     learning_rate. ReduceLROnPlateau then logs, per epoch, the schedule's value after the
     epoch's last update (the rate of the *next* update), and the first time it tries to
@@ -936,7 +1257,7 @@ def scalars(run_directory, tag):
 
 
 def test_tensorboard_writes_epoch_loss_for_the_training_and_the_validation_run(tmp_path):
-    """Toolbox: keras.callbacks.TensorBoard(log_dir) writes two runs, log_dir/train and
+    """Fact 47: keras.callbacks.TensorBoard(log_dir) writes two runs, log_dir/train and
     log_dir/validation. Each holds an epoch_loss scalar per epoch, steps counted from 0 like
     history.epoch, equal to history's loss and val_loss (stored in float32, the precision
     they were computed in). The training run also gets epoch_learning_rate."""
@@ -970,7 +1291,7 @@ def read_csv_log(path):
 
 
 def test_csv_logger_writes_one_row_per_epoch_counted_from_0(tmp_path):
-    """Toolbox: keras.callbacks.CSVLogger(path) writes a header, "epoch" then the logged
+    """Fact 48: keras.callbacks.CSVLogger(path) writes a header, "epoch" then the logged
     names in alphabetical order, and one row per epoch: the epoch counted from 0 (as in
     history.epoch, not as Keras prints it), then the values, which read back as exactly the
     history's. A learning_rate column is there only if ReduceLROnPlateau comes *before*
@@ -1010,6 +1331,15 @@ def test_csv_logger_writes_one_row_per_epoch_counted_from_0(tmp_path):
     }
 
 
+def line_with_a_nan_in_batch_2():
+    """The line y = 2x + 1 on x = 0, ..., 9 with x[5] NaN: the second row of batch 2
+    (0-based) in batches of 2."""
+    x = np.arange(10.0)[:, None]
+    y = 2 * x + 1
+    x[5] = np.nan
+    return x, y
+
+
 class BatchLosses(keras.callbacks.Callback):
     """Records the loss fit reports after each batch: the mean over the epoch so far."""
 
@@ -1022,14 +1352,12 @@ class BatchLosses(keras.callbacks.Callback):
 
 
 def test_terminate_on_nan_stops_at_the_first_batch_whose_loss_is_nan():
-    """Toolbox: TerminateOnNaN() checks the loss after every batch and stops training at the
+    """Fact 49: TerminateOnNaN() checks the loss after every batch and stops training at the
     first NaN (or infinite) one. The batch's update has happened (the weights are NaN), the
     epoch is still closed (validation runs), so history holds that epoch with loss and
     val_loss NaN. The loss reported after a batch is the mean over the epoch so far, so once
     NaN it stays NaN. Here batch 2 (0-based) of epoch 0 holds an input NaN."""
-    x = np.arange(10.0)[:, None]
-    y = 2 * x + 1
-    x[5] = np.nan  # the second row of batch 2 (batches of 2)
+    x, y = line_with_a_nan_in_batch_2()
     model = line_model(learning_rate=0.001)
     batches = BatchLosses()
     history = model.fit(
@@ -1051,7 +1379,7 @@ def test_terminate_on_nan_stops_at_the_first_batch_whose_loss_is_nan():
 
 
 def test_too_high_a_learning_rate_blows_the_loss_up_until_terminate_on_nan_stops_it():
-    """Toolbox: SGD with learning rate 1 on this unscaled line diverges: the loss grows by
+    """Facts 51 and 49: SGD with learning rate 1 on this unscaled line diverges: the loss grows by
     orders of magnitude every epoch until float32 overflows to inf in epoch 3 (0-based), and
     TerminateOnNaN, which also stops on an infinite loss, ends training there. The weights
     left are huge but finite; history holds four epochs, the last inf."""
@@ -1073,8 +1401,61 @@ def test_too_high_a_learning_rate_blows_the_loss_up_until_terminate_on_nan_stops
     assert np.isfinite(model.get_weights()[0]).all()
 
 
+def test_model_checkpoint_wants_a_keras_file_name(tmp_path):
+    """Fact 42: ModelCheckpoint saving the whole model wants a file name ending in .keras
+    (or the older .h5); any other name is refused when the callback is made."""
+    with pytest.raises(ValueError, match="must end in `.keras`"):
+        keras.callbacks.ModelCheckpoint(tmp_path / "best.ckpt")
+    assert keras.callbacks.ModelCheckpoint(tmp_path / "best.keras").filepath.endswith(".keras")
+
+
+def test_exponential_decay_multiplies_the_rate_by_decay_rate_every_decay_steps_smoothly():
+    """Fact 46: ExponentialDecay(rate, decay_steps, decay_rate) gives, at update number
+    step, rate * decay_rate ** (step / decay_steps): 0.8 times per 24 updates, and smoothly
+    in between (staircase=False by default)."""
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=24, decay_rate=0.8)
+    for step in (0, 12, 24, 36, 240):
+        assert float(schedule(step)) == pytest.approx(0.1 * 0.8 ** (step / 24), rel=1e-6)
+    assert 0.08 < float(schedule(12)) < 0.1
+
+
+def test_without_terminate_on_nan_fit_runs_every_epoch_on_nan_weights():
+    """Fact 50: without TerminateOnNaN a NaN stops nothing: once a NaN reaches the weights
+    every later loss is NaN, and fit still runs to the last epoch."""
+    x, y = line_with_a_nan_in_batch_2()
+    model = line_model(learning_rate=0.001)
+    history = model.fit(
+        x, y, epochs=3, batch_size=2, shuffle=False, validation_data=(X_VAL, Y_VAL), verbose=0
+    )
+    assert history.epoch == [0, 1, 2]
+    assert np.isnan(history.history["loss"]).all() and np.isnan(history.history["val_loss"]).all()
+    assert np.isnan(model.get_weights()[0]).all()
+
+
+def first_step(optimizer, gradient):
+    """How far ``optimizer`` moves a weight at 0 on its first update with ``gradient``."""
+    weight = keras.Variable(np.zeros(1, dtype="float32"))
+    optimizer.apply_gradients([(keras.ops.convert_to_tensor([gradient], "float32"), weight)])
+    return -float(weight.numpy()[0])
+
+
+def test_adam_steps_about_its_learning_rate_and_sgd_the_rate_times_the_gradient():
+    """Fact 52: Adam's step is about its learning rate whatever the size of the gradient (so
+    it seldom explodes, and crawls towards far-away targets); SGD's step is the learning rate
+    times the gradient (so large gradients make large steps)."""
+    for gradient in (0.1, 1.0, 1000.0):
+        assert first_step(keras.optimizers.Adam(0.01), gradient) == pytest.approx(0.01, rel=1e-4)
+        assert first_step(keras.optimizers.SGD(0.01), gradient) == pytest.approx(0.01 * gradient)
+
+
+def test_adam_learning_rate_defaults_to_0_001():
+    """Fact 53: keras.optimizers.Adam() has learning rate 0.001."""
+    assert inspect.signature(keras.optimizers.Adam).parameters["learning_rate"].default == 0.001
+    assert float(keras.optimizers.Adam().learning_rate) == pytest.approx(0.001)
+
+
 def test_batch_normalization_trains_on_batch_statistics_and_evaluates_on_moving_averages():
-    """Fact 16: in fit, BatchNormalization normalises with each batch's own mean and
+    """Fact 16a: in fit, BatchNormalization normalises with each batch's own mean and
     variance; evaluate and predict use moving averages that start at mean 0, variance 1 and
     move by 1 - momentum = 1 % of the way per batch (momentum=0.99 by default). Early in
     training the two disagree wildly: here every batch of 2 is (99, 101), so batch statistics
@@ -1123,7 +1504,7 @@ def moving_averages(normalization):
 
 @pytest.mark.parametrize("momentum", [0.99, 0.9])
 def test_batch_normalization_moving_averages_move_only_in_training_mode(momentum):
-    """Fact 16 (lesson 07): inference calls (evaluate, predict, model(x, training=False), the
+    """Fact 16b: inference calls (evaluate, predict, model(x, training=False), the
     validation pass of fit) leave the moving averages alone; every training-mode batch, in fit
     or in a model(x, training=True) call, moves them 1 - momentum of the way to its own
     mean and variance, so after k batches the starting values (0 and 1) still make up
@@ -1150,7 +1531,7 @@ def test_batch_normalization_moving_averages_move_only_in_training_mode(momentum
 
 
 def test_val_loss_with_batch_normalization_is_evaluate_in_inference_mode():
-    """Fact 16 (lesson 07): the last val_loss of a model with BatchNormalization equals
+    """Fact 16c: the last val_loss of a model with BatchNormalization equals
     evaluate on the validation rows after fit and the loss of model(x_val, training=False),
     and differs from training mode (model(x_val, training=True)) on the same rows. A real
     fit (Adam, 3 epochs of 3 batches), so the weights move too."""
@@ -1193,7 +1574,7 @@ AUGMENTATIONS = {
 
 @pytest.mark.parametrize("name", sorted(AUGMENTATIONS))
 def test_augmentation_layers_are_the_identity_in_inference_and_change_inputs_in_training(name):
-    """Fact 16 (lesson 07): an augmentation layer returns its input unchanged with
+    """Fact 16d: an augmentation layer returns its input unchanged with
     training=False (as in evaluate, predict and the validation pass of fit) and alters it
     with training=True (as in fit's training batches)."""
     images = np.random.default_rng(0).uniform(0, 1, size=(8, 8, 8, 1)).astype("float32")
@@ -1205,7 +1586,7 @@ def test_augmentation_layers_are_the_identity_in_inference_and_change_inputs_in_
 
 
 def test_called_directly_without_training_the_image_layers_augment_and_noise_does_not():
-    """Lesson 07: a direct call without training= takes each layer's own default: True for the
+    """Fact 16e: a direct call without training= takes each layer's own default: True for the
     image augmentation layers (RandomTranslation, RandomRotation, RandomZoom), False for
     GaussianNoise and Dropout. So model(x) on a model that starts with RandomTranslation
     shifts the images, while model(x, training=False) and predict do not."""
@@ -1236,7 +1617,7 @@ def test_called_directly_without_training_the_image_layers_augment_and_noise_doe
 
 
 def test_random_translation_by_an_eighth_moves_8x8_images_by_at_most_one_pixel():
-    """Lesson 07: RandomTranslation(0.125, 0.125, fill_mode="constant",
+    """Fact 16f: RandomTranslation(0.125, 0.125, fill_mode="constant",
     interpolation="nearest") moves each 8x8 image on its own by -1, 0 or 1 pixel up or down
     and left or right, and fills the uncovered edge with 0."""
     images = np.random.default_rng(0).uniform(0.1, 1, size=(64, 8, 8, 1)).astype("float32")
@@ -1264,7 +1645,7 @@ def test_random_translation_by_an_eighth_moves_8x8_images_by_at_most_one_pixel()
 
 
 def test_augmentation_is_in_the_training_loss_and_not_in_val_loss_or_evaluate():
-    """Fact 16 (lesson 07): with an augmentation layer and no updates (SGD(0)), val_loss is
+    """Fact 16d: with an augmentation layer and no updates (SGD(0)), val_loss is
     the loss of the unaltered validation rows, evaluate on the training rows that of the
     unaltered training rows, and the logged training loss neither: it is measured on
     altered rows."""
@@ -1295,3 +1676,67 @@ def test_augmentation_is_in_the_training_loss_and_not_in_val_loss_or_evaluate():
         train_loss, rel=1e-5
     )
     assert differs(history.history["loss"][0], train_loss)
+
+
+# ---------------------------------------------------------------------------- the list itself
+# docs/keras-facts.md names, for every fact, the tests that pin it. These two tests keep the
+# list and the tests from drifting apart.
+
+TESTS = Path(__file__).resolve().parent
+FACTS_LIST = TESTS.parent / "docs" / "keras-facts.md"
+LIST_CHECKS = {
+    "test_every_fact_in_the_list_names_tests_that_exist",
+    "test_every_test_here_pins_the_facts_its_docstring_names",
+}
+
+
+def facts_in_the_list():
+    """[(fact id, [(test module, test name), ...])] from the table rows of the list: a row
+    starts with "| <id> |", and its last cell names the tests as `tests/<module>::<test>`."""
+    rows = []
+    for line in FACTS_LIST.read_text(encoding="utf-8").splitlines():
+        row = re.match(r"\| (\d+[a-z]?) \|", line)
+        if row:
+            last_cell = line.rstrip().rstrip("|").rsplit("|", 1)[-1]
+            rows.append((row[1], re.findall(r"`tests/(test_\w+\.py)::(test_\w+)`", last_cell)))
+    return rows
+
+
+def collected_test_names(module):
+    """The names of the test functions pytest collects from tests/<module>: the functions at
+    its top level whose names start with test_."""
+    tree = ast.parse((TESTS / module).read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+    }
+
+
+def test_every_fact_in_the_list_names_tests_that_exist():
+    """Every fact of docs/keras-facts.md has its own id and names at least one test, and
+    each named test is defined in the module the row names."""
+    facts = facts_in_the_list()
+    ids = [fact for fact, _ in facts]
+    assert len(facts) > 50  # the table was read
+    assert len(set(ids)) == len(ids), "an id is used twice"
+    for fact, tests in facts:
+        assert tests, f"fact {fact} names no test as `tests/<module>::<test>`"
+        for module, name in tests:
+            assert name in collected_test_names(module), f"fact {fact}: no {name} in tests/{module}"
+
+
+def test_every_test_here_pins_the_facts_its_docstring_names():
+    """Every test of this module (but these two) opens its docstring with the ids of the facts
+    it pins ("Fact 4a:", "Facts 5, 6a and 6b:"), and those are exactly the facts of
+    docs/keras-facts.md that name it."""
+    cited_by = {}
+    for fact, tests in facts_in_the_list():
+        for module, name in tests:
+            if module == Path(__file__).name:
+                cited_by.setdefault(name, set()).add(fact)
+    for name in sorted(collected_test_names(Path(__file__).name) - LIST_CHECKS):
+        opening = re.match(r"Facts? ([^:]+):", inspect.getdoc(globals()[name]) or "")
+        assert opening, f"{name}: its docstring does not start with its fact ids"
+        named = set(re.findall(r"\d+[a-z]?", opening[1]))
+        assert named == cited_by.get(name, set()), f"{name}: docstring and list disagree"
