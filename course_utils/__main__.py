@@ -8,12 +8,8 @@ import argparse
 import os
 import sys
 
-from course_utils.course_kernel import (
-    COURSE_ENV_FILE,
-    in_course_folder,
-    install_course_kernel,
-    read_course_env,
-)
+from course_utils.course_folder import COURSE_ENV_FILE, in_course_folder
+from course_utils.course_kernel import install_course_kernel, read_course_env
 from course_utils.environment_check import run_environment_check
 
 

@@ -16,19 +16,11 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from course_utils.course_folder import COURSE_ENV_FILE
+
+# the one spelling of the kernel's name: tools/execute_notebooks.py and hub/ import it
 KERNEL_NAME = "loss-course"
 DISPLAY_NAME = "Python 3 (loss course)"
-COURSE_ENV_FILE = Path(__file__).resolve().parents[1] / "course.env"
-
-
-def in_course_folder():
-    """True when course_utils runs from a course folder (a clone with ``course.env``), False
-    when it was installed as a package.
-
-    >>> in_course_folder()
-    True
-    """
-    return COURSE_ENV_FILE.is_file()
 
 
 def read_course_env(path=COURSE_ENV_FILE):
@@ -77,3 +69,15 @@ def install_course_kernel(prefix=sys.prefix):
     return install(
         kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=prefix, env=kernel_env()
     )
+
+
+def in_jupyter_kernel():
+    """True when this code runs in a Jupyter kernel (JupyterLab, nbclient, nbval); False in a
+    script, a terminal or a terminal IPython.
+
+    >>> in_jupyter_kernel()  # doctests run outside any kernel
+    False
+    """
+    ipython = sys.modules.get("IPython")  # every kernel has imported it: cheap to check
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None

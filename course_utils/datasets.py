@@ -1,11 +1,11 @@
-"""The course's datasets: ``load_dataset(name)`` reads one CSV file from ``course_utils/data/``.
+"""The course's datasets: ``load_dataset(name)`` reads one CSV file from the course's data.
 
-The data files are part of the package, so they travel with it: in the course folder (an
-editable install) they are read from the repository, and a regular install (a wheel, or
-``pip install`` from the repository's URL, as in Colab or Kaggle) carries its own copy.
-``data/manifest.json`` records every file's SHA-256 checksum. Each file is checked against
-it before it is read, so a lesson never runs on a file that was edited by accident.
-``verify_datasets()`` checks every file at once (the environment check uses it), and
+In the course folder (an editable install) the files are the repository's ``data/``; a regular
+install (a wheel, or ``pip install`` from the repository's URL, as in Colab or Kaggle) carries
+the same files inside the package, as ``course_utils/data/`` (``pyproject.toml`` maps the one
+onto the other). ``manifest.json`` there records every file's SHA-256 checksum. Each file is
+checked against it before it is read, so a lesson never runs on a file that was edited by
+accident. ``verify_datasets()`` checks every file at once (the environment check uses it), and
 ``dataset_names()`` lists what there is. ``data/README.md`` says where each dataset comes from.
 """
 
@@ -16,19 +16,20 @@ from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-# the folder above the package: the course folder (a git clone) when course_utils is installed
-# editable from it, site-packages when it was installed from a wheel or the repository's URL
-COURSE_FOLDER = Path(__file__).resolve().parents[1]
+from course_utils.course_folder import COURSE_FOLDER, in_course_folder
+
+DATA_DIR = (
+    COURSE_FOLDER / "data" if in_course_folder() else Path(__file__).resolve().parent / "data"
+)
 
 CLASSIFICATION_TASKS = ("binary classification", "multi-class classification")
 
 
 def _how_to_restore(file):
-    if (COURSE_FOLDER / "tools" / "make_data.py").is_file():
+    if in_course_folder():
         return (
-            f"To restore it, run `git checkout -- course_utils/data/{file}` in the course "
-            "folder, or regenerate every data file with `python tools/make_data.py`."
+            f"To restore it, run `git checkout -- data/{file}` in the course folder, or "
+            "regenerate every data file with `python tools/make_data.py`."
         )
     return (
         "course_utils was installed as a package (with pip, e.g. by a notebook's first cell "
@@ -41,14 +42,14 @@ def _manifest():
     path = DATA_DIR / "manifest.json"
     if not path.is_file():
         raise FileNotFoundError(
-            f"course_utils/data/manifest.json is missing (looked for {path}). "
+            f"The datasets' manifest.json is missing (looked for {path}). "
             + _how_to_restore("manifest.json")
         )
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(
-            f"course_utils/data/manifest.json is not valid JSON ({error}). "
+            f"The datasets' manifest.json is not valid JSON ({path}: {error}). "
             + _how_to_restore("manifest.json")
         ) from None
 
@@ -59,20 +60,19 @@ def _verified_text(entry):
     path = DATA_DIR / file
     if not path.is_file():
         raise FileNotFoundError(
-            f"The data file course_utils/data/{file} is missing (looked for {path}). "
-            + _how_to_restore(file)
+            f"The data file {file} is missing (looked for {path}). " + _how_to_restore(file)
         )
     content = path.read_bytes()
     if hashlib.sha256(content).hexdigest() != entry["sha256"]:
         raise ValueError(
-            f"The data file course_utils/data/{file} has been changed ({path}): its SHA-256 "
-            "checksum does not match course_utils/data/manifest.json. " + _how_to_restore(file)
+            f"The data file {file} has been changed ({path}): its SHA-256 checksum does not "
+            "match the one in manifest.json. " + _how_to_restore(file)
         )
     return content.decode("utf-8")
 
 
 def dataset_names():
-    """The names ``load_dataset`` accepts, in the order of ``data/manifest.json``.
+    """The names ``load_dataset`` accepts, in the order of ``manifest.json``.
 
     >>> dataset_names()  # doctest: +NORMALIZE_WHITESPACE
     ['noisy_line', 'classification', 'classification_large', 'breast_cancer', 'diabetes',
@@ -116,7 +116,7 @@ def load_dataset(name):
 
 
 def verify_datasets():
-    """Check every data file against ``data/manifest.json``; return the problems found.
+    """Check every data file against ``manifest.json``; return the problems found.
 
     The list is empty when every file is present and unchanged. Each problem names the
     file and says how to restore it.

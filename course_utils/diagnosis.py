@@ -195,14 +195,14 @@ def diagnose(history, baseline=None, *, metric="loss"):
 
     epochs = len(val)
     window = max(3, epochs // 5) | 1  # odd, so that the average is centred
-    smooth_val = _moving_average(val, window)
+    smooth_val = moving_average(val, window)
     noise = _noise(val)
     best_epoch = int(np.argmin(val)) + 1
     lowest = int(np.argmin(smooth_val))
     end_span = max(MIN_EPOCHS, epochs // 5)
     val_end, train_end = _line(val[-end_span:])[1], _line(train[-end_span:])[1]
     val_end_error = _error_factors(end_span)[0]
-    train_at_lowest = _moving_average(train, window)[lowest]
+    train_at_lowest = moving_average(train, window)[lowest]
     rise = val_end - smooth_val[lowest]
     tail = max(MIN_EPOCHS, epochs // 3)
     fall, fall_error = _fall(val[-tail:]), _error_factors(tail)[1]
@@ -395,8 +395,15 @@ def _check_baseline(baseline):
         )
 
 
-def _moving_average(values, window):
-    """Centred moving average over ``window`` epochs; fewer epochs at the two ends."""
+def moving_average(values, window):
+    """Centred moving average over ``window`` epochs (odd); fewer epochs at the two ends.
+
+    ``diagnose`` smooths the validation curve with it; ``tools/record_histories.py`` labels
+    the corpus's runs with the same smoothing.
+
+    >>> moving_average(np.array([1.0, 2.0, 6.0, 3.0]), 3).tolist()
+    [1.5, 3.0, 3.6666666666666665, 4.5]
+    """
     kernel = np.ones(window)
     return np.convolve(values, kernel, "same") / np.convolve(np.ones_like(values), kernel, "same")
 

@@ -16,7 +16,8 @@ import sys
 from dataclasses import dataclass
 from importlib import metadata
 
-from course_utils.course_kernel import KERNEL_NAME, in_course_folder, kernel_env
+from course_utils.course_folder import in_course_folder
+from course_utils.course_kernel import KERNEL_NAME, kernel_env
 
 MINIMUM_PYTHON = (3, 11)
 DISTRIBUTION = "course-utils"

@@ -29,12 +29,15 @@ import psutil
 import requests
 import websocket
 
+from course_utils.course_kernel import KERNEL_NAME
+
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "hub" / "jupyterhub_config.py"
-KERNEL_NAME = "loss-course"
 
 
 def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now (tests/conftest.py's
+    ``free_port`` fixture hands out this function too)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

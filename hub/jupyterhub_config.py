@@ -34,6 +34,9 @@ import os
 import sys
 from pathlib import Path
 
+# The hub runs in the course's .venv (see above), where course_utils is installed.
+from course_utils.course_kernel import KERNEL_NAME
+
 c = get_config()  # noqa: F821 (JupyterHub defines get_config when it loads this file)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,7 +101,7 @@ c.Spawner.environment = {
 # The course's kernel (and its fixed settings, course.env) is what notebooks open with.
 kernel_cull = _seconds("COURSE_HUB_KERNEL_CULL", 1800)
 c.Spawner.args = [
-    "--MappingKernelManager.default_kernel_name=loss-course",
+    f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
     # A kernel idle for 30 minutes is shut down even if its tab is still open: learners move
     # to the next notebook and leave the last one's kernel behind (0.7 GB resident with
     # TensorFlow, 0.3 GB of it its own; benchmarks/README.md, "classroom_load.py").

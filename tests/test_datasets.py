@@ -1,9 +1,10 @@
-"""course_utils/data/, tools/make_data.py and course_utils.datasets: files, checksums, loader,
-errors, and the package data that carries the files into a wheel."""
+"""data/, tools/make_data.py and course_utils.datasets: files, checksums, the README, loader,
+errors, and the package mapping that carries the files into a wheel as course_utils/data/."""
 
 import hashlib
 import importlib.util
 import json
+import re
 import shutil
 import tomllib
 from fnmatch import fnmatch
@@ -13,11 +14,11 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_breast_cancer, load_diabetes, make_classification
 
-from course_utils import datasets
+from course_utils import course_folder, datasets
 from course_utils.datasets import dataset_names, load_dataset, verify_datasets
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "course_utils" / "data"
+DATA = ROOT / "data"
 EXPECTED_NAMES = [
     "noisy_line",
     "classification",
@@ -38,7 +39,7 @@ def _import_make_data():
 
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
-    """A copy of course_utils/data/ that the loader reads instead of the real one."""
+    """A copy of data/ that the loader reads instead of the real one."""
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy)
     monkeypatch.setattr(datasets, "DATA_DIR", copy)
@@ -49,7 +50,33 @@ def _manifest():
     return json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
 
 
-# --- the files in course_utils/data/ -------------------------------------------------------
+def readme_disagreements(readme, manifest):
+    """Where data/README.md (its text ``readme``) and ``manifest`` disagree, as a list: the
+    datasets it describes, and for each its file, rows, columns, SHA-256, how it was made,
+    source and licence."""
+    parts = re.split(r"^## `(\w+)`$", readme, flags=re.MULTILINE)
+    names, texts = parts[1::2], parts[2::2]
+    sections = {name: set(text.splitlines()) for name, text in zip(names, texts, strict=True)}
+    problems = []
+    if list(sections) != list(manifest):
+        problems.append(f"README.md describes {list(sections)}, manifest.json {list(manifest)}")
+    for name, entry in manifest.items():
+        expected = {
+            "file": f"- File: `{entry['file']}`",
+            "rows": f"- Rows: {entry['rows']}",
+            "columns": "- Columns: " + ", ".join(f"`{column}`" for column in entry["columns"]),
+            "sha256": f"- SHA-256: `{entry['sha256']}`",
+            "how it was made": "- Made by: `python tools/make_data.py` (it writes every file "
+            "here at once)",
+            "source": f"- Source: {entry['source']}",
+            "licence": f"- Licence: {entry['licence']}",
+        }
+        lines = sections.get(name, set())
+        problems += [f"{name}: {what}" for what, line in expected.items() if line not in lines]
+    return problems
+
+
+# --- the files in data/ ----------------------------------------------------------------------
 
 
 def test_make_data_regenerates_every_file_byte_for_byte(tmp_path):
@@ -64,6 +91,23 @@ def test_manifest_hashes_match_the_files():
     for name, entry in _manifest().items():
         content = (DATA / entry["file"]).read_bytes()
         assert hashlib.sha256(content).hexdigest() == entry["sha256"], name
+
+
+def test_readme_states_what_the_manifest_records():
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    assert readme_disagreements(readme, _manifest()) == []
+
+
+def test_readme_and_manifest_drifting_apart_is_caught():
+    readme, manifest = (DATA / "README.md").read_text(encoding="utf-8"), _manifest()
+    drifted = json.loads(json.dumps(manifest))
+    drifted["digits"]["sha256"] = "0" * 64
+    drifted["diabetes"]["rows"] = 443
+    assert readme_disagreements(readme, drifted) == ["diabetes: rows", "digits: sha256"]
+    edited = readme.replace("- Licence: CC BY 4.0", "- Licence: CC0", 1)
+    assert readme_disagreements(edited, manifest) == ["breast_cancer: licence"]
+    without_imbalanced = readme[: readme.index("## `imbalanced`")]
+    assert readme_disagreements(without_imbalanced, manifest)[0].startswith("README.md describes")
 
 
 def test_manifest_records_what_the_brief_asks_for():
@@ -95,13 +139,22 @@ def test_data_stays_small():
 
 
 def test_package_data_carries_every_data_file():
-    """pyproject.toml's package data names every file, so a wheel carries the whole folder
-    (tests/test_wheel.py builds one and loads the data from it)."""
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "course_utils.data" in pyproject["tool"]["setuptools"]["packages"]
-    patterns = pyproject["tool"]["setuptools"]["package-data"]["course_utils.data"]
+    """pyproject.toml maps data/ onto the package course_utils.data and its package data names
+    every file, so a wheel carries the whole folder (tests/test_wheel.py builds one and loads
+    the data from it)."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    assert "course_utils.data" in setuptools["packages"]
+    assert setuptools["package-dir"] == {"course_utils.data": "data"}
+    patterns = setuptools["package-data"]["course_utils.data"]
     for path in DATA.iterdir():
         assert any(fnmatch(path.name, pattern) for pattern in patterns), path.name
+
+
+def test_in_the_course_folder_the_loader_reads_data():
+    """An editable install (the course's .venv) reads the repository's data/ itself."""
+    assert datasets.DATA_DIR == DATA
 
 
 def test_real_datasets_are_sklearn_copies_unchanged():
@@ -169,38 +222,38 @@ def test_changed_file_raises_a_helpful_error(data_copy):
     content = path.read_bytes()
     path.write_bytes(content.replace(b",0\n", b",1\n", 1))
 
-    with pytest.raises(ValueError, match="course_utils/data/classification.csv") as error:
+    with pytest.raises(ValueError, match="classification.csv has been changed") as error:
         load_dataset("classification")
-    assert "git checkout -- course_utils/data/classification.csv" in str(error.value)
+    assert "git checkout -- data/classification.csv" in str(error.value)
     assert "python tools/make_data.py" in str(error.value)
 
     problems = verify_datasets()
     assert len(problems) == 1
-    assert "course_utils/data/classification.csv" in problems[0]
-    assert "git checkout -- course_utils/data/classification.csv" in problems[0]
+    assert str(path) in problems[0]
+    assert "git checkout -- data/classification.csv" in problems[0]
     load_dataset("noisy_line")  # the other files still load
 
 
 def test_missing_file_raises_file_not_found_and_is_reported(data_copy):
     (data_copy / "diabetes.csv").unlink()
-    with pytest.raises(FileNotFoundError, match="course_utils/data/diabetes.csv") as error:
+    with pytest.raises(FileNotFoundError, match="diabetes.csv is missing") as error:
         load_dataset("diabetes")
-    assert "git checkout -- course_utils/data/diabetes.csv" in str(error.value)
+    assert "git checkout -- data/diabetes.csv" in str(error.value)
     problems = verify_datasets()
-    assert len(problems) == 1 and "course_utils/data/diabetes.csv is missing" in problems[0]
+    assert len(problems) == 1 and "diabetes.csv is missing" in problems[0]
 
 
 def test_missing_manifest_is_reported(data_copy):
     (data_copy / "manifest.json").unlink()
-    with pytest.raises(FileNotFoundError, match="course_utils/data/manifest.json"):
+    with pytest.raises(FileNotFoundError, match="manifest.json is missing"):
         load_dataset("noisy_line")
     problems = verify_datasets()
-    assert len(problems) == 1 and "git checkout -- course_utils/data/manifest.json" in problems[0]
+    assert len(problems) == 1 and "git checkout -- data/manifest.json" in problems[0]
 
 
 def test_broken_manifest_is_reported(data_copy):
     (data_copy / "manifest.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ValueError, match="course_utils/data/manifest.json is not valid JSON"):
+    with pytest.raises(ValueError, match="manifest.json is not valid JSON"):
         dataset_names()
     assert len(verify_datasets()) == 1
 
@@ -218,12 +271,12 @@ def test_name_must_be_a_string():
 
 
 def test_an_installed_package_says_to_reinstall_it(data_copy, monkeypatch, tmp_path):
-    """Installed from a wheel or the repository's URL (no tools/ next to the package), the fix
-    is a reinstall, not git."""
-    monkeypatch.setattr(datasets, "COURSE_FOLDER", tmp_path / "site-packages")
+    """Installed from a wheel or the repository's URL (no course folder around the package),
+    the fix is a reinstall, not git."""
+    monkeypatch.setattr(course_folder, "COURSE_ENV_FILE", tmp_path / "course.env")
     with open(data_copy / "noisy_line.csv", "a") as file:
         file.write("0.5,2.0\n")
-    with pytest.raises(ValueError, match="course_utils/data/noisy_line.csv") as error:
+    with pytest.raises(ValueError, match="noisy_line.csv has been changed") as error:
         load_dataset("noisy_line")
     message = str(error.value)
     assert "checksum" in message and str(data_copy / "noisy_line.csv") in message

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import course_kernel
+from course_utils import course_folder
 from course_utils import environment_check as check
 from course_utils.__main__ import main
 
@@ -140,7 +140,7 @@ def test_installed_as_a_package_the_check_needs_no_course_kernel_nor_jupyterlab(
 ):
     """Colab, Kaggle, a pip install: no course folder, so no course.env to carry and no course
     kernel or JupyterLab to ask for; the check still checks the rest."""
-    monkeypatch.setattr(course_kernel, "COURSE_ENV_FILE", tmp_path / "course.env")
+    monkeypatch.setattr(course_folder, "COURSE_ENV_FILE", tmp_path / "course.env")
     kernel = check.check_kernel()
     assert kernel.ok and "installed as a package" in kernel.detail
     names = {requirement.name for requirement in check._required_packages()}

@@ -63,9 +63,12 @@ INSTALL_CELL = f"""\
 # Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
 # is missing. In the course's environment it is installed already, and this cell does nothing.
 import importlib.util
+import subprocess
+import sys
 
 if importlib.util.find_spec("course_utils") is None:
-    %pip install -q --no-deps {REPOSITORY_URL}"""
+    url = "{REPOSITORY_URL}"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)"""
 
 
 def install_cell_problems(notebook):
@@ -210,13 +213,18 @@ def test_runtime_requirements_are_the_locks_pins_without_extras():
 
 
 def test_wheel_carries_the_data_and_the_solutions(wheel):
-    manifest = json.loads((ROOT / "course_utils" / "data" / "manifest.json").read_text())
-    names = set(zipfile.ZipFile(wheel).namelist())
+    """The repository's data/ travels as course_utils/data/ (pyproject.toml's package-dir)."""
+    data = ROOT / "data"
+    manifest = json.loads((data / "manifest.json").read_text())
+    wheel_zip = zipfile.ZipFile(wheel)
+    names = set(wheel_zip.namelist())
     expected = {f"course_utils/data/{entry['file']}" for entry in manifest.values()}
     expected |= {"course_utils/data/manifest.json", "course_utils/data/README.md"}
     expected |= {"course_utils/checks/solutions.json", "course_utils/checks/answer_key.py"}
     assert expected <= names, expected - names
-    assert not any(name.startswith(("tests/", "tools/", "notebooks/")) for name in names)
+    for path in data.iterdir():
+        assert wheel_zip.read(f"course_utils/data/{path.name}") == path.read_bytes(), path.name
+    assert not any(name.startswith(("data/", "tests/", "tools/", "notebooks/")) for name in names)
 
 
 def test_fresh_environment_holds_only_the_locks_runtime_packages(venv):
@@ -267,6 +275,7 @@ def test_a_learner_notebook_runs_from_an_unrelated_folder(installed, tmp_path):
         "from course_utils import datasets\n"
         f"REPOSITORY = {str(ROOT)!r}\n"
         "print(json.dumps({'file': course_utils.__file__, 'data': str(datasets.DATA_DIR), "
+        "'problems': datasets.verify_datasets(), "
         "'path': sys.path, 'opened': sorted({name for name in OPENED if name.startswith("
         "(REPOSITORY, str(datasets.DATA_DIR)))})}))"
     )
@@ -280,6 +289,7 @@ def test_a_learner_notebook_runs_from_an_unrelated_folder(installed, tmp_path):
     environment = python.parents[1]
     assert Path(found["file"]).is_relative_to(environment), found["file"]
     assert Path(found["data"]).is_relative_to(environment), found["data"]
+    assert found["problems"] == []  # every data file there, its checksum as in manifest.json
     assert not [entry for entry in found["path"] if entry and Path(entry).is_relative_to(ROOT)]
     from_repository = [name for name in found["opened"] if Path(name).is_relative_to(ROOT)]
     assert from_repository == []

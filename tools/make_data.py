@@ -1,13 +1,13 @@
-"""Regenerate every file in course_utils/data/ byte for byte: the CSV files, manifest.json and
-README.md. The data lives inside the package, so a wheel or a `pip install` from the repository's
-URL carries it (pyproject.toml lists it as package data).
+"""Regenerate every file in data/ byte for byte: the CSV files, manifest.json and README.md.
+A wheel or a `pip install` from the repository's URL carries them as course_utils/data/
+(pyproject.toml maps data/ onto that package).
 
-    python tools/make_data.py            # rewrite course_utils/data/
+    python tools/make_data.py            # rewrite data/
     python tools/make_data.py OUT_DIR    # write the same files into OUT_DIR instead
 
 Every random draw has a fixed seed, every number is written with one fixed format
 (FLOAT_FORMAT) and every line ends in "\\n", so running this twice gives identical files.
-The tests regenerate into a temporary folder and compare byte for byte with course_utils/data/.
+The tests regenerate into a temporary folder and compare byte for byte with data/.
 """
 
 import csv
@@ -25,7 +25,7 @@ from sklearn.datasets import (
     make_classification,
 )
 
-DATA_DIR = Path(__file__).resolve().parents[1] / "course_utils" / "data"
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 # 8 significant digits: more than any lesson needs, and few enough that a last-bit
 # difference in floating-point maths (another CPU, another BLAS) does not change the text.
@@ -212,7 +212,7 @@ def csv_text(columns, X, y):
 
 
 def readme_text(manifest):
-    """course_utils/data/README.md, written from the manifest so the two always agree."""
+    """data/README.md, written from the manifest so the two always agree."""
     lines = [
         "# The course's datasets",
         "",
@@ -224,10 +224,14 @@ def readme_text(manifest):
         "and lines end in `\\n`. `manifest.json` records each file's rows, columns, task,",
         "SHA-256 checksum, source and licence; `course_utils.load_dataset(name)` checks the",
         "checksum before it reads a file. Generated with the NumPy and scikit-learn versions",
-        "pinned in `requirements.lock`.",
+        "pinned in `requirements.lock`. Each dataset's *Made by* line is the command, and its",
+        "*Source* line the exact call with its arguments.",
+        "",
+        "A wheel, or `pip install` from the repository's URL, carries these files inside the",
+        "package as `course_utils/data/` (`pyproject.toml` maps `data/` onto it).",
         "",
         "If a file is missing or was changed, restore it in the course folder with",
-        "`git checkout -- course_utils/data/<file>` or regenerate every file with",
+        "`git checkout -- data/<file>` or regenerate every file with",
         "`python tools/make_data.py`. Where `course_utils` was installed with pip (a wheel, or",
         "the repository's URL, as in Colab or Kaggle), run the same `pip install` again with",
         "`--force-reinstall --no-deps`.",
@@ -247,9 +251,13 @@ def readme_text(manifest):
             "",
             entry["description"],
             "",
+            f"- File: `{entry['file']}`",
+            f"- Rows: {entry['rows']}",
+            f"- Columns: {', '.join(f'`{column}`' for column in entry['columns'])}",
+            f"- SHA-256: `{entry['sha256']}`",
+            "- Made by: `python tools/make_data.py` (it writes every file here at once)",
             f"- Source: {entry['source']}",
             f"- Licence: {entry['licence']}",
-            f"- Columns: {', '.join(f'`{column}`' for column in entry['columns'])}",
         ]
     return "\n".join(lines) + "\n"
 
@@ -281,7 +289,7 @@ def write_data(out_dir):
 
 def main(args):
     if len(args) > 1:
-        sys.exit("usage: python tools/make_data.py [OUT_DIR]   (default: course_utils/data/)")
+        sys.exit("usage: python tools/make_data.py [OUT_DIR]   (default: data/)")
     out_dir = Path(args[0]) if args else DATA_DIR
     write_data(out_dir)
     print(f"wrote {len(DATASETS)} datasets, manifest.json and README.md to {out_dir}")
