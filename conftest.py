@@ -1,5 +1,10 @@
 """pytest set-up shared by the unit tests and nbval.
 
+Each lesson executes once per test run: nbval runs its cells in a shuffled order that keeps
+every cell after the cells defining the names it reads, with each solution cell isolated, so
+that one execution checks the stored outputs, that the cells give them in any order, and that
+the cells after an unsolved exercise run as they do in the learner copy (tools/lesson_run.py).
+
 Hypothesis keeps its cache in a temporary folder, so the suite writes nothing into the
 repository.
 
@@ -9,10 +14,14 @@ hook drops stderr streams from both the stored and the fresh outputs before nbva
 them. Everything else (stdout, results, figure reprs) is still compared.
 """
 
+import copy
 import tempfile
 
 from hypothesis.configuration import set_hypothesis_home_dir
+from lesson_run import isolated, shuffled_order  # tools/, on pytest's pythonpath
 from nbval.plugin import IPyNbCell
+
+from course_utils.notebook_tags import SOLUTION
 
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-"))
 
@@ -28,3 +37,28 @@ def _compare_outputs_without_stderr(self, test, ref, skip_compare=None):
 
 
 IPyNbCell.compare_outputs = _compare_outputs_without_stderr
+
+
+SLOW = ("notebooks", "browser", "hub", "wheel")  # markers that imply "slow" (pyproject.toml)
+
+
+def pytest_collection_modifyitems(items):
+    """Every lesson's cells in ``shuffled_order``, each solution cell run ``isolated``; the
+    markers of the notebook cells and of every slow test."""
+    positions = {}  # notebook -> positions of its cells in ``items``, in the lesson's order
+    for position, item in enumerate(items):
+        if isinstance(item, IPyNbCell):
+            positions.setdefault(item.parent, []).append(position)
+    for places in positions.values():
+        cells = [items[place] for place in places]
+        order = shuffled_order([cell.cell for cell in cells])
+        for place, index in zip(places, order, strict=True):
+            items[place] = cells[index]
+    for item in items:
+        if isinstance(item, IPyNbCell):
+            item.add_marker("notebooks")
+            if SOLUTION in item.cell.metadata.get("tags", []):
+                item.cell = copy.deepcopy(item.cell)
+                item.cell.source = isolated(item.cell.source)
+        if any(item.get_closest_marker(name) for name in SLOW):
+            item.add_marker("slow")

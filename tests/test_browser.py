@@ -35,6 +35,8 @@ import pytest
 from browser_support import CHROMIUM, INSTALL_CHROMIUM, require, screenshot
 from playwright.sync_api import expect, sync_playwright
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[1]
 READING_CURVES = next(iter(sorted((ROOT / "notebooks").glob("06_*.ipynb"))), None)
 ERRORS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'

@@ -25,9 +25,13 @@ from course_hub import CourseHub, Learner, hub_processes  # noqa: E402
 PROXY = ROOT / "node_modules" / ".bin" / "configurable-http-proxy"
 NOTEBOOK = "learner/00_welcome.ipynb"
 
-pytestmark = pytest.mark.skipif(
-    not PROXY.exists(), reason="configurable-http-proxy is missing: run `npm ci` (make test does)"
-)
+pytestmark = [
+    pytest.mark.hub,
+    pytest.mark.skipif(
+        not PROXY.exists(),
+        reason="configurable-http-proxy is missing: run `npm ci` (make test does)",
+    ),
+]
 
 
 def git(*args, cwd):

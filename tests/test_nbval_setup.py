@@ -1,9 +1,12 @@
-"""nbval compares what carries the lesson and ignores what is volatile.
+"""nbval, as the project runs it, fails on what a lesson must not do and passes the rest.
 
-A tiny notebook (no TensorFlow, so it runs in seconds) is stored with outputs, edited, and
-checked by nbval in a subprocess with the project's own conftest.py and sanitising file.
+Tiny notebooks (no TensorFlow, so they run in seconds), each stored with outputs, are checked
+by ONE nbval run in a subprocess with the project's own conftest.py (shuffled order, isolated
+solutions: tools/lesson_run.py) and sanitising file; a small plugin records each cell's
+outcome with its notebook's name.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +14,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from lesson_run import shuffled_order
 from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from course_utils.notebook_tags import SOLUTION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,60 +27,135 @@ SOURCE = (
     'print("3/3 - 0s - 12ms/step")\n'
     'print("noise", file=sys.stderr)'
 )
+REFERENCE = "best epoch: 7, val_loss 0.123\n3/3 - 0s - 12ms/step\n"
 
 
-def stored_notebook(stdout, stderr="noise\n"):
-    cell = new_code_cell(SOURCE, execution_count=1)
-    cell.outputs = [
-        new_output("stream", name="stdout", text=stdout),
-        new_output("stream", name="stderr", text=stderr),
-    ]
-    return new_notebook(cells=[cell])
+def stored_cell(source, stdout="", stderr="", tags=()):
+    cell = new_code_cell(source, execution_count=1, metadata={"tags": list(tags)})
+    cell.outputs = [new_output("stream", name="stdout", text=stdout)] if stdout else []
+    if stderr:
+        cell.outputs.append(new_output("stream", name="stderr", text=stderr))
+    return cell
 
 
-def nbval_passes(tmp_path, notebook):
-    shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
-    nbformat.write(notebook, tmp_path / "lesson.ipynb")
-    result = subprocess.run(
+def lesson_output(stdout, stderr="noise\n"):
+    return new_notebook(cells=[stored_cell(SOURCE, stdout, stderr)])
+
+
+FILLERS = [stored_cell(f"filler_{k} = {k}") for k in range(3)]  # give the shuffle some room
+
+# Each notebook, stored with its outputs, and whether nbval must pass it.
+CASES = {
+    "unchanged outputs": (lesson_output(REFERENCE), True),
+    "a changed teaching number": (lesson_output(REFERENCE.replace("0.123", "0.124")), False),
+    "a changed best epoch": (lesson_output(REFERENCE.replace("epoch: 7", "epoch: 8")), False),
+    "a Keras step timing": (lesson_output(REFERENCE.replace("0s - 12ms/step", "1s - 450ms/step")), True),
+    "a microsecond timing": (lesson_output(REFERENCE.replace("0s - 12ms/step", "0s - 3us/step")), True),
+    "another stderr": (lesson_output(REFERENCE, stderr="a CUDA probe line\n"), True),
+    # the learner's path: a later cell that reads what only the solution binds
+    "a cell reads the solution's answer": (
+        new_notebook(
+            cells=[
+                stored_cell("answer = None  # the exercise, unsolved"),
+                stored_cell('answer = "A"', tags=[SOLUTION]),
+                stored_cell("print(answer)", "A\n"),
+            ]
+        ),
+        False,
+    ),
+    "a cell reads what the exercise cell left": (
+        new_notebook(
+            cells=[
+                stored_cell("answer = None  # the exercise, unsolved"),
+                stored_cell('answer = "A"\nprint("checked", answer)', "checked A\n", tags=[SOLUTION]),
+                stored_cell("print(answer)", "None\n"),
+            ]
+        ),
+        True,
+    ),
+    # any order: a cell reads a name that a later cell rebinds
+    "a later cell rebinds a name": (
+        new_notebook(
+            cells=[
+                stored_cell("model = 1"),
+                stored_cell("print(model)", "1\n"),
+                stored_cell("model = 2"),
+                *FILLERS,
+            ]
+        ),
+        False,
+    ),
+    # any order: a training cell that does not rebuild its model
+    "a training cell keeps training": (
+        new_notebook(
+            cells=[
+                stored_cell("model = []  # built"),
+                stored_cell("model.append('epoch')  # trained\nprint(len(model))", "1\n"),
+                stored_cell("model.append('epoch')  # trained again"),
+                *FILLERS,
+            ]
+        ),
+        False,
+    ),
+}
+
+
+# loaded into the nbval run with -p: one line per cell, its notebook and whether it passed
+RECORDER = """
+def pytest_runtest_makereport(item, call):
+    if call.when == "call" or call.excinfo is not None:
+        with open("outcomes.txt", "a") as outcomes:
+            outcomes.write(f"{item.path.name}\\t{call.excinfo is None}\\n")
+"""
+
+
+def test_the_shuffled_order_does_put_each_defect_in_the_order_that_shows_it():
+    """Else the two any-order cases above would pass for the wrong reason."""
+    for case in ("a later cell rebinds a name", "a training cell keeps training"):
+        order = shuffled_order(CASES[case][0].cells)
+        assert order.index(0) < order.index(2) < order.index(1), (case, order)
+
+
+@pytest.fixture(scope="module")
+def nbval_results(tmp_path_factory):
+    """{case: True when nbval passed every cell of its notebook}, from one nbval run."""
+    folder = tmp_path_factory.mktemp("nbval")
+    shutil.copy(ROOT / "conftest.py", folder / "conftest.py")
+    (folder / "outcome_recorder.py").write_text(RECORDER)
+    files = {}
+    for number, (case, (notebook, _)) in enumerate(CASES.items()):
+        files[f"case_{number}.ipynb"] = case
+        nbformat.write(notebook, folder / f"case_{number}.ipynb")
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "tools")]))
+    subprocess.run(
         [
             sys.executable,
             "-m",
             "pytest",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "outcome_recorder",
             "--nbval",
             "--nbval-current-env",
             "--nbval-sanitize-with",
             str(ROOT / "tests" / "nbval_sanitize.cfg"),
-            "lesson.ipynb",
+            *files,
         ],
-        cwd=tmp_path,
+        cwd=folder,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=300,
     )
-    return result.returncode == 0
+    cells = {name: [] for name in files}  # notebook -> whether each of its cells passed
+    for line in (folder / "outcomes.txt").read_text().splitlines():
+        name, passed = line.split("\t")
+        cells[name].append(passed == "True")
+    assert all(cells.values()), f"a notebook ran no cell: {cells}"
+    return {case: all(cells[name]) for name, case in files.items()}
 
 
-REFERENCE = "best epoch: 7, val_loss 0.123\n3/3 - 0s - 12ms/step\n"
-
-
-def test_unchanged_outputs_pass(tmp_path):
-    assert nbval_passes(tmp_path, stored_notebook(REFERENCE))
-
-
-def test_a_changed_teaching_number_fails(tmp_path):
-    assert not nbval_passes(tmp_path, stored_notebook(REFERENCE.replace("0.123", "0.124")))
-
-
-def test_a_changed_best_epoch_fails(tmp_path):
-    assert not nbval_passes(tmp_path, stored_notebook(REFERENCE.replace("epoch: 7", "epoch: 8")))
-
-
-@pytest.mark.parametrize("volatile", ["1s - 450ms/step", "0s - 3us/step"])
-def test_timings_are_sanitised(tmp_path, volatile):
-    assert nbval_passes(tmp_path, stored_notebook(REFERENCE.replace("0s - 12ms/step", volatile)))
-
-
-def test_stderr_is_not_compared(tmp_path):
-    assert nbval_passes(tmp_path, stored_notebook(REFERENCE, stderr="a CUDA probe line\n"))
+@pytest.mark.parametrize("case", list(CASES))
+def test_nbval_passes_or_fails_the_notebook(nbval_results, case):
+    assert nbval_results[case] is CASES[case][1]

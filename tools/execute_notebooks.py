@@ -2,19 +2,24 @@
 
 Runs each notebook top to bottom in a new kernel of the course (``KERNEL_NAME``), in the
 fixed execution environment the Makefile exports, and writes it back without timing
-metadata, so running it twice leaves no difference in any compared output.
+metadata, so running it twice leaves no difference in any compared output. Each solution cell
+runs isolated (tools/lesson_run.py): the cells after it store what a learner who left the
+exercise unsolved sees, which is what the test suite's nbval run checks.
 
     python tools/execute_notebooks.py notebooks/00_welcome.ipynb
 """
 
+import copy
 import sys
 import time
 from pathlib import Path
 
 import nbformat
+from lesson_run import isolated
 from nbclient import NotebookClient
 
 from course_utils.course_kernel import KERNEL_NAME
+from course_utils.notebook_tags import SOLUTION
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -33,8 +38,12 @@ def drop_widget_views(notebook):
 def execute_in_place(path: Path) -> float:
     """Execute the notebook at ``path``, save it, and return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
+    run = copy.deepcopy(notebook)  # what the kernel runs: each solution cell isolated
+    for cell in run.cells:
+        if SOLUTION in cell.metadata.get("tags", []):
+            cell.source = isolated(cell.source)
     client = NotebookClient(
-        notebook,
+        run,
         kernel_name=KERNEL_NAME,
         timeout=600,
         record_timing=False,
@@ -43,6 +52,9 @@ def execute_in_place(path: Path) -> float:
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    for cell, ran in zip(notebook.cells, run.cells, strict=True):
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = ran.outputs, ran.execution_count
     drop_widget_views(notebook)
     nbformat.write(notebook, path)
     return seconds

@@ -1,0 +1,76 @@
+"""How the test suite runs a lesson: once, checking three things in that one execution.
+
+nbval executes every code cell of a lesson in one kernel and compares each output with the
+stored one. The root conftest.py changes two things about that run, with the functions here:
+
+1. **Any order.** The cells run in a shuffled order (fixed seed) that keeps each cell after
+   the last cell above it that defines each name it reads (``shuffled_order``). A cell that
+   reads a name another cell rebinds (``model``, ``history``), or a training cell that keeps
+   training a model another cell trained, then prints something else than the stored output,
+   and nbval fails on it. An instructor scrolling back and re-running cells meets exactly that.
+2. **The learner's path.** A solution cell (tag "solution") runs in a copy of the kernel's
+   globals (``isolated``): it prints its ✅, but every name stays as the exercise cell above
+   left it. The cells after it therefore see what a learner who solved nothing sees in the
+   learner copy (learner/ holds the same code cells without the solutions: see
+   tests/test_lesson_run.py), and their outputs must still be the stored ones.
+
+``make notebooks`` (tools/execute_notebooks.py) stores outputs with solution cells isolated
+the same way, in the lesson's own order. tests/test_lesson_run.py tests this module.
+"""
+
+import ast
+import random
+
+SHUFFLE_SEED = 0
+
+
+def names(source):
+    """(names the cell defines, names it reads) at any depth; a magic line (``%pip``,
+    ``!ls``) counts as ``pass``."""
+    code = "\n".join(
+        line[: len(line) - len(line.lstrip())] + "pass"
+        if line.lstrip().startswith(("%", "!"))
+        else line
+        for line in source.splitlines()
+    )
+    defined, read = set(), set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name):
+            (defined if isinstance(node.ctx, ast.Store) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return defined, read
+
+
+def dependencies(cells):
+    """{index: indices of the cells it must run after}: for each name a cell reads, the last
+    cell above it that defines that name."""
+    parsed = [names(cell.source) for cell in cells]  # (defined, read) per cell, parsed once
+    needs = {}
+    for index, (_, read) in enumerate(parsed):
+        needs[index] = set()
+        for name in read:
+            definers = [i for i in range(index) if name in parsed[i][0]]
+            if definers:
+                needs[index].add(definers[-1])
+    return needs
+
+
+def shuffled_order(cells, seed=SHUFFLE_SEED):
+    """A random order of the cells (fixed by ``seed``) that respects ``dependencies``."""
+    needs, done, order = dependencies(cells), set(), []
+    rng = random.Random(seed)
+    while len(order) < len(cells):
+        ready = sorted(i for i in needs if i not in done and needs[i] <= done)
+        chosen = rng.choice(ready)
+        order.append(chosen)
+        done.add(chosen)
+    return order
+
+
+def isolated(source):
+    """Code that runs ``source`` in a copy of the kernel's globals: what it prints shows, and
+    no name it binds survives it."""
+    return f"exec(compile({source!r}, '<solution cell>', 'exec'), dict(globals()))"
