@@ -5,21 +5,18 @@ A screen reader cannot read a PNG, and a text-only view of a notebook shows
 generated from the numbers it plots, rounded to 3 significant digits (the same numbers on
 every run, so nbval can compare them):
 
->>> from matplotlib.figure import Figure
->>> from course_utils.plots import plot_history
 >>> history = {"loss": [0.69, 0.4, 0.2, 0.05], "val_loss": [0.7, 0.39, 0.45, 0.6]}
->>> print(describe(plot_history(history, ax=Figure().subplots()).figure))
-... # doctest: +NORMALIZE_WHITESPACE
+>>> print(describe(history))  # doctest: +NORMALIZE_WHITESPACE
 loss over 4 epochs: training falls from 0.69 to 0.05; validation falls from 0.7 to its
 lowest at epoch 2 (0.39), then rises to 0.6.
->>> describe(history) == describe(plot_history(history, ax=Figure().subplots()))
-True
 
 ``describe`` takes a history (what ``model.fit`` returns, or a dict of them, as
-``plot_history`` does), an Axes or a Figure. ``plot_history`` and ``LiveLossPlot`` attach
-their text to the Axes they draw; for any other figure, ``set_description(figure, text)``
-attaches one, and the labelled lines nobody described (a baseline, a point) are described
-from their data.
+``plot_history`` does), an Axes or a Figure. A history's words come from its curves
+(``course_utils.histories.named_curves``, which ``plot_history`` draws from), so they are
+the words ``plot_history`` attaches to the Axes it draws. ``plot_history`` and
+``LiveLossPlot`` attach their text to their Axes; for any other figure,
+``set_description(figure, text)`` attaches one, and the labelled lines nobody described (a
+baseline, a point) are described from their data.
 
 In a Jupyter kernel the text goes into the figure's output: as its ``text/plain`` (what
 text-only viewers, the plain-text fallback and nbval see) and as the ``alt`` of its image
@@ -29,12 +26,14 @@ show either for an image: ``print(describe(ax.figure))`` prints it.
 """
 
 import re
-import sys
 import weakref
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
+
+from course_utils import histories
+from course_utils.course_kernel import in_jupyter_kernel
 
 # Axes or Figure -> (text, the lines that text covers)
 _DESCRIPTIONS = weakref.WeakKeyDictionary()
@@ -45,8 +44,9 @@ _IMAGE_FORMATS = ("image/png", "image/jpeg", "image/svg+xml")
 def describe(thing, metric="loss"):
     """Say in words what a figure shows, or what ``plot_history(thing, metric)`` would show.
 
-    ``thing``: a Figure, an Axes, or a history in any form ``plot_history`` takes. Returns
-    one paragraph ("" for a figure with nothing to describe).
+    ``thing``: a Figure, an Axes, or a history in any form ``plot_history`` takes (its words
+    are computed from its curves, ``runs_text``). Returns one paragraph ("" for a figure with
+    nothing to describe).
 
     >>> history = {"accuracy": [0.5, 0.8, 0.9], "val_accuracy": [0.5, 0.7, 0.68]}
     >>> print(describe(history, "accuracy"))  # doctest: +NORMALIZE_WHITESPACE
@@ -57,9 +57,7 @@ def describe(thing, metric="loss"):
         return _figure_text(thing)
     if isinstance(thing, Axes):
         return _axes_text(thing, with_title=True)
-    from course_utils.plots import plot_history  # plots imports this module
-
-    return _axes_text(plot_history(thing, metric, ax=Figure().subplots()), with_title=True)
+    return runs_text(histories.named_curves(thing, metric), metric)
 
 
 def set_description(target, text, lines=()):
@@ -133,7 +131,7 @@ def trend(label, values, lower_is_better=True, epochs=None):
 
 
 def curves_text(runs, metric, lower_is_better=True, notes=(), val_epochs=None):
-    """The text ``plot_history`` and ``LiveLossPlot`` attach: each run's curves, then ``notes``.
+    """Curves in words, for ``runs_text`` and ``LiveLossPlot``: each run's, then ``notes``.
 
     ``runs``: {name: (training values, validation values or None)}; one run is named "".
     ``val_epochs``: the epochs of the validation values, when not every epoch has one.
@@ -157,6 +155,28 @@ def curves_text(runs, metric, lower_is_better=True, notes=(), val_epochs=None):
     if len(runs) > 1:
         parts.insert(0, f"{heading}, {len(runs)} runs.")
     return " ".join(parts + [f"{note}." for note in notes])
+
+
+def runs_text(runs, metric, notes=()):
+    """The text ``plot_history`` attaches: each run's curves, each changing learning rate, then
+    ``notes`` (what else the plot marks).
+
+    ``runs``: {name: ``RunCurves``}, as ``course_utils.histories.named_curves`` reads them.
+
+    >>> from course_utils.histories import named_curves
+    >>> history = {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7], "learning_rate": [0.1, 0.05]}
+    >>> print(runs_text(named_curves(history), "loss", notes=["log scale"]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    loss over 2 epochs: training falls from 0.9 to 0.5; validation falls from 1 to 0.7.
+    learning rate (right axis) from 0.1 to 0.05, lowered after epoch 1. log scale.
+    """
+    rate_notes = [
+        (f"{name}: " if name else "") + learning_rate_note(run.learning_rates)
+        for name, run in runs.items()
+        if run.learning_rates is not None
+    ]
+    pairs = {name: (run.training, run.validation) for name, run in runs.items()}
+    return curves_text(pairs, metric, histories.lower_is_better(metric), [*rate_notes, *notes])
 
 
 def learning_rate_note(rates):
@@ -270,11 +290,11 @@ def register_formatters():
     image formatters again when it is set up (``%matplotlib inline``); the next plot wraps them
     again.
     """
-    ipython = sys.modules.get("IPython")  # never imported outside IPython: cheap to check
-    shell = ipython.get_ipython() if ipython is not None else None
-    if shell is None or not hasattr(shell, "display_formatter"):
+    if not in_jupyter_kernel():
         return
-    formatters = shell.display_formatter.formatters
+    from IPython import get_ipython  # imported already: this is a Jupyter kernel
+
+    formatters = get_ipython().display_formatter.formatters
     formatters["text/plain"].for_type(Figure, _plain_text)
     for mime in _IMAGE_FORMATS:
         try:

@@ -1,15 +1,33 @@
-"""Read what ``model.fit`` recorded: ``history_dict``, ``curves`` and ``lower_is_better``.
+"""Read what ``model.fit`` recorded: ``history_dict``, ``curves``, ``named_curves`` and
+``lower_is_better``.
 
 ``model.fit`` returns a ``keras.callbacks.History``; its ``.history`` dict maps each logged
 name (``loss``, ``val_loss``, ``accuracy``, ...) to one value per epoch. ``plot_history``,
-``diagnose`` and the self-checks all read histories through these functions, so a history
-that cannot be read gets the same explanation everywhere.
+``describe``, ``diagnose`` and the self-checks all read histories through these functions, so
+a history that cannot be read gets the same explanation everywhere, and a plot and its
+description show the same numbers.
 """
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import keras
 import numpy as np
+
+# where a history keeps the learning rate: Keras 3 logs "learning_rate", Keras 2 logged "lr"
+LEARNING_RATE_KEYS = ("learning_rate", "lr")
+HISTORY_FORMS = (
+    "history must be what model.fit returns (a keras.callbacks.History), its .history "
+    "dict, or a dict of names to either, such as {'small': history_a, 'large': history_b}"
+)
+
+
+class RunCurves(NamedTuple):
+    """One fit's curves of a metric: arrays with one value per epoch (epoch 1 first)."""
+
+    training: np.ndarray
+    validation: np.ndarray
+    learning_rates: np.ndarray | None  # None when not logged, or the same every epoch
 
 
 def history_dict(history):
@@ -75,6 +93,28 @@ def curves(history, metric="loss"):
     return train, val
 
 
+def named_curves(history, metric="loss"):
+    """Each run's curves of ``metric``, as ``plot_history`` draws them: {name: ``RunCurves``}.
+
+    ``history``: what ``model.fit`` returns, its ``.history`` dict, or a dict of names to
+    either (several runs, kept in their order); a single history gets the name ``""``.
+    Each run is read with ``curves``, and its learning rate (when logged and changing) too.
+
+    >>> small = {"loss": [0.9, 0.5], "val_loss": [1.0, 0.7], "learning_rate": [0.1, 0.05]}
+    >>> runs = named_curves({"small": small, "large": {"loss": [0.8], "val_loss": [0.9]}})
+    >>> {name: run.validation.tolist() for name, run in runs.items()}
+    {'small': [1.0, 0.7], 'large': [0.9]}
+    >>> runs["small"].learning_rates.tolist(), runs["large"].learning_rates
+    ([0.1, 0.05], None)
+    """
+    named = _named_histories(history)
+    runs = {}
+    for name, one in named.items():
+        train, val = curves(one, metric)
+        runs[name] = RunCurves(train, val, _changing_learning_rate(one, epochs=len(train)))
+    return runs
+
+
 def lower_is_better(metric):
     """Whether a lower ``metric`` is better (a loss, an error) or a higher one (accuracy, AUC).
 
@@ -128,3 +168,40 @@ def _values(history, key):
             "diverged. Lower the learning rate (or scale the inputs) and fit again."
         )
     return values
+
+
+def _named_histories(history):
+    """{name: history}: one history gets the name "" (no prefix in a legend)."""
+    if isinstance(history, keras.callbacks.History):
+        return {"": history}
+    if not isinstance(history, Mapping):
+        raise TypeError(f"{HISTORY_FORMS}; got {type(history).__name__}.")
+    is_run = [isinstance(one, (keras.callbacks.History, Mapping)) for one in history.values()]
+    if not any(is_run):
+        return {"": history}  # a single .history dict of lists
+    if not all(is_run):
+        raise TypeError(f"{HISTORY_FORMS}; this dict mixes histories with other values.")
+    for name in history:
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"Each model needs a non-empty name (a string), got {name!r}.")
+    return dict(history)
+
+
+def _changing_learning_rate(history, epochs):
+    """The learning rate of each epoch as an array, or None if not logged or constant."""
+    logged = history_dict(history)
+    key = next((key for key in LEARNING_RATE_KEYS if key in logged), None)
+    if key is None:
+        return None
+    try:
+        rates = np.asarray(logged[key], dtype=float)
+    except (TypeError, ValueError):
+        rates = None
+    if rates is None or rates.shape != (epochs,) or not np.isfinite(rates).all():
+        raise ValueError(
+            f"history[{key!r}] must hold one learning rate per epoch ({epochs} numbers), "
+            "from the same fit as the curves."
+        )
+    if (rates == rates[0]).all():
+        return None  # a constant rate: nothing to draw or say
+    return rates

@@ -17,22 +17,21 @@ the figure, made at a moment that depends on the machine's speed, with the saved
 
 import base64
 import io
-import sys
 import time
 
 import keras
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from course_utils.course_kernel import in_jupyter_kernel
 from course_utils.figure_text import (
     curves_text,
     describe,
     learning_rate_note,
     set_description,
 )
-from course_utils.histories import lower_is_better
+from course_utils.histories import LEARNING_RATE_KEYS, lower_is_better
 from course_utils.plots import (
-    LEARNING_RATE_KEYS,
     draw_curves,
     draw_learning_rate,
     fixed_layout,
@@ -115,7 +114,7 @@ class LiveLossPlot(keras.callbacks.Callback):
         self.figure = None  # a new figure for every fit
         self._rate_axes = self._rate_line = None
         self._val_epochs, self._shown_epochs = [], 0
-        self._display, self._in_kernel = None, _in_jupyter_kernel()
+        self._display, self._in_kernel = None, in_jupyter_kernel()
         self._last_redraw = self.clock()
 
     def on_epoch_end(self, epoch, logs=None):
@@ -224,10 +223,3 @@ class LiveLossPlot(keras.callbacks.Callback):
         if self._val_epochs:
             values.append(f"{self._val_metric} {self.history[self._val_metric][-1]:.4g}")
         return f"epoch {self.epochs[-1]}/{self.params['epochs']}: " + ", ".join(values)
-
-
-def _in_jupyter_kernel():
-    """True inside a Jupyter kernel (JupyterLab, nbclient, nbval), False in a script."""
-    ipython = sys.modules.get("IPython")  # never imported outside IPython: cheap to check
-    shell = ipython.get_ipython() if ipython is not None else None
-    return getattr(shell, "kernel", None) is not None

@@ -12,8 +12,6 @@ labels and ticks) and ``legend_outside``; ``LiveLossPlot`` draws through them to
 live figure looks like ``plot_history``'s.
 """
 
-from collections.abc import Mapping
-
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -22,8 +20,8 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
-from course_utils.figure_text import curves_text, learning_rate_note, set_description
-from course_utils.histories import curves, history_dict, lower_is_better
+from course_utils.figure_text import runs_text, set_description
+from course_utils.histories import lower_is_better, named_curves
 
 # Okabe & Ito (2008), "Color Universal Design". Yellow comes last: it is faint on white.
 OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
@@ -35,12 +33,6 @@ FIGURE_SIZE = (8, 4.5)
 # the legend's upper left corner, this far (inches) right of the Axes' upper right corner;
 # further when a learning-rate axis's ticks and label are in the way
 LEGEND_GAP, LEGEND_GAP_PAST_RIGHT_AXIS = 0.1, 0.85
-# where a history keeps the learning rate: Keras 3 logs "learning_rate", Keras 2 logged "lr"
-LEARNING_RATE_KEYS = ("learning_rate", "lr")
-HISTORY_FORMS = (
-    "history must be what model.fit returns (a keras.callbacks.History), its .history "
-    "dict, or a dict of names to either, such as {'small': history_a, 'large': history_b}"
-)
 
 
 def plot_history(
@@ -80,6 +72,10 @@ def plot_history(
     scale, in the model's colour, dotted). It steps at the end of the epoch after which
     the rate changed. A constant learning rate draws nothing.
 
+    The curves drawn are those ``course_utils.histories.named_curves`` reads, and the words
+    attached (``course_utils.figure_text.runs_text``) are computed from them: the same text as
+    ``describe(history, metric)``, plus what the options add (early stopping, log scale...).
+
     Several models get one colour and one marker shape each (circle, square, triangle...),
     the marker every few epochs along both curves. The legend goes outside the Axes, on the
     right (``legend_outside``); a figure without a layout engine gets matplotlib's
@@ -116,24 +112,30 @@ def plot_history(
     >>> [(other.get_ylabel(), other.get_yscale()) for other in ax.figure.axes if other is not ax]
     [('learning rate', 'log')]
     """
-    named = _named_histories(history)
-    models = {name: curves(one, metric) for name, one in named.items()}
+    runs = named_curves(history, metric)
+    if len(runs) > len(OKABE_ITO):
+        raise ValueError(
+            f"history holds {len(runs)} models; one plot shows at most {len(OKABE_ITO)} "
+            "in distinct colours. Split them over several plots."
+        )
     lowest_is_best = lower_is_better(metric)
     for name, flag in (("shift_training", shift_training), ("log_scale", log_scale)):
         if not isinstance(flag, bool):
             raise TypeError(f"{name} must be True or False, got {flag!r}.")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None, got {type(title).__name__}.")
-    if log_scale and any((values <= 0).any() for pair in models.values() for values in pair):
+    if log_scale and any(
+        (run.training <= 0).any() or (run.validation <= 0).any() for run in runs.values()
+    ):
         raise ValueError(f"log_scale=True needs every {metric} value above 0; use log_scale=False.")
     marks = []
     if early_stopping is not None:
-        if len(models) > 1:
+        if len(runs) > 1:
             raise ValueError(
                 "early_stopping belongs to one fit: plot that model's history alone to mark it."
             )
-        [(train, _)] = models.values()
-        marks = _early_stopping_marks(early_stopping, epochs=len(train))
+        [run] = runs.values()
+        marks = _early_stopping_marks(early_stopping, epochs=len(run.training))
     if ax is None:
         _, ax = plt.subplots(figsize=FIGURE_SIZE, layout="constrained")
     elif not isinstance(ax, Axes):
@@ -141,11 +143,12 @@ def plot_history(
 
     offset, shifted = (0.5, " (drawn ½ epoch earlier)") if shift_training else (0.0, "")
     learning_rates = []  # (rates, colour) of each model whose learning rate changed
-    drawn, notes = [], []  # the lines the description covers; what it says after the curves
-    several = len(models) > 1
+    # the lines the description covers; what it says after the curves (and learning rates)
+    drawn, notes = [], []
+    several = len(runs) > 1
     # zip stops at the last run: there are more colours than runs
-    for index, ((name, (train, val)), colour, marker) in enumerate(
-        zip(models.items(), OKABE_ITO, MARKERS, strict=False)
+    for index, ((name, (train, val, rates)), colour, marker) in enumerate(
+        zip(runs.items(), OKABE_ITO, MARKERS, strict=False)
     ):
         epochs = np.arange(1, len(val) + 1)
         every = max(1, round(len(val) / MARKERS_PER_CURVE))
@@ -157,7 +160,7 @@ def plot_history(
             name,
             note=shifted,
             marker=marker if several else None,
-            markevery=(index * every // len(models), every),  # staggered between models
+            markevery=(index * every // len(runs), every),  # staggered between models
         )
         best = int(np.argmin(val) if lowest_is_best else np.argmax(val))
         prefix = f"{name}: " if name else ""
@@ -171,10 +174,8 @@ def plot_history(
             markeredgewidth=0.8,
             label=f"{prefix}best val_{metric}: epoch {best + 1}",
         )
-        rates = _changing_learning_rate(named[name], epochs=len(val))
         if rates is not None:
             learning_rates.append((rates, colour))
-            notes.append(prefix + learning_rate_note(rates))
     if learning_rates:
         _draw_learning_rates(ax, learning_rates)
     for epoch, linestyle, label in marks:
@@ -196,8 +197,7 @@ def plot_history(
     if title is not None:
         ax.set_title(title)
     legend_outside(ax)
-    runs = {name: (train, val) for name, (train, val) in models.items()}
-    set_description(ax, curves_text(runs, metric, lowest_is_best, notes), lines=drawn)
+    set_description(ax, runs_text(runs, metric, notes), lines=drawn)
     return ax
 
 
@@ -293,26 +293,6 @@ def style_axes(ax, ylabel):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _changing_learning_rate(history, epochs):
-    """The learning rate of each epoch as an array, or None if not logged or constant."""
-    logged = history_dict(history)
-    key = next((key for key in LEARNING_RATE_KEYS if key in logged), None)
-    if key is None:
-        return None
-    try:
-        rates = np.asarray(logged[key], dtype=float)
-    except (TypeError, ValueError):
-        rates = None
-    if rates is None or rates.shape != (epochs,) or not np.isfinite(rates).all():
-        raise ValueError(
-            f"history[{key!r}] must hold one learning rate per epoch ({epochs} numbers), "
-            "from the same fit as the curves."
-        )
-    if (rates == rates[0]).all():
-        return None  # a constant rate: the plot stays as it is
-    return rates
-
-
 def _draw_learning_rates(ax, learning_rates):
     """Draw each (rates, colour) as a step line on a second y axis, on the right of ``ax``."""
     rate_ax = learning_rate_axis(ax)
@@ -347,28 +327,6 @@ def draw_learning_rate(rate_ax, epochs, rates, colour=OKABE_ITO[0], line=None):
     rate_ax.relim()
     rate_ax.autoscale_view()
     return line
-
-
-def _named_histories(history):
-    """{name: history}: one history gets the name "" (no prefix in the legend)."""
-    if isinstance(history, keras.callbacks.History):
-        return {"": history}
-    if not isinstance(history, Mapping):
-        raise TypeError(f"{HISTORY_FORMS}; got {type(history).__name__}.")
-    is_model = [isinstance(one, (keras.callbacks.History, Mapping)) for one in history.values()]
-    if not any(is_model):
-        return {"": history}  # a single .history dict of lists
-    if not all(is_model):
-        raise TypeError(f"{HISTORY_FORMS}; this dict mixes histories with other values.")
-    for name in history:
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"Each model needs a non-empty name (a string), got {name!r}.")
-    if len(history) > len(OKABE_ITO):
-        raise ValueError(
-            f"history holds {len(history)} models; one plot shows at most {len(OKABE_ITO)} "
-            "in distinct colours. Split them over several plots."
-        )
-    return dict(history)
 
 
 def _early_stopping_marks(callback, epochs):

@@ -35,6 +35,35 @@ def test_the_words_are_those_of_the_drawn_figure():
     assert describe(ax.figure) == describe(ax) == "one run: " + describe(HISTORY)
 
 
+def keras_history(logged):
+    history = keras.callbacks.History()
+    history.history = logged
+    return history
+
+
+@pytest.mark.parametrize(
+    ("history", "metric"),
+    [
+        (keras_history(HISTORY), "loss"),
+        ({"accuracy": [0.5, 0.8, 0.9], "val_accuracy": [0.5, 0.7, 0.68]}, "accuracy"),
+        (dict(HISTORY, lr=[0.1, 0.1, 0.05, 0.05, 0.01]), "loss"),
+        (
+            {"fast": dict(HISTORY, learning_rate=[0.1, 0.05, 0.05, 0.05, 0.05]), "slow": HISTORY},
+            "loss",
+        ),
+    ],
+    ids=["History", "accuracy", "learning rate", "two runs"],
+)
+def test_a_history_says_what_its_plot_says_without_drawing_a_figure(history, metric, monkeypatch):
+    drawn = describe(plot_history(history, metric, ax=new_ax()))
+
+    def no_figure(*args, **kwargs):
+        raise AssertionError("describe(history) drew a figure")
+
+    monkeypatch.setattr(Figure, "__init__", no_figure)
+    assert describe(history, metric) == drawn
+
+
 def test_a_higher_is_better_metric_names_its_highest_epoch():
     history = {"accuracy": [0.5, 0.7, 0.9, 0.95], "val_accuracy": [0.55, 0.8, 0.75, 0.7]}
     assert describe(history, "accuracy") == (

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from keras import ops
 
-from course_utils.histories import curves, history_dict, lower_is_better
+from course_utils.histories import curves, history_dict, lower_is_better, named_curves
 from course_utils.reproducibility import seed_everything
 
 
@@ -30,6 +30,46 @@ def test_curves_reads_any_metric_and_refuses_a_val_prefix():
         curves(data, "val_accuracy")
     with pytest.raises(TypeError, match="metric"):
         curves(data, None)
+
+
+def test_named_curves_reads_one_run_or_several_in_their_order():
+    one = {"loss": [1.0, 0.5], "val_loss": [1.2, 0.7]}
+    other = keras.callbacks.History()
+    other.history = {"loss": [0.9], "val_loss": [0.8]}
+    assert list(named_curves(one)) == list(named_curves(other)) == [""]
+    runs = named_curves({"b": one, "a": other})
+    assert list(runs) == ["b", "a"]  # as given, not sorted
+    assert runs["b"].training.tolist() == [1.0, 0.5] and runs["b"].validation.tolist() == [1.2, 0.7]
+    assert runs["a"].validation.tolist() == [0.8] and runs["a"].learning_rates is None
+
+
+@pytest.mark.parametrize(
+    ("key", "rates", "read"),
+    [
+        ("learning_rate", [0.1, 0.1, 0.05], [0.1, 0.1, 0.05]),
+        ("lr", [0.0, 0.05, 0.1], [0.0, 0.05, 0.1]),  # Keras 2's key; a warm-up rises
+        ("learning_rate", [0.1, 0.1, 0.1], None),  # constant: nothing to draw or say
+    ],
+)
+def test_named_curves_reads_a_changing_learning_rate_only(key, rates, read):
+    history = {"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.6, 0.7], key: rates}
+    learning_rates = named_curves(history)[""].learning_rates
+    assert (learning_rates if read is None else learning_rates.tolist()) == read
+
+
+@pytest.mark.parametrize(
+    ("history", "error", "words"),
+    [
+        ([0.9, 0.5], TypeError, "or a dict of names to either"),
+        ({"a": {"loss": [1], "val_loss": [1]}, "loss": [0.5]}, TypeError, "mixes"),
+        ({"": {"loss": [1], "val_loss": [1]}}, TypeError, "non-empty name"),
+        ({"loss": [1, 2], "val_loss": [1, 2], "lr": [0.1]}, ValueError, "one learning rate"),
+        ({"a": {"loss": [1]}}, ValueError, "validation_data"),
+    ],
+)
+def test_named_curves_explains_what_it_cannot_read(history, error, words):
+    with pytest.raises(error, match=words):
+        named_curves(history)
 
 
 @pytest.mark.parametrize(

@@ -183,7 +183,7 @@ class FakeNotebook:
 
 def test_in_jupyter_it_updates_one_figure_in_place_and_prints_nothing(monkeypatch, capsys):
     notebook = FakeNotebook()
-    monkeypatch.setattr(live_module, "_in_jupyter_kernel", lambda: True)
+    monkeypatch.setattr(live_module, "in_jupyter_kernel", lambda: True)
     monkeypatch.setattr(IPython.display, "display", notebook.display)
     # clearing would also wipe what the cell printed before fit:
     monkeypatch.setattr(IPython.display, "clear_output", pytest.fail)
