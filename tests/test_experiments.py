@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course_utils.baselines import baseline_loss
+from course_utils.diagnosis import diagnose
 from course_utils.experiments import (
     ModelCache,
     Settings,
@@ -194,6 +195,18 @@ def test_same_settings_and_seed_give_the_same_curves_and_another_seed_does_not()
     assert first.history["val_loss"] != other.history["val_loss"]
     assert len(first.history["loss"]) == QUICK.epochs
     assert first.diagnosis.verdict in {"underfitting", "overfitting", "good fit", "still improving"}
+
+
+def test_the_diagnosis_reads_the_penalty_free_cross_entropy_against_the_baseline():
+    """With L2 the logged loss holds the penalty and the baseline does not, so the run is
+    judged on its binary_crossentropy curves, with the baseline of its training labels."""
+    run = run_experiment(dataclasses.replace(QUICK, l2=0.05))
+    assert run.history["loss"][-1] > run.history["binary_crossentropy"][-1]  # the penalty
+    assert run.baseline == baseline_loss(
+        explorer_data().y_train[:50], explorer_data().y_val, "binary_crossentropy"
+    )
+    assert run.diagnosis == diagnose(run.history, run.baseline, metric="binary_crossentropy")
+    assert run.diagnosis != diagnose(run.history, metric="binary_crossentropy")
 
 
 def test_label_noise_flips_training_labels_only():

@@ -160,8 +160,9 @@ def test_integer_labels_are_stratified_automatically_and_floats_are_not():
         forced = split_data(X, labels, val_size=10, seed=seed, stratify=True, scale=False)
         np.testing.assert_array_equal(automatic.x_val, forced.x_val)
         assert automatic.y_val.sum() == 1  # exactly 10 % of the validation rows are 1s
-    bool_parts = split_data(X, labels.astype(bool), val_size=10, seed=0, scale=False)
-    assert bool_parts.y_val.sum() == 1
+        as_bools = split_data(X, labels.astype(bool), val_size=10, seed=seed, scale=False)
+        np.testing.assert_array_equal(as_bools.x_val, forced.x_val)  # bools are labels too
+        assert as_bools.y_val.sum() == 1
     # float targets are not stratified: the split is scikit-learn's plain shuffled split
     targets = np.arange(100.0)
     parts = split_data(X, targets, val_size=10, seed=3, scale=False)

@@ -59,9 +59,24 @@ def test_predicates_take_numpy_numbers_and_refuse_bools(value, whole, real):
             "l2 must be a number such as 0.001, got NoneType None.",
         ),
         (
+            lambda: check_non_negative("l2", -0.01, example=0.001),
+            ValueError,
+            "l2 must be a finite number, 0 or more (such as 0.001), got -0.01.",
+        ),
+        (
             lambda: check_fraction("label_noise", 0.6, top=0.5, example=0.1, top_allowed=True),
             ValueError,
             "label_noise must be at least 0 and at most 0.5 (such as 0.1), got 0.6.",
+        ),
+        (
+            lambda: check_fraction("dropout", 1.0, top=1, example=0.2, top_allowed=False),
+            ValueError,
+            "dropout must be at least 0 and below 1 (such as 0.2), got 1.0.",
+        ),
+        (
+            lambda: check_fraction("dropout", -0.1, top=1, example=0.2, top_allowed=False),
+            ValueError,
+            "dropout must be a finite number, 0 or more (such as 0.2), got -0.1.",
         ),
     ],
 )
@@ -72,7 +87,11 @@ def test_errors_name_the_argument_and_the_fix(call, error, message):
 
 
 def test_good_values_pass_silently():
+    """Each check returns None for a good value; the edge values (the minimum, 0, an allowed
+    top) are good values too."""
     check_whole("batch_size", np.int64(32), minimum=1)
+    check_whole("width", 1, minimum=1)
+    check_non_negative("l2", 0, example=0.001)
     check_seed(np.uint8(7))
     check_fraction("label_noise", 0.5, top=0.5, example=0.1, top_allowed=True)
     check_fraction("dropout", 0, top=1, example=0.2, top_allowed=False)
