@@ -31,9 +31,12 @@
 # Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
 # is missing. In the course's environment it is installed already, and this cell does nothing.
 import importlib.util
+import subprocess
+import sys
 
 if importlib.util.find_spec("course_utils") is None:
-    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+    url = "git+https://github.com/OWNER/REPO@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
 
 # %%
 import keras
@@ -80,6 +83,7 @@ print(f"share of class 1: training {y_train.mean():.2f}, validation {y_val.mean(
 # Complete `build_classifier`: 64 ReLU units, then an output layer for binary classification,
 # compiled with the matching loss. (Adam's learning rate is set to 0.003, three times its default,
 # so that the whole story fits in 150 quick epochs.)
+
 
 # %%
 def build_classifier():

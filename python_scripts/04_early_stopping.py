@@ -32,9 +32,12 @@
 # Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
 # is missing. In the course's environment it is installed already, and this cell does nothing.
 import importlib.util
+import subprocess
+import sys
 
 if importlib.util.find_spec("course_utils") is None:
-    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+    url = "git+https://github.com/OWNER/REPO@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
 
 # %%
 import keras
@@ -66,6 +69,7 @@ x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)
 # they feed `fit` the fast way from lesson 01's section "The fast way: a `tf.data` pipeline":
 # `as_dataset` shuffles the training rows every epoch and cuts them into batches of 32, as `fit`
 # does with arrays, only quicker, and `train` seeds, builds and fits one network through it.
+
 
 # %%
 def build_classifier():

@@ -32,9 +32,12 @@
 # Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
 # is missing. In the course's environment it is installed already, and this cell does nothing.
 import importlib.util
+import subprocess
+import sys
 
 if importlib.util.find_spec("course_utils") is None:
-    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+    url = "git+https://github.com/OWNER/REPO@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
 
 # %%
 import inspect

@@ -43,9 +43,12 @@
 # Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
 # is missing. In the course's environment it is installed already, and this cell does nothing.
 import importlib.util
+import subprocess
+import sys
 
 if importlib.util.find_spec("course_utils") is None:
-    # %pip install -q --no-deps git+https://github.com/OWNER/REPO@main
+    url = "git+https://github.com/OWNER/REPO@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
 
 # %%
 import keras
@@ -588,6 +591,7 @@ print("\n".join(rows))
 # Below is the line model with a `BatchNormalization` layer between the hidden layer and its
 # ReLU, trained as before (60 epochs, batches of 32), next to the plain model of Surprise 1.
 
+
 # %% tags=["live"]
 def train_batch_norm(momentum=0.99):
     """The line model with BatchNormalization before the ReLU, seeded and fitted as `train` does."""
@@ -768,6 +772,7 @@ plt.show()
 # %% [markdown]
 # Now train the same small classifier (64 ReLU units, 10 softmax units) with and without the
 # shifts, 20 epochs each:
+
 
 # %% tags=["live"]
 def train_digits(augment):

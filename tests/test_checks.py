@@ -41,13 +41,24 @@ class Hostile:
     __eq__ = __hash__ = __bool__ = __float__ = __index__ = __getitem__ = _boom
 
 
-def verdict(capsys, check, *args, **kwargs):
-    """Run a check; return its result and the single line it printed."""
+# What verdict() prints when the judge itself raised. Only an answer that raises whenever it is
+# looked at (Hostile) may get it; every other answer must get its judge's own feedback, so a
+# judge that breaks fails these tests instead of passing as one more "Not yet".
+RAISED = "❌ Not yet: looking at your answer raised "
+
+
+def verdict(capsys, check, *args, raised_allowed=False, **kwargs):
+    """Run a check; return its result and the single line it printed, a ✅ line or a ❌ line
+    with a hint (not the line for a judge that raised, unless ``raised_allowed``)."""
     result = check(*args, **kwargs)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1, lines
-    assert lines[0].startswith("✅ Correct: " if result else "❌ Not yet: ")
     assert isinstance(result, bool)
+    if result:
+        assert lines[0].startswith("✅ Correct: ")
+    else:
+        assert lines[0].startswith("❌ Not yet: ") and " Hint: " in lines[0], lines[0]
+    assert raised_allowed or not lines[0].startswith(RAISED), lines[0]
     return result, lines[0]
 
 
@@ -107,12 +118,65 @@ WRONG_ANSWERS = {
 }
 
 
-@pytest.mark.parametrize("wrong", WRONG_ANSWERS.values(), ids=list(WRONG_ANSWERS))
-@pytest.mark.parametrize("slot", LEARNER_SLOTS.values(), ids=list(LEARNER_SLOTS))
-def test_a_wrong_type_or_broken_object_is_a_hint_not_an_error(capsys, slot, wrong):
-    result, line = verdict(capsys, slot, wrong)
+SPLIT_HINTS = (  # a split part that is no array; one whose rows have another shape
+    "a split gives four arrays",
+    {"list": "train_test_split(x, y) returns", "3-d array": "train_test_split(x, y) returns"},
+)
+# slot: (the hint most wrong answers get, {wrong answer: the hint it gets instead}); RAISED: the
+# object breaks when the check looks at it, and nothing more can be said
+EXPECTED_HINTS = {
+    "choice": (
+        "answer with a letter in quotes, such as 'A'.",
+        dict.fromkeys(["text", "empty text"], "answer with one of the letters A, B, C."),
+    ),
+    "number": (
+        "give the number itself, such as 0.25, without quotes.",
+        {
+            "float": "Fit.",
+            "negative int": "Fit.",
+            "list": "pass the number inside the array",
+            "3-d array": "pass the number inside the array",
+            "hostile": RAISED,
+        },
+    ),
+    **{
+        f"split {part}": (SPLIT_HINTS[0], {**SPLIT_HINTS[1], "hostile": RAISED})
+        for part in ("x_train", "x_val", "y_train", "y_val")
+    },
+    "binary classifier": ("build one with keras.Sequential([keras.Input(", {}),
+    "early stopping": (
+        "create one with keras.callbacks.EarlyStopping(monitor=..., patience=...).",
+        {"list": "pass the EarlyStopping object; the list is what goes to fit(callbacks=[...])."},
+    ),
+    "best epoch answer": (
+        "answer with a whole number such as 7, the epoch as Keras prints it",
+        {"negative int": "count epochs from 1"},
+    ),
+    **dict.fromkeys(
+        ["best epoch history", "history"],
+        (
+            "pass what fit returned (history = model.fit(...)), or its dict history.history.",
+            {"dict": "fit measures validation only when it gets validation data"},
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("wrong", list(WRONG_ANSWERS))
+@pytest.mark.parametrize("slot", list(LEARNER_SLOTS))
+def test_a_wrong_type_or_broken_object_gets_its_own_hint_not_an_error(capsys, slot, wrong):
+    usual, special = EXPECTED_HINTS[slot]
+    expected = special.get(wrong, usual)
+    result, line = verdict(
+        capsys, LEARNER_SLOTS[slot], WRONG_ANSWERS[wrong], raised_allowed=expected == RAISED
+    )
     assert result is False
-    assert "Hint: " in line
+    assert line.startswith(RAISED) if expected == RAISED else f" Hint: {expected}" in line, line
+
+
+def test_every_slot_has_its_expected_hints():
+    assert set(EXPECTED_HINTS) == set(LEARNER_SLOTS)
+    assert all(set(special) <= set(WRONG_ANSWERS) for _, special in EXPECTED_HINTS.values())
 
 
 ANYTHING = st.one_of(
@@ -136,7 +200,9 @@ ANYTHING = st.one_of(
 @PROPERTY
 @given(value=ANYTHING)
 def test_any_input_gives_one_verdict_line_and_never_raises(capsys, slot, value):
-    verdict(capsys, slot, value)  # asserts one line, matching the returned bool
+    # one ✅ line, or one ❌ line with a hint from the judge itself (not the line for a judge that
+    # raised, but for an object that raises when looked at), matching the returned bool
+    verdict(capsys, slot, value, raised_allowed=isinstance(value, Hostile))
 
 
 # ---------------------------------------------------------------------------- check_choice
@@ -799,9 +865,9 @@ def test_history_set_up_wrongly_by_the_author_raises(bad, error):
 
 
 def test_an_error_inside_the_learners_object_becomes_a_hint(capsys):
-    result, line = verdict(
-        capsys, check_history, {"val_loss": Hostile()}, metric="val_loss", below=0.1
-    )
+    history = {"val_loss": Hostile()}
+    check = dict(metric="val_loss", below=0.1, raised_allowed=True)
+    result, line = verdict(capsys, check_history, history, **check)
     assert result is False
     assert line.startswith("❌ Not yet: looking at your answer raised RuntimeError. Hint: run")
 

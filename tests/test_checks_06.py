@@ -1,6 +1,9 @@
 """Tests for check_verdict (notebook 06): the verdict decides, each wrong verdict gets the
 hint for its own shape, and nothing a learner passes in raises."""
 
+import contextlib
+import io
+
 import keras
 import pytest
 from hypothesis import given, settings
@@ -47,7 +50,14 @@ def test_a_keras_history_object_is_read_too(capsys):
     )
 )
 def test_any_learner_answer_gives_a_verdict_not_an_exception(answer):
-    assert check_verdict(answer, "good fit", baseline=1.0) in (True, False)
+    """One ❌ line with the judge's own hint (a good fit needs a real history), never the line
+    verdict() prints when the judge itself raised."""
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert check_verdict(answer, "good fit", baseline=1.0) is False
+    (line,) = printed.getvalue().splitlines()
+    assert line.startswith("❌ Not yet: ") and " Hint: " in line, line
+    assert not line.startswith("❌ Not yet: looking at your answer raised"), line
 
 
 def test_a_history_diagnose_cannot_read_says_why(capsys):

@@ -1,6 +1,8 @@
-"""The learner and live-coding copies (tools/classroom.py) match their source notebooks.
+"""The learner and live-coding copies (tools/classroom.py) match their source notebooks, and the
+lessons' prompts and the instructor guide's answers match the exercises' data files.
 
-CI runs this file, so a source notebook changed without `make learner` fails the suite.
+CI runs this file, so a source notebook or a data file changed without `make learner` fails the
+suite.
 """
 
 import importlib.util
@@ -9,10 +11,13 @@ import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import jupytext
 import nbformat
 import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from course_utils.checks.kinds import ExerciseText
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("classroom", ROOT / "tools" / "classroom.py")
@@ -58,11 +63,9 @@ def tiny_notebook():
     )
 
 
-def test_every_committed_copy_is_up_to_date():
-    stale = classroom.stale_copies()
-    assert not stale, (
-        f"copies out of date with notebooks/: {stale}. Run `make learner` and commit them."
-    )
+def test_every_committed_copy_prompt_and_answer_is_up_to_date():
+    stale = classroom.stale_files()
+    assert not stale, f"out of date: {stale}. Run `make learner` and commit what it writes."
 
 
 def test_there_is_a_copy_of_each_kind_for_every_source():
@@ -171,20 +174,36 @@ def test_restore_refuses_a_placeholder_whose_solution_is_gone():
         classroom.restore_solutions(learner, new_notebook(cells=[]))
 
 
-TINY = "00_tiny.ipynb"
+TINY = "99_tiny.ipynb"
+TINY_PROMPT = "### Exercise 1: two\n\nWhat is 1 + 1?"
+TINY_TEXTS = f"""["99.1"]\nprompt = '''\n{TINY_PROMPT}'''\nanswer = "2"\n"""
+
+
+def tiny_course_notebook():
+    """The tiny notebook with lesson text and its exercise's prompt above the exercise cell."""
+    notebook = tiny_notebook()
+    notebook.cells.insert(3, new_markdown_cell(f"Lesson text.\n\n{TINY_PROMPT}"))
+    return notebook
 
 
 @pytest.fixture
 def course_copy(tmp_path, monkeypatch):
-    """A course with one tiny notebook and its classroom copies in tmp_path, for the tool to use."""
-    (tmp_path / "notebooks").mkdir()
-    nbformat.write(tiny_notebook(), tmp_path / "notebooks" / TINY)
+    """A course with one tiny notebook, its data file, a guide and the files the tool writes
+    from them, in tmp_path, for the tool to use."""
+    for folder in ("notebooks", classroom.TEXTS, classroom.GUIDE.parent):
+        (tmp_path / folder).mkdir(parents=True)
+    nbformat.write(tiny_course_notebook(), tmp_path / "notebooks" / TINY)
+    (tmp_path / classroom.TEXTS / "99_tiny.toml").write_text(TINY_TEXTS, encoding="utf-8")
+    (tmp_path / classroom.GUIDE).write_text(
+        f"# Guide\n\n{classroom.ANSWERS_START}\nold\n{classroom.ANSWERS_END}\n\nMore.\n",
+        encoding="utf-8",
+    )
     monkeypatch.setattr(classroom, "ROOT", tmp_path)
     monkeypatch.setattr(classroom, "SOURCE_DIR", tmp_path / "notebooks")
     monkeypatch.setattr(
         classroom, "COPY_DIRS", {kind: tmp_path / kind for kind in classroom.COPY_DIRS}
     )
-    classroom.write_copies()
+    classroom.write_files()
     return tmp_path
 
 
@@ -201,6 +220,7 @@ def test_check_fails_when_a_source_changes_without_its_copies(course_copy, capsy
         and f"out of date: live-coding/{source.name}" in out
     )
     assert "make learner" in out
+    jupytext.write(notebook, course_copy / "python_scripts" / "99_tiny.py", fmt="py:percent")
     classroom.main([])
     assert classroom.main(["--check"]) == 0, "regenerating makes the copies current again"
 
@@ -209,16 +229,74 @@ def test_check_fails_on_a_hand_edited_copy_and_on_an_orphan(course_copy):
     edited = course_copy / "learner" / TINY
     edited.write_text(edited.read_text(encoding="utf-8").replace("✅", "OK"), encoding="utf-8")
     (course_copy / "live-coding" / "99_gone.ipynb").write_text("{}", encoding="utf-8")
-    assert classroom.stale_copies() == [f"learner/{TINY}", "live-coding/99_gone.ipynb"]
-    classroom.write_copies()
-    assert classroom.stale_copies() == []
+    assert classroom.stale_files() == [f"learner/{TINY}", "live-coding/99_gone.ipynb"]
+    classroom.write_files()
+    assert classroom.stale_files() == []
     assert not (course_copy / "live-coding" / "99_gone.ipynb").exists()
 
 
 def test_regenerating_twice_gives_the_same_bytes(course_copy):
-    before = {path: path.read_bytes() for path in course_copy.glob("*/*.ipynb")}
-    classroom.write_copies()
-    assert {path: path.read_bytes() for path in course_copy.glob("*/*.ipynb")} == before
+    before = {path: path.read_bytes() for path in course_copy.glob("**/*.*")}
+    assert classroom.write_files() == []
+    assert {path: path.read_bytes() for path in course_copy.glob("**/*.*")} == before
+
+
+def test_a_changed_prompt_reaches_the_lesson_its_script_and_both_copies(course_copy, capsys):
+    script = course_copy / "python_scripts" / "99_tiny.py"
+    assert "# Lesson text.\n#\n# ### Exercise 1: two" in script.read_text(encoding="utf-8")
+    data = course_copy / classroom.TEXTS / "99_tiny.toml"
+    data.write_text(data.read_text().replace("1 + 1", "one plus one"), encoding="utf-8")
+    assert classroom.main(["--check"]) == 1
+    assert capsys.readouterr().out.splitlines()[:4] == [
+        f"out of date: learner/{TINY}",
+        f"out of date: live-coding/{TINY}",
+        f"out of date: notebooks/{TINY}",
+        "out of date: python_scripts/99_tiny.py",
+    ]
+    classroom.main([])
+    assert classroom.main(["--check"]) == 0
+    for path in (f"notebooks/{TINY}", f"learner/{TINY}", f"live-coding/{TINY}"):
+        prompt_cell = read(course_copy / path).cells[3]
+        assert prompt_cell.source == "Lesson text.\n\n### Exercise 1: two\n\nWhat is one plus one?"
+    assert "# What is one plus one?" in script.read_text(encoding="utf-8")
+    assert "1 + 1" not in script.read_text(encoding="utf-8")
+
+
+def test_the_guide_lists_the_answers_of_the_data_files(course_copy, capsys):
+    guide = course_copy / classroom.GUIDE
+    assert guide.read_text(encoding="utf-8") == (
+        f"# Guide\n\n{classroom.ANSWERS_START}\nRight answers, by exercise: 99.1 2. The others "
+        "are code, or read from the learner's own run: their\nsolutions are the folded cells in "
+        f"`notebooks/`.\n{classroom.ANSWERS_END}\n\nMore.\n"
+    )
+    data = course_copy / classroom.TEXTS / "99_tiny.toml"
+    data.write_text(data.read_text().replace('answer = "2"', 'answer = "two"'), encoding="utf-8")
+    assert classroom.stale_files() == ["instructors/GUIDE.md"]
+    classroom.write_files()
+    assert "99.1 two." in guide.read_text(encoding="utf-8")
+    guide.write_text("# Guide without markers\n", encoding="utf-8")
+    assert classroom.main(["--check"]) == 1
+    assert "needs the lines" in capsys.readouterr().err
+
+
+def test_make_learner_refuses_to_overwrite_a_script_edit_not_yet_synced(course_copy):
+    script = course_copy / "python_scripts" / "99_tiny.py"
+    script.write_text(script.read_text(encoding="utf-8") + "\n# %%\nnew = 1\n", encoding="utf-8")
+    with pytest.raises(
+        ValueError, match="99_tiny.py differ from their notebooks: run `make notebooks`"
+    ):
+        classroom.write_files()
+    assert script.read_text(encoding="utf-8").endswith("new = 1\n"), "the edit is kept"
+
+
+def test_an_exercise_cell_without_its_prompt_above_is_refused():
+    texts = {"99.1": ExerciseText(prompt=TINY_PROMPT)}
+    notebook = tiny_course_notebook()
+    assert classroom.with_prompts(notebook, texts, TINY).cells[3].source.endswith(TINY_PROMPT)
+    with pytest.raises(ValueError, match=r"exercise cell of \['99.1'\] needs a markdown cell"):
+        classroom.with_prompts(tiny_notebook(), texts, TINY)  # no prompt cell above
+    with pytest.raises(ValueError, match="found 0"):
+        classroom.with_prompts(notebook, {}, TINY)
 
 
 # Class-scale hosting: the Binder files and the links the README gives.

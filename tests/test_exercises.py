@@ -1,7 +1,8 @@
 """The exercises: answers out of sight, a hint for each known mistake, solutions that match their
 exercises, and lessons that run to the end when no exercise is solved.
 
-The answer key is course_utils/checks/answer_key.py; the exercise cells call
+The answer key is course_utils/checks/answer_key.py (what is computed) joined to the lessons'
+data files, course_utils/checks/texts/NN_*.toml (the words); the exercise cells call
 ``checks.exercise("NN.k", answer, ...)``.
 """
 
@@ -13,14 +14,13 @@ import keras
 import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
-from notebook_outputs import compared_text
 
 from course_utils import checks
 from course_utils.checks.answer_key import ANSWER_KEY
-from course_utils.checks.exercises import EXERCISE_CALL, Choice, Number
-from course_utils.course_kernel import KERNEL_NAME
-from course_utils.notebook_tags import NBVAL_IGNORE_OUTPUT, PLACEHOLDER, SOLUTION, SOLUTION_HEADER
+from course_utils.checks.exercise_texts import join, read_texts
+from course_utils.checks.exercises import EXERCISE_CALL
+from course_utils.checks.kinds import Choice, ExerciseText, Number, Task
+from course_utils.notebook_tags import SOLUTION, SOLUTION_HEADER
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
@@ -75,37 +75,105 @@ def test_every_exercise_in_the_lessons_is_in_the_key_and_back():
     assert in_lessons == set(ANSWER_KEY)
 
 
-def test_the_options_in_the_key_are_the_ones_the_lesson_lists():
-    """A Choice's options are shown in the markdown above the exercise, in the same order."""
-
-    def plain(text):
-        return text.replace("$", "").replace("−", "-")
-
+def test_each_exercise_cell_has_its_prompt_right_above_it():
+    """The markdown above an exercise cell ends with its first id's prompt, options and all
+    (`make learner` renders it from the data file), and no later id has a prompt of its own."""
     for path in SOURCES:
         notebook = read(path)
-        text = plain("\n".join(c.source for c in notebook.cells if c.cell_type == "markdown"))
-        for exercise_id, item in ANSWER_KEY.items():
-            if isinstance(item, Choice) and exercise_id.startswith(path.name[:2]):
-                listed = "\n".join(
-                    f"- **{letter}**: {plain(option)}" for letter, option in item.options.items()
-                )
-                assert listed in text, f"{exercise_id}: the lesson's options differ from the key's"
+        for cell, ids in exercise_cells(notebook):
+            above = notebook.cells[notebook.cells.index(cell) - 1]
+            first, *others = (ANSWER_KEY[exercise_id].text.prompt for exercise_id in ids)
+            assert first and above.source.endswith(first), f"{path.name} {ids}: run make learner"
+            assert not any(others), f"{path.name} {ids}: only {ids[0]} has a prompt"
+
+
+def test_a_choices_options_are_the_ones_its_prompt_lists_in_feedback_words():
+    options = ANSWER_KEY["07.4"].options
+    assert options["C"] == "the 20 rows with the smallest x, from -1 to about -0.6"
+    assert "- **C**: the 20 rows with the smallest $x$, from −1 to about −0.6" in (
+        ANSWER_KEY["07.4"].text.prompt
+    )
+    assert all(len(item.options) >= 2 for item in ANSWER_KEY.values() if isinstance(item, Choice))
 
 
 def test_the_right_letters_are_spread_over_the_options():
-    letters = [item.correct for item in ANSWER_KEY.values() if isinstance(item, Choice)]
+    letters = [item.text.correct for item in ANSWER_KEY.values() if isinstance(item, Choice)]
     for letter in set(letters):
         assert letters.count(letter) <= len(letters) / 2, f"{letter} is right too often: {letters}"
 
 
-def test_a_choice_without_a_hint_for_each_wrong_letter_is_refused():
-    with pytest.raises(ValueError, match="a hint for each wrong letter"):
-        Choice(
-            options={"A": "one", "B": "two", "C": "three"},
-            correct="A",
-            explanation="x",
-            hints={"B": "only one hint"},
-        )
+PROMPT = "### Exercise 1: pick one\n\n- **A**: one\n- **B**: two\n- **C**: three"
+FIXED = Number(expected=lambda: 0.04, tolerance=0.001, mistakes={"doubled": lambda: 0.4})
+
+
+def _joined(text, computed=None):
+    """The key ``join`` builds for one exercise, 99.1, from 99_test.toml."""
+    return join({"99.1": (text, "99_test.toml")}, {} if computed is None else computed)
+
+
+@pytest.mark.parametrize(
+    ("text", "computed", "problem"),
+    [
+        (  # a Choice without a hint for each wrong letter
+            ExerciseText(prompt=PROMPT, correct="A", explanation="x", hints={"B": "b"}),
+            None,
+            r"hints for \['B'\]; it needs one for each of \['B', 'C'\]",
+        ),
+        (  # a right letter its prompt does not list
+            ExerciseText(prompt=PROMPT, correct="D", explanation="x", hints={}),
+            None,
+            "its correct letter 'D' among them",
+        ),
+        (  # a Choice computed in Python too
+            ExerciseText(prompt=PROMPT, correct="A", explanation="x", hints={"B": "", "C": ""}),
+            {"99.1": FIXED},
+            "keep one of the two",
+        ),
+        (ExerciseText(prompt=PROMPT), None, "answer_key.py has no entry for it"),
+        (  # a Number whose mistakes and hints differ
+            ExerciseText(name="n", hint="h", hints={"halved": "h"}),
+            {"99.1": FIXED},
+            r"hints for \['halved'\]; it needs one for each of \['doubled'\]",
+        ),
+        (ExerciseText(hints={"doubled": "h"}), {"99.1": FIXED}, r"\['hint', 'name'\] missing"),
+        (  # a Task whose check quotes a hint the data file lacks
+            ExerciseText(),
+            {"99.1": Task(check=print, quotes=("wrong",))},
+            r"it needs one for each of \['wrong'\]",
+        ),
+        (ExerciseText(correct="A", explanation="x"), None, "lists the options \\[\\]"),
+    ],
+)
+def test_join_names_the_file_and_the_id_when_the_data_and_the_key_disagree(text, computed, problem):
+    with pytest.raises(ValueError, match=problem) as raised:
+        _joined(text, computed)
+    assert "99_test.toml ['99.1']" in str(raised.value)
+
+
+def test_an_id_computed_but_in_no_data_file_is_refused():
+    with pytest.raises(ValueError, match="answer_key.py has '99.2', which no data file"):
+        join({}, {"99.2": FIXED})
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ('["99.1"]\nprompt = "Which one?"', "a prompt starts with its '### Exercise ' heading"),
+        ('["99.1"]\ncorect = "A"', "99_test.toml \\['99.1'\\] must be a table of"),
+        ('["98.1"]\ncorrect = "A"', "an exercise of lesson 99 starts so"),
+        ('["99.1"\n', "99_test.toml is not valid TOML"),
+    ],
+)
+def test_a_data_file_that_cannot_be_read_names_the_problem(tmp_path, toml, problem):
+    (tmp_path / "99_test.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ValueError, match=problem):
+        read_texts(tmp_path)
+
+
+def test_the_data_files_give_every_exercise_its_words():
+    texts = read_texts()
+    assert list(texts) == list(ANSWER_KEY)
+    assert {source for _, source in texts.values()} == {f"{path.stem}.toml" for path in SOURCES}
 
 
 def test_an_unknown_exercise_id_names_the_fix():
@@ -121,11 +189,11 @@ def test_an_unknown_exercise_id_names_the_fix():
 )
 def test_each_wrong_letter_gets_its_own_hint_and_the_right_one_passes(exercise_id, capsys):
     item = ANSWER_KEY[exercise_id]
-    for letter, hint in item.hints.items():
+    for letter, hint in item.text.hints.items():
         printed = run(exercise_id, letter.lower(), capsys)
         assert printed.startswith("❌") and hint in printed
-        assert item.explanation not in printed  # the explanation waits for a right answer
-    assert run(exercise_id, item.correct, capsys).startswith("✅")
+        assert item.text.explanation not in printed  # the explanation waits for a right answer
+    assert run(exercise_id, item.text.correct, capsys).startswith("✅")
 
 
 HISTORY = {"loss": [0.9, 0.5, 0.4, 0.3], "val_loss": [0.8, 0.6, 0.5, 0.7]}
@@ -194,9 +262,9 @@ def test_each_known_mistake_with_a_number_gets_its_own_hint(exercise_id, capsys)
     assert isinstance(item, Number)
     context, right = NUMBER_CASES[exercise_id]
     right = item.expected(**context) if right is None else right
-    for mistaken, hint in item.mistakes:
+    for name, mistaken in item.mistakes.items():
         printed = run(exercise_id, float(mistaken(**context)), capsys, **context)
-        assert printed.startswith("❌") and hint in printed, printed
+        assert printed.startswith("❌") and item.text.hints[name] in printed, printed
     assert run(exercise_id, right, capsys, **context).startswith("✅")
 
 
@@ -205,6 +273,7 @@ def test_the_final_epochs_fall_back_to_a_whole_number_the_next_cell_can_train_wi
         final_epochs = checks.exercise("10.2", unsolved, fold_histories=FOLD_HISTORIES)
         printed = capsys.readouterr().out
         assert printed.startswith("❌") and "Until yours passes" in printed
+        assert "looking at your answer raised" not in printed  # the judge's own hint
         assert final_epochs == 5 and isinstance(final_epochs, int)
     assert checks.exercise("10.2", 5, fold_histories=FOLD_HISTORIES) == 5
 
@@ -273,11 +342,11 @@ def test_off_by_one_best_epoch_and_a_wrong_verdict_letter(capsys):
 
 
 def test_one_lever_that_does_not_fix_the_run_gets_that_levers_hint(capsys):
-    from course_utils.checks.answer_key import _LEVER_HINTS, OVERFITTING_RUN
+    from course_utils.checks.answer_key import OVERFITTING_RUN
     from course_utils.explorer import Settings, run_experiment
 
     printed = run("06.2", run_experiment(Settings(**OVERFITTING_RUN, dropout=0.5)), capsys)
-    assert printed.startswith("❌") and _LEVER_HINTS["dropout"] in printed
+    assert printed.startswith("❌") and ANSWER_KEY["06.2"].text.hints["dropout"] in printed
     printed = run("06.2", run_experiment(Settings(**{**OVERFITTING_RUN, "width": 4})), capsys)
     assert printed.startswith("✅")
 
@@ -359,36 +428,9 @@ def test_solution_prints_the_lessons_solution_for_every_exercise(capsys):
         assert source in capsys.readouterr().out
 
 
-# ------------------------------------------------------------------ nothing solved, Run All
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
-def test_the_learner_copy_runs_to_the_end_with_no_exercise_solved(source):
-    """Run All on learner/NN: no error, and every cell but the exercises prints what the lesson
-    stores (the cells after an exercise fall back to its reference answer)."""
-    learner = read(ROOT / "learner" / source.name)
-    NotebookClient(
-        learner,
-        kernel_name=KERNEL_NAME,
-        timeout=600,
-        resources={"metadata": {"path": str(ROOT / "learner")}},
-    ).execute()
-    stored = {cell.id: cell for cell in read(source).cells}
-    exercises = {cell.id for cell, _ in exercise_cells(learner)}
-    for cell in learner.cells:
-        if cell.cell_type != "code" or cell.id in exercises or not cell.source.strip():
-            continue
-        if NBVAL_IGNORE_OUTPUT in tags(cell) or PLACEHOLDER in tags(cell):
-            continue
-        assert compared_text(cell) == compared_text(stored[cell.id]), cell.source[:200]
-    for cell in learner.cells:
-        if cell.id in exercises:
-            assert "❌ Not yet" in compared_text(cell)
-
-
 def test_the_instructor_guides_answer_letters_are_the_keys():
     guide = (ROOT / "instructors" / "GUIDE.md").read_text(encoding="utf-8")
     answers = guide.split("Right answers, by exercise:")[1].split("\n\n")[0]
     listed = dict(re.findall(r"\b(\d\d\.\d) ([A-D])\b", answers))
-    key = {k: item.correct for k, item in ANSWER_KEY.items() if isinstance(item, Choice)}
+    key = {k: item.text.correct for k, item in ANSWER_KEY.items() if isinstance(item, Choice)}
     assert listed == key

@@ -13,21 +13,30 @@ A cell whose metadata holds "learner_source" (text meant for the copies, such as
 a solution) gets that source in both copies. The solution cells themselves go to
 course_utils/checks/solutions.json, by exercise id, for `checks.solution("01.2")`.
 
+Before the copies, each exercise's prompt is rendered from its lesson's data file
+(course_utils/checks/texts/NN_*.toml) into the lesson: the markdown cell right above the
+exercise cell, from its "### Exercise" heading on, in the notebook and its paired script
+(python_scripts/). The answers list of instructors/GUIDE.md, between its "answers" comment
+markers, is rendered from the same files.
+
 A placeholder keeps the id of the solution cell it replaces, so `restore_solutions` puts the
 solutions back; tests/test_classroom.py checks that this gives back the source, cell for cell.
 
-    python tools/classroom.py           # (re)write learner/ and live-coding/
-    python tools/classroom.py --check   # exit 1, naming the copies that are out of date
+    python tools/classroom.py           # render the prompts, (re)write the copies and the guide
+    python tools/classroom.py --check   # exit 1, naming every file that is out of date
 """
 
 import argparse
 import copy
 import json
 import sys
+import textwrap
 from pathlib import Path
 
+import jupytext
 import nbformat
 
+from course_utils.checks.exercise_texts import PROMPT_START, read_texts
 from course_utils.checks.exercises import EXERCISE_CALL
 from course_utils.notebook_tags import (
     LEARNER_SOURCE,
@@ -41,6 +50,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIR = ROOT / "notebooks"
 COPY_DIRS = {"learner": ROOT / "learner", "live-coding": ROOT / "live-coding"}
 SOLUTIONS = Path("course_utils", "checks", "solutions.json")  # below ROOT
+TEXTS = Path("course_utils", "checks", "texts")  # below ROOT: each lesson's exercises in words
+SCRIPTS = Path("python_scripts")  # below ROOT: the lessons' paired scripts (jupytext)
+GUIDE = Path("instructors", "GUIDE.md")  # below ROOT
+ANSWERS_START = (
+    "<!-- answers: written by `make learner` from course_utils/checks/texts/; edit those -->"
+)
+ANSWERS_END = "<!-- end of answers -->"
 
 PLACEHOLDER_SOURCE = (
     "# Your turn: write your answer here, or edit the exercise cell above,\n"
@@ -151,6 +167,65 @@ def restore_solutions(learner_notebook, source_notebook):
 MAKERS = {"learner": learner_copy, "live-coding": live_coding_copy}
 
 
+def with_prompts(notebook, texts, source_name):
+    """``notebook`` with each exercise's prompt from ``texts`` ({id: ExerciseText}) in the
+    markdown cell right above its exercise cell, in place of that cell's text from its
+    "### Exercise" heading on (the text before the heading is the lesson's)."""
+    result = copy.deepcopy(notebook)
+    for index, cell in enumerate(result.cells):
+        ids = exercise_ids(cell) if cell.cell_type == "code" else []
+        if not ids or SOLUTION in _tags(cell):
+            continue
+        prompts = [texts[exercise_id].prompt for exercise_id in ids if exercise_id in texts]
+        prompts = [prompt for prompt in prompts if prompt]
+        above = result.cells[index - 1] if index else None
+        if len(prompts) != 1 or above is None or PROMPT_START not in above.get("source", ""):
+            raise ValueError(
+                f"notebooks/{source_name}: the exercise cell of {ids} needs a markdown cell right "
+                f"above it with a {PROMPT_START.strip()!r} heading, and one prompt for its ids in "
+                f"{TEXTS}/ (its first id's; found {len(prompts)})."
+            )
+        above.source = above.source[: above.source.index(PROMPT_START)] + prompts[0]
+    return result
+
+
+def answers_text(texts):
+    """The instructor guide's list of right answers: each Choice's letter and each other
+    exercise's ``answer``, by lesson, from ``texts`` ({id: ExerciseText}).
+
+    >>> from course_utils.checks.kinds import ExerciseText
+    >>> print(answers_text({"01.1": ExerciseText(correct="A"), "01.2": ExerciseText(),
+    ...                     "02.1": ExerciseText(answer="epoch 12, about")}))
+    Right answers, by exercise: 01.1 A; 02.1 epoch 12, about. The others are code, or read from the
+    learner's own run: their solutions are the folded cells in `notebooks/`.
+    """
+    lessons = {}
+    for exercise_id, text in texts.items():
+        if text.correct or text.answer:
+            answer = f"{exercise_id} {text.correct or text.answer}"
+            lessons.setdefault(exercise_id[:2], []).append(answer)
+    listed = "; ".join(", ".join(answers) for answers in lessons.values())
+    return textwrap.fill(
+        f"Right answers, by exercise: {listed}. The others are code, or read from the learner's "
+        "own run: their solutions are the folded cells in `notebooks/`.",
+        width=100,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def with_answers(guide, texts):
+    """``guide`` (the instructor guide's text) with ``answers_text`` between its markers."""
+    if guide.count(ANSWERS_START) != 1 or guide.count(ANSWERS_END) != 1:
+        raise ValueError(
+            f"{GUIDE} needs the lines {ANSWERS_START!r} and {ANSWERS_END!r} once each: "
+            "make learner writes the list of right answers between them."
+        )
+    before, rest = guide.split(ANSWERS_START)
+    after = rest.split(ANSWERS_END)[1]
+    return f"{before}{ANSWERS_START}\n{answers_text(texts)}\n{ANSWERS_END}{after}"
+
+
 def source_notebooks():
     """The source notebooks, in course order."""
     return sorted(SOURCE_DIR.glob("[0-9]*.ipynb"))
@@ -167,25 +242,38 @@ def solutions(notebooks):
     return found
 
 
-def expected_copies():
-    """{path of each copy: the text it must hold}, for every source notebook, and the
-    solutions file."""
+def _script(source):
+    return ROOT / SCRIPTS / f"{source.stem}.py"
+
+
+def _notebook_text(notebook):
+    text = nbformat.writes(notebook)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def expected_files():
+    """{path: the text it must hold}: every lesson with its prompts rendered (the notebook
+    and its paired script), its two copies, the solutions file and the instructor guide."""
+    texts = {exercise_id: text for exercise_id, (text, _) in read_texts(ROOT / TEXTS).items()}
     expected, notebooks = {}, []
     for source in source_notebooks():
-        notebook = nbformat.read(source, as_version=4)
+        notebook = with_prompts(nbformat.read(source, as_version=4), texts, source.name)
         notebooks.append(notebook)
+        expected[source] = _notebook_text(notebook)
+        expected[_script(source)] = jupytext.writes(notebook, fmt="py:percent")
         for kind, make in MAKERS.items():
-            text = nbformat.writes(make(notebook, source.name))
-            expected[COPY_DIRS[kind] / source.name] = text if text.endswith("\n") else text + "\n"
+            expected[COPY_DIRS[kind] / source.name] = _notebook_text(make(notebook, source.name))
     expected[ROOT / SOLUTIONS] = (
         json.dumps(solutions(notebooks), indent=1, ensure_ascii=False) + "\n"
     )
+    expected[ROOT / GUIDE] = with_answers((ROOT / GUIDE).read_text(encoding="utf-8"), texts)
     return expected
 
 
-def stale_copies():
-    """Relative paths of the copies that are missing, out of date, or have no source any more."""
-    expected = expected_copies()
+def stale_files():
+    """Relative paths of the files that are missing or out of date, and of copies that have
+    no source any more."""
+    expected = expected_files()
     stale = [
         path
         for path, text in expected.items()
@@ -196,31 +284,53 @@ def stale_copies():
     return sorted(str(path.relative_to(ROOT)) for path in stale)
 
 
-def write_copies():
-    """Write every copy, and remove copies whose source is gone; return the paths written."""
-    expected = expected_copies()
+def _unsynced_scripts():
+    """Paired scripts that hold other cells than their notebook: writing the notebook's
+    prompts into them would lose an edit not yet carried over by `make notebooks`."""
+    return [
+        _script(source)
+        for source in source_notebooks()
+        if _script(source).exists()
+        and _script(source).read_text(encoding="utf-8")
+        != jupytext.writes(nbformat.read(source, as_version=4), fmt="py:percent")
+    ]
+
+
+def write_files():
+    """Write every file ``expected_files`` lists that is out of date, and remove copies whose
+    source is gone; return the paths written."""
+    unsynced = _unsynced_scripts()
+    if unsynced:
+        raise ValueError(
+            f"{', '.join(str(path.relative_to(ROOT)) for path in unsynced)} differ from their "
+            "notebooks: run `make notebooks` (jupytext --sync) first, then `make learner`."
+        )
+    expected = expected_files()
     for folder in COPY_DIRS.values():
         folder.mkdir(exist_ok=True)
         for path in folder.glob("*.ipynb"):
             if path not in expected:
                 path.unlink()
+    written = []
     for path, text in expected.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return sorted(expected)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return sorted(written)
 
 
-def _report_stale_copies():
-    stale = stale_copies()
+def _report_stale_files():
+    stale = stale_files()
     for path in stale:
         print(f"out of date: {path}")
     if stale:
-        print("Run `make learner` and commit the copies with their source notebooks.")
+        print("Run `make learner` and commit what it writes with the source notebooks.")
     return 1 if stale else 0
 
 
-def _write_and_report_copies():
-    for path in write_copies():
+def _write_and_report_files():
+    for path in write_files():
         print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
@@ -230,13 +340,11 @@ def main(argv=None):
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--check", action="store_true", help="only report copies that are out of date"
+        "--check", action="store_true", help="only report the files that are out of date"
     )
     try:
-        return (
-            _report_stale_copies() if parser.parse_args(argv).check else _write_and_report_copies()
-        )
-    except ValueError as error:  # a source notebook lacks the tags its copies are made from
+        return _report_stale_files() if parser.parse_args(argv).check else _write_and_report_files()
+    except ValueError as error:  # a notebook or data file lacks what the files are made from
         print(error, file=sys.stderr)
         return 1
 

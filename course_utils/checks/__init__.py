@@ -1,9 +1,9 @@
 """Self-checks for the exercises: is the learner's answer right?
 
-A lesson's exercise cell calls ``exercise("01.3", answer)``: the answer key
-(``answer_key.py``) knows the right answer, the explanation and a hint for each known
-mistake, so the notebook does not show them. ``solution("01.3")`` prints a worked solution
-for a learner who is stuck.
+A lesson's exercise cell calls ``exercise("01.3", answer)``: the answer key (``answer_key.py``
+and the lessons' data files in ``texts/``) knows the right answer, the explanation and a hint
+for each known mistake, so the notebook does not show them. ``solution("01.3")`` prints a worked
+solution for a learner who is stuck.
 
 Every check prints one line, either ``✅ Correct: ...`` or ``❌ Not yet: ... Hint: ...``.
 A check never raises because of the answer it is given: a wrong value, a wrong type,
