@@ -16,11 +16,12 @@ export $(ENV_KEYS)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help install lab test lint dev check notebooks lock clean learner slides corpus claims site
+.PHONY: help install lab test test-fast lint dev check notebooks lock clean learner slides corpus claims site
 
 help:
 	@echo "make lab        set up (first time only) and start JupyterLab on learner/ (LAB_DIR=notebooks: the lessons)"
 	@echo "make test       set up (first time only), lint, and run unit tests + nbval on every notebook"
+	@echo "make test-fast  contributors: lint and the fast tests only (no notebooks, browsers, hub, wheel)"
 	@echo "make lint       ruff: lint and format check of the code and the notebooks (part of make test)"
 	@echo "make dev        contributors: install the pre-commit hooks and nbdime's git diff/merge for notebooks"
 	@echo "make check      the environment check learners run the day before a workshop"
@@ -31,7 +32,7 @@ help:
 	@echo "make corpus     re-record the labelled Keras runs diagnose is judged on, and its agreement table"
 	@echo "make claims     re-run every claim the lessons make with 10 seeds; writes tests/data/seed_claims.md"
 	@echo "make lock       regenerate requirements.lock from pyproject.toml (maintainers)"
-	@echo "make clean      remove .venv and caches"
+	@echo "make clean      remove .venv, node_modules, build/, test-artifacts/ and caches"
 
 # Set-up, shared by every command: runs again only when the lock, pyproject.toml or course.env change.
 install: $(STAMP)
@@ -62,9 +63,17 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# nbval executes each lesson once, in a shuffled order with its solutions isolated (conftest.py):
+# the stored outputs, any order and the learner copy's path, checked by that one execution.
 test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadscope --doctest-modules --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg course_utils tests notebooks $(PYTEST_ARGS)
+
+# The tier to run while editing (about a minute): everything but the markers of pyproject.toml
+# that start kernels, browsers, a hub, a wheel's fresh environment or other slow subprocesses.
+# Needs no Node.js. `make test` (and CI) still runs everything.
+test-fast: lint
+	$(BIN)/python -m pytest -n auto --doctest-modules -m "not slow" course_utils tests $(PYTEST_ARGS)
 
 # ruff's settings are in pyproject.toml; `ruff format .` and `ruff check --fix .` repair most findings.
 lint: $(STAMP)
@@ -114,4 +123,4 @@ lock:
 		--custom-compile-command "make lock" -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .hypothesis node_modules
+	rm -rf $(VENV) .tools .pytest_cache .hypothesis node_modules build test-artifacts
