@@ -1,11 +1,11 @@
 """Tests for tools/seed_claims.py: the tally, the table and its --only --write merge, on claims
-that need no Keras, the replay of EarlyStopping that lesson 05's claims use, and lesson 09's
-replica checked against the runs its notebook stored."""
+that need no Keras, and the replay of EarlyStopping that lesson 05's claims use. The lessons'
+splits, models and fits it re-runs are course_utils.lessons', which tests/test_lessons.py
+checks against the notebooks' cells."""
 
 import importlib.util
 from pathlib import Path
 
-import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,25 +75,3 @@ def test_early_stopping_replays_the_curve_through_keras_early_stopping(
     values, mode, patience, kept_and_stopped
 ):
     assert seed_claims.early_stopping(values, mode, patience) == kept_and_stopped
-
-
-def test_the_09_replica_reproduces_the_lessons_stored_sgd_runs_at_seed_0():
-    """The claims re-run lesson 09's exact set-up: at seed 0 its three SGD runs print what the
-    notebook stored. (Keras seeds a layer's initializers when the layer is made, so even the
-    order in which a builder makes its layers must match the lesson's.)"""
-    notebook = nbformat.read(next((ROOT / "notebooks").glob("09_*.ipynb")), as_version=4)
-    stored = next(
-        output.text
-        for cell in notebook.cells
-        if cell.cell_type == "code" and "sgd_histories = {}" in cell.source
-        for output in cell.outputs
-        if output.get("name") == "stdout"
-    )
-    for learning_rate in (0.5, 5.0, 10.0):
-        h = seed_claims.sgd_run(0, learning_rate)
-        name = f"SGD({learning_rate})"
-        line = (
-            f"{name:>9}: loss " + " ".join(f"{v:.2g}" for v in h["loss"][:8]) + " ... "
-            f"last {h['loss'][-1]:.2g}; last val_loss {h['val_loss'][-1]:.2g}"
-        )
-        assert line in stored.splitlines()

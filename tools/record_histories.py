@@ -41,7 +41,7 @@ from sklearn.preprocessing import StandardScaler
 
 from course_utils.baselines import baseline_loss
 from course_utils.datasets import load_dataset
-from course_utils.diagnosis import _moving_average  # the smoothing diagnose uses
+from course_utils.diagnosis import moving_average  # the smoothing diagnose uses
 from course_utils.experiments import (
     Settings,
     build_network,
@@ -49,9 +49,9 @@ from course_utils.experiments import (
     fit_model,
     run_experiment,
 )
+from course_utils.lessons import lesson01, lesson02, lesson08
 from course_utils.plots import plot_history
 from course_utils.reproducibility import seed_everything
-from course_utils.splits import split_data
 
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "histories"
 REFERENCE_ROWS = 200  # held-out rows; each case validates on the first n_val of them
@@ -319,21 +319,22 @@ LESSON_RUNS = {
 
 
 def lesson_split(case):
-    """Notebook 01's, 02's or 08's split exactly as the lesson makes it, and reference rows:
-    for the noisy line 1,000 new rows from its generator (y = 2x + 1 + noise of sd 0.2 on
-    [-1, 1]); for 02 the validation rows themselves (its 100 rows are all there is); for
-    08 the validation and the test rows together (228)."""
+    """Notebook 01's, 02's or 08's split, made by the lesson's own code (course_utils.lessons),
+    and reference rows: for the noisy line 1,000 new rows from its generator (y = 2x + 1 +
+    noise of sd 0.2 on [-1, 1]); for 02 the validation rows themselves (its 100 rows are all
+    there is); for 08 the validation and the test rows together (228)."""
     if case.data == "noisy_line":
-        parts = split_data(*load_dataset("noisy_line"), val_size=0.2, seed=0, scale=False)
+        x_train, x_val, y_train, y_val = lesson01.split(*load_dataset("noisy_line"))
         x_ref = np.random.default_rng(1).uniform(-1, 1, size=(1000, 1))
         y_ref = 2 * x_ref[:, 0] + 1 + np.random.default_rng(2).normal(0, 0.2, size=1000)
     elif case.data == "classification":
-        parts = split_data(*load_dataset("classification"), val_size=0.2, seed=2)
-        x_ref, y_ref = parts.x_val, parts.y_val
+        x_train, x_val, y_train, y_val = lesson02.split()
+        x_ref, y_ref = x_val, y_val
     else:
-        parts = split_data(*load_dataset("breast_cancer"), val_size=0.2, test_size=0.2, seed=1)
-        x_ref, y_ref = np.vstack([parts.x_val, parts.x_test]), np.r_[parts.y_val, parts.y_test]
-    arrays = (parts.x_train, parts.y_train, parts.x_val, parts.y_val, x_ref, y_ref)
+        parts = lesson08.split(*load_dataset("breast_cancer"))
+        x_train, x_val, x_test, y_train, y_val, y_test = parts
+        x_ref, y_ref = np.vstack([x_val, x_test]), np.r_[y_val, y_test]
+    arrays = (x_train, y_train, x_val, y_val, x_ref, y_ref)
     return [np.asarray(part, dtype="float32") for part in arrays]
 
 
@@ -504,8 +505,8 @@ def label(history, metric, evidence):
     5. otherwise "no signal": no model here learns anything the constant guess does not know.
     """
     reference = np.asarray(evidence["reference"])
-    smooth_reference = _moving_average(reference, SMOOTHING)
-    smooth_train = _moving_average(np.asarray(history[metric]), SMOOTHING)
+    smooth_reference = moving_average(reference, SMOOTHING)
+    smooth_train = moving_average(np.asarray(history[metric]), SMOOTHING)
     noise = np.std(reference - smooth_reference)
     guess = evidence["reference_baseline"]
     lowest = int(np.argmin(smooth_reference))

@@ -23,20 +23,13 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import tensorflow as tf
 from sklearn.metrics import precision_recall_curve
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GroupKFold, KFold
 from sklearn.preprocessing import StandardScaler
 
-from course_utils.datasets import load_dataset
 from course_utils.diagnosis import diagnose
-from course_utils.experiments import (
-    BATCH_SIZE,
-    Settings,
-    build_network,
-    explorer_data,
-    run_experiment,
-)
+from course_utils.experiments import BATCH_SIZE, Settings, explorer_data, run_experiment
+from course_utils.lessons import lesson02, lesson03, lesson05, lesson07, lesson09, lesson10
 from course_utils.reproducibility import seed_everything
 
 TABLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "seed_claims.md"
@@ -101,36 +94,16 @@ def lower_best(better, worse):
 
 
 # ---- notebook 02 and 07: their own set-ups ----------------------------------------------
-
-
-def fit_arrays(model, parts, epochs):
-    """Fit ``model`` as the lessons do: arrays, validation data, batches of 32; the history."""
-    x_train, x_val, y_train, y_val = parts
-    history = model.fit(
-        x_train,
-        y_train,
-        validation_data=(x_val, y_val),
-        epochs=epochs,
-        batch_size=BATCH_SIZE,
-        verbose=0,
-    )
-    return history.history
+# (course_utils.lessons holds each lesson's split, model and fit; the seed replaces the
+# lesson's random_state and its seed_everything(0))
 
 
 @cache  # both of 02's claims read the same run
 def classifier_history(seed):
-    """02's classifier: 64 ReLU units on the 80 training rows, 150 epochs; its history.
-    The split is 02's (stratified, scaled on the training rows) with ``seed`` as its
-    random_state."""
-    X, y = load_dataset("classification")
-    x_train, x_val, y_train, y_val = train_test_split(
-        X, y, test_size=0.2, random_state=seed, stratify=y
-    )
-    scaler = StandardScaler().fit(x_train)
-    parts = scaler.transform(x_train), scaler.transform(x_val), y_train, y_val
-    seed_everything(seed)
-    model = build_network(10, (64,), learning_rate=0.003, metrics=["accuracy"])
-    return fit_arrays(model, parts, epochs=150)
+    """02's classifier fitted for 150 epochs on 02's split, with ``seed`` as the split's
+    random_state and the weights' seed; its history."""
+    x_train, x_val, y_train, y_val = lesson02.split(random_state=seed)
+    return lesson02.fit_classifier(x_train, y_train, x_val, y_val, seed=seed)[1].history
 
 
 def classifier_overfits(seed):
@@ -146,40 +119,30 @@ def classifier_accuracy_holds(seed):
     return history["val_accuracy"][-1] >= history["val_accuracy"][best] - 0.05 - 1e-9
 
 
-def dropout_val_below_training(seed):
-    """07: with Dropout(0.5), the last val_loss is below the last training loss."""
-    X, y = load_dataset("noisy_line")
-    parts = train_test_split(X, y, test_size=0.3, random_state=seed)
-    seed_everything(seed)
-    model = build_network(
-        1, (64,), learning_rate=0.01, dropout=0.5, output_activation=None, loss="mse", metrics=[]
-    )
-    history = fit_arrays(model, parts, epochs=60)
-    return history["val_loss"][-1] < history["loss"][-1]
-
-
 def line_parts(seed):
     """07's split of the noisy line, with ``seed`` as its random_state."""
-    X, y = load_dataset("noisy_line")
-    return train_test_split(X, y, test_size=0.3, random_state=seed)
+    return lesson07.split(random_state=seed)
+
+
+def dropout_val_below_training(seed):
+    """07: with Dropout(0.5), the last val_loss is below the last training loss."""
+    x_train, x_val, y_train, y_val = line_parts(seed)
+    _, history = lesson07.train(x_train, y_train, x_val, y_val, dropout=0.5, seed=seed)
+    return history.history["val_loss"][-1] < history.history["loss"][-1]
 
 
 @cache
 def line_run(seed, momentum=None):
     """07's line model, 60 epochs: plain (``momentum`` None) or with BatchNormalization of that
     momentum between the hidden layer and its ReLU. The model and its history."""
-    seed_everything(seed)
+    x_train, x_val, y_train, y_val = line_parts(seed)
     if momentum is None:
-        hidden = [keras.layers.Dense(64, activation="relu")]
+        model, history = lesson07.train(x_train, y_train, x_val, y_val, seed=seed)
     else:
-        hidden = [
-            keras.layers.Dense(64),
-            keras.layers.BatchNormalization(momentum=momentum),
-            keras.layers.Activation("relu"),
-        ]
-    model = keras.Sequential([keras.Input(shape=(1,)), *hidden, keras.layers.Dense(1)])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
-    return model, fit_arrays(model, line_parts(seed), epochs=60)
+        model, history = lesson07.train_batch_norm(
+            x_train, y_train, x_val, y_val, momentum, seed=seed
+        )
+    return model, history.history
 
 
 def batch_norm_claims():
@@ -194,7 +157,7 @@ def batch_norm_claims():
         saved = model.get_weights()
         training = float(keras.losses.MeanSquaredError()(y_val, model(x_val, training=True)))
         model.set_weights(saved)
-        inference = model.evaluate(x_val, y_val, verbose=0)
+        inference = model.evaluate(x_val, y_val, verbose=0)[0]  # the loss; [1]: the mse metric
         return inference > 5 * training and np.isclose(inference, last(seed, 0.99), rtol=1e-5)
 
     def moving_variance_lags(seed):
@@ -226,29 +189,13 @@ def batch_norm_claims():
 
 @cache
 def digits_shift_run(seed, augment):
-    """07's digits classifier (pixels / 16, 03's kind of split with ``seed`` as random_state),
-    20 epochs, with or without RandomTranslation; the last loss, val_loss and the evaluate
-    of the training rows."""
-    X, y = load_dataset("digits")
-    x_train, x_val, y_train, y_val = train_test_split(
-        X / 16, y, test_size=0.2, random_state=seed, stratify=y
-    )
-    seed_everything(seed)
-    layers = [keras.Input(shape=(64,))]
-    if augment:
-        shift = keras.layers.RandomTranslation(
-            0.125, 0.125, fill_mode="constant", interpolation="nearest"
-        )
-        layers += [keras.layers.Reshape((8, 8, 1)), shift, keras.layers.Flatten()]
-    layers += [
-        keras.layers.Dense(64, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ]
-    model = keras.Sequential(layers)
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy")
-    history = fit_arrays(model, (x_train, x_val, y_train, y_val), epochs=20)
-    evaluated = model.evaluate(x_train, y_train, verbose=0)
-    return history["loss"][-1], history["val_loss"][-1], evaluated
+    """07's digits classifier (pixels / 16, its split with ``seed`` as random_state), 20
+    epochs, with or without RandomTranslation; the last loss, val_loss and the evaluate of
+    the training rows."""
+    x_train, x_val, y_train, y_val = lesson07.digits_split(random_state=seed)
+    model, history = lesson07.train_digits(x_train, y_train, x_val, y_val, augment, seed=seed)
+    evaluated = model.evaluate(x_train, y_train, verbose=0)[0]
+    return history.history["loss"][-1], history.history["val_loss"][-1], evaluated
 
 
 AUGMENTATION_CLAIMS = {
@@ -272,42 +219,7 @@ AUGMENTATION_CLAIMS = {
 @cache
 def digits_parts():
     """03's split (stratified, random_state=0, 360 validation rows), scaled on the training rows."""
-    X, y = load_dataset("digits")
-    x_train, x_val, y_train, y_val = train_test_split(
-        X, y, test_size=0.2, random_state=0, stratify=y
-    )
-    scaler = StandardScaler().fit(x_train)
-    return scaler.transform(x_train), scaler.transform(x_val), y_train, y_val
-
-
-def digits_model(output_activation="softmax", loss="sparse_categorical_crossentropy"):
-    """03's build_model: 64 ReLU units, 10 outputs, Adam(0.01), 'accuracy'."""
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(64,)),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(10, activation=output_activation),
-        ]
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=loss, metrics=["accuracy"]
-    )
-    return model
-
-
-class PerClassValLoss(keras.callbacks.Callback):
-    """03's callback: after each epoch, the mean validation cross-entropy of each digit."""
-
-    def __init__(self, x_val, y_val):
-        super().__init__()
-        self.x_val, self.y_val, self.losses = x_val, y_val, []
-
-    def on_epoch_end(self, epoch, logs=None):
-        probabilities = self.model(self.x_val, training=False)
-        row_loss = keras.ops.convert_to_numpy(
-            keras.losses.sparse_categorical_crossentropy(self.y_val, probabilities)
-        )
-        self.losses.append([row_loss[self.y_val == k].mean() for k in range(10)])
+    return lesson03.split()
 
 
 @cache  # most of 03's claims read this run
@@ -315,18 +227,7 @@ def digits_run(seed):
     """03's 30-epoch softmax run with its per-digit callback (the lesson's digits_history and
     watched_history are the same seeded run): its history and the losses (epochs x digits)."""
     x_train, x_val, y_train, y_val = digits_parts()
-    per_class = PerClassValLoss(x_val, y_val)
-    seed_everything(seed)
-    model = digits_model()
-    history = model.fit(
-        x_train,
-        y_train,
-        validation_data=(x_val, y_val),
-        epochs=30,
-        batch_size=32,
-        callbacks=[per_class],
-        verbose=0,
-    )
+    history, per_class = lesson03.watch_per_class(x_train, y_train, x_val, y_val, seed=seed)
     return history.history, np.array(per_class.losses)
 
 
@@ -339,7 +240,7 @@ def untrained_in_range(seed):
     """03: the untrained network's val_loss is above log 10, 2.43 to 3.04 over seeds 0-9."""
     _, x_val, _, y_val = digits_parts()
     seed_everything(seed)
-    loss = digits_model().evaluate(x_val, y_val, verbose=0)[0]
+    loss = lesson03.build_model().evaluate(x_val, y_val, verbose=0)[0]
     return np.log(10) < loss and 2.425 <= loss < 3.045
 
 
@@ -357,8 +258,7 @@ def logits_same_curves(seed):
     """03: a linear output with from_logits=True gives the softmax run's curves: val_loss and
     val_accuracy differ by less than 0.00005 (the lesson prints 0.0000) in every epoch."""
     x_train, x_val, y_train, y_val = digits_parts()
-    seed_everything(seed)
-    model = digits_model(None, keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model = lesson03.build_logit_model(seed=seed)
     seed_everything(seed)  # as the lesson: the same weights as the softmax model started from
     logits = model.fit(
         x_train, y_train, validation_data=(x_val, y_val), epochs=30, batch_size=32, verbose=0
@@ -376,7 +276,7 @@ def digits_retrained(seed):
     data, as the lesson); its val_loss and its number of wrong validation rows per digit."""
     x_train, x_val, y_train, y_val = digits_parts()
     seed_everything(seed)
-    model = digits_model()
+    model = lesson03.build_model()
     model.fit(x_train, y_train, epochs=digits_best(seed) + 1, batch_size=32, verbose=0)
     loss = model.evaluate(x_val, y_val, verbose=0)[0]
     predicted = np.argmax(model.predict(x_val, verbose=0), axis=1)
@@ -509,40 +409,7 @@ NOTEBOOK_03 = {
 def imbalanced_parts(split):
     """05's three parts (60/20/20, stratified, random_state=split; the lesson's is 6), scaled
     on the training rows: x_train, x_val, x_test, y_train, y_val, y_test."""
-    X, y = load_dataset("imbalanced")
-    x_rest, x_test, y_rest, y_test = train_test_split(
-        X, y, test_size=0.2, random_state=split, stratify=y
-    )
-    x_train, x_val, y_train, y_val = train_test_split(
-        x_rest, y_rest, test_size=0.25, random_state=split, stratify=y_rest
-    )
-    scaler = StandardScaler().fit(x_train)
-    return (*(scaler.transform(x) for x in (x_train, x_val, x_test)), y_train, y_val, y_test)
-
-
-def imbalanced_model(all_metrics=True):
-    """05's build_classifier: 32 ReLU units, a sigmoid, Adam(0.003), binary cross-entropy."""
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(10,)),
-            keras.layers.Dense(32, activation="relu"),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ]
-    )
-    metrics = [keras.metrics.AUC(name="auc"), keras.metrics.AUC(curve="PR", name="pr_auc")]
-    if all_metrics:
-        metrics = [
-            keras.metrics.BinaryCrossentropy(),
-            keras.metrics.Precision(name="precision"),
-            keras.metrics.Recall(name="recall"),
-            *metrics,
-        ]
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=0.003),
-        loss="binary_crossentropy",
-        metrics=metrics,
-    )
-    return model
+    return lesson05.split(random_state=split)
 
 
 @cache  # most of 05's claims read these runs
@@ -551,23 +418,12 @@ def imbalanced_run(seed, variant, split):
     "same way" (also validation weights); the history and, for "plain", the scores of the
     validation and test rows."""
     x_train, x_val, x_test, y_train, y_val, _ = imbalanced_parts(split)
-    n_rows, n_ones = len(y_train), int(y_train.sum())
-    balanced = {0: n_rows / (2 * (n_rows - n_ones)), 1: n_rows / (2 * n_ones)}
-    validation = (x_val, y_val[:, None])
-    if variant == "same way":
-        validation += (np.where(y_val == 1, balanced[1], balanced[0]),)
-    seed_everything(seed)
-    model = imbalanced_model()
-    history = model.fit(
-        x_train,
-        y_train[:, None],
-        validation_data=validation,
-        epochs=20,
-        batch_size=128,
-        class_weight=None if variant == "plain" else balanced,
-        verbose=0,
-    )
-    if variant != "plain":
+    parts = (x_train, y_train, x_val, y_val)
+    if variant == "plain":
+        model, history = lesson05.fit_plain(*parts, seed=seed)
+    else:
+        fit = {"weighted": lesson05.fit_weighted, "same way": lesson05.fit_same_way}[variant]
+        _, history = fit(*parts, lesson05.balanced_weights(y_train), seed=seed)
         return history.history, None, None
     scores = [model.predict(x, verbose=0)[:, 0] for x in (x_val, x_test)]
     return history.history, *scores
@@ -603,14 +459,6 @@ def test_recall(seed, split):
     return precision_recall_at(chosen_threshold(seed, split), imbalanced_parts(split)[5], scores)[1]
 
 
-def imbalanced_dataset(x, y, batch_size, shuffle=False):
-    """05's as_dataset: (x, y as a column) in batches; shuffled every epoch (its seed=0)."""
-    data = tf.data.Dataset.from_tensor_slices((x, y[:, None]))
-    if shuffle:
-        data = data.shuffle(len(x), seed=0, reshuffle_each_iteration=True)
-    return data.batch(batch_size)
-
-
 def early_stopping(values, mode, patience=10):
     """Keras's ``EarlyStopping(patience=patience, mode=mode)`` fed ``values``, one per epoch, as
     ``fit`` feeds it: the 0-based epoch it keeps and the one it stops after (``len(values)``: it
@@ -639,16 +487,10 @@ def long_run(seed):
     stopped runs (a seeded run is the same up to where it stops); early_stopping replays the
     two callbacks, EarlyStopping(patience=10) on val_loss and on val_pr_auc (mode max)."""
     x_train, x_val, _, y_train, y_val, _ = imbalanced_parts(6)
-    seed_everything(seed)
-    model = imbalanced_model(all_metrics=False)
-    history = model.fit(
-        imbalanced_dataset(x_train, y_train, 128, shuffle=True),
-        validation_data=imbalanced_dataset(x_val, y_val, 1000),
-        epochs=100,
-        shuffle=False,
-        verbose=0,
-    )
-    return history.history
+    never_stops = keras.callbacks.Callback()  # a callback that does nothing: all 100 epochs
+    return lesson05.train_with_stopping(
+        x_train, y_train, x_val, y_val, never_stops, seed=seed
+    ).history
 
 
 def stopped_run(seed, monitor):
@@ -741,44 +583,20 @@ NOTEBOOK_05 = {
 
 @cache
 def toolbox_parts(name):
-    """09's data: "classification" (80/20, random_state=2), "classification_large" (1,500/500,
-    random_state=0) or "diabetes" (80/20, random_state=0), features scaled on the training rows.
-    """
-    # name: (random_state, share of validation rows, stratified)
-    split = {
-        "classification": (2, 0.2, True),
-        "classification_large": (0, 0.25, True),
-        "diabetes": (0, 0.2, False),
+    """09's data, features scaled on the training rows: "classification" (its split),
+    "classification_large" (large_split) or "diabetes" (diabetes_split)."""
+    splits = {
+        "classification": lesson09.split,
+        "classification_large": lesson09.large_split,
+        "diabetes": lesson09.diabetes_split,
     }
-    random_state, test_size, stratified = split[name]
-    X, y = load_dataset(name)
-    x_train, x_val, y_train, y_val = train_test_split(
-        X,
-        y,
-        test_size=test_size,
-        random_state=random_state,
-        stratify=y if stratified else None,
-    )
-    scaler = StandardScaler().fit(x_train)
-    return scaler.transform(x_train), scaler.transform(x_val), y_train, y_val
+    return splits[name]()
 
 
-def toolbox_model(seed, learning_rate, optimizer=keras.optimizers.Adam, units=64, regressor=False):
-    """09's build_classifier (64 ReLU units, sigmoid, binary cross-entropy, accuracy) or, with
-    ``regressor``, its build_regressor (32 ReLU units, linear output, MSE), seeded."""
-    seed_everything(seed)
-    hidden = keras.layers.Dense(units, activation="relu")  # made first, as in the lesson: a
-    # layer draws its initializers' seeds when it is made, so the order sets the weights
-    output = keras.layers.Dense(1) if regressor else keras.layers.Dense(1, activation="sigmoid")
-    model = keras.Sequential([keras.Input(shape=(10,)), hidden, output])
-    loss, metrics = ("mse", []) if regressor else ("binary_crossentropy", ["accuracy"])
-    model.compile(optimizer=optimizer(learning_rate=learning_rate), loss=loss, metrics=metrics)
-    return model
-
-
-def toolbox_fit(model, parts, epochs, batch_size=32, callbacks=()):
+def fit_arrays(model, parts, epochs, batch_size=BATCH_SIZE, callbacks=()):
+    """Fit ``model`` as lesson 09 does: arrays, validation data, batches of 32; the history."""
     x_train, x_val, y_train, y_val = parts
-    return model.fit(
+    history = model.fit(
         x_train,
         y_train,
         validation_data=(x_val, y_val),
@@ -786,7 +604,14 @@ def toolbox_fit(model, parts, epochs, batch_size=32, callbacks=()):
         batch_size=batch_size,
         callbacks=list(callbacks),
         verbose=0,
-    ).history
+    )
+    return history.history
+
+
+def toolbox_classifier(seed, learning_rate=0.003):
+    """09's build_classifier (Adam at ``learning_rate``), seeded."""
+    seed_everything(seed)
+    return lesson09.build_classifier(learning_rate=learning_rate)
 
 
 def checkpoint_keeps_the_best(seed):
@@ -794,9 +619,9 @@ def checkpoint_keeps_the_best(seed):
     decimals); the model in memory to the last epoch's (exercise 09.1: B)."""
     parts = toolbox_parts("classification")
     path = os.path.join(tempfile.mkdtemp(), "best.keras")
-    model = toolbox_model(seed, 0.003)
+    model = toolbox_classifier(seed)
     checkpoint = keras.callbacks.ModelCheckpoint(path, monitor="val_loss", save_best_only=True)
-    history = toolbox_fit(model, parts, 60, callbacks=[checkpoint])
+    history = fit_arrays(model, parts, 60, callbacks=[checkpoint])
     x_val, y_val = parts[1], parts[3]
     from_file = keras.models.load_model(path).evaluate(x_val, y_val, verbose=0)[0]
     in_memory = model.evaluate(x_val, y_val, verbose=0)[0]
@@ -808,9 +633,9 @@ def checkpoint_keeps_the_best(seed):
 @cache
 def reduced_run(seed):
     """09's Adam(0.1) on classification_large with ReduceLROnPlateau(factor 0.1, patience 3)."""
-    model = toolbox_model(seed, 0.1)
+    model = toolbox_classifier(seed, 0.1)
     reduce_lr = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.1, patience=3)
-    return toolbox_fit(
+    return fit_arrays(
         model, toolbox_parts("classification_large"), 20, batch_size=64, callbacks=[reduce_lr]
     )
 
@@ -835,16 +660,16 @@ def falls_at_the_lower_rate(name):
 @cache
 def best_epoch_at_rate(seed, learning_rate):
     """The 1-based epoch of the lowest val_loss of 09's logged run at ``learning_rate``."""
-    model = toolbox_model(seed, learning_rate)
-    history = toolbox_fit(model, toolbox_parts("classification"), 40)
+    model = toolbox_classifier(seed, learning_rate)
+    history = fit_arrays(model, toolbox_parts("classification"), 40)
     return int(np.argmin(history["val_loss"])) + 1
 
 
 @cache
 def sgd_run(seed, learning_rate):
     """09's plain SGD at ``learning_rate`` on the 80 rows, 20 epochs."""
-    model = toolbox_model(seed, learning_rate, optimizer=keras.optimizers.SGD)
-    return toolbox_fit(model, toolbox_parts("classification"), 20)
+    x_train, x_val, y_train, y_val = toolbox_parts("classification")
+    return lesson09.fit_sgd(x_train, y_train, x_val, y_val, learning_rate, seed=seed).history
 
 
 @cache
@@ -858,8 +683,9 @@ def diabetes_run(seed, optimizer, scaled, epochs):
         y_train = target_scaler.transform(y_train[:, None])[:, 0]
         y_val = target_scaler.transform(y_val[:, None])[:, 0]
         variance = target_scaler.scale_[0] ** 2
-    model = toolbox_model(seed, 0.01, optimizer=optimizer, units=32, regressor=True)
-    history = toolbox_fit(
+    seed_everything(seed)
+    model = lesson09.build_regressor(learning_rate=0.01, optimizer=optimizer)
+    history = fit_arrays(
         model,
         (x_train, x_val, y_train, y_val),
         epochs,
@@ -960,43 +786,17 @@ CLAIMS += [Claim("09", text, holds) for text, holds in NOTEBOOK_09.items()]
 # ---- notebook 10: how much to trust a number (its rows are fixed; the seed sets weights) ----
 
 
-def lesson10_rows(n, seed):
-    """10's make_rows: n rows of 5 features in different units, labels 0/1."""
-    rng = np.random.default_rng(seed)
-    z = rng.normal(size=(n, 5))
-    logit = 2 * z[:, 0] - z[:, 1] + 1.5 * z[:, 2] * z[:, 3] - 1
-    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
-    x = z * [1.0, 10.0, 0.1, 5.0, 1.0] + [0.0, 50.0, 1.0, 0.0, 3.0]
-    return x, y
-
-
-def lesson10_classifier():
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(5,)),
-            keras.layers.Dense(64, activation="relu"),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ]
-    )
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02), loss="binary_crossentropy")
-    return model
-
-
 @cache
 def lesson10_pool():
-    x_pool, y_pool = lesson10_rows(100_000, seed=2)
-    return x_pool, y_pool
+    """10's pool: 100,000 new rows (make_rows, seed 2)."""
+    return lesson10.make_rows(100_000, seed=2)
 
 
 @cache  # several claims read the same spreads
 def score_spreads(seed):
     """10's first section: one model (trained with ``seed``) scored on 2,000 test sets of 20,
     100 and 1,000 pool rows; (the true loss, {rows: (5th percentile, 95th, std)})."""
-    x_train, y_train = lesson10_rows(200, seed=1)
-    scaler = StandardScaler().fit(x_train)
-    seed_everything(seed)
-    model = lesson10_classifier()
-    model.fit(scaler.transform(x_train), y_train, epochs=10, batch_size=32, verbose=0)
+    model, scaler = lesson10.fit_pool_model(seed=seed)
     x_pool, y_pool = lesson10_pool()
     p_pool = model.predict(scaler.transform(x_pool), batch_size=10_000, verbose=0)
     row_loss = keras.losses.binary_crossentropy(y_pool[:, None], p_pool).numpy()
@@ -1027,32 +827,14 @@ def lesson10_folds(seed):
     """10's cross-validation: StratifiedKFold(5) of the 200 rows, a fresh model per fold
     seeded with ``seed``; then the final model on all 200 rows for the rounded mean best
     epoch, its test loss and its true loss on the pool."""
-    from sklearn.model_selection import StratifiedKFold
-
-    X, y = lesson10_rows(300, seed=3)
-    x_dev, x_test, y_dev, y_test = train_test_split(X, y, test_size=100, random_state=0, stratify=y)
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    best_losses, best_epochs = [], []
-    for train_idx, val_idx in folds.split(x_dev, y_dev):
-        scaler = StandardScaler().fit(x_dev[train_idx])
-        seed_everything(seed)
-        model = lesson10_classifier()
-        history = model.fit(
-            scaler.transform(x_dev[train_idx]),
-            y_dev[train_idx],
-            validation_data=(scaler.transform(x_dev[val_idx]), y_dev[val_idx]),
-            epochs=15,
-            batch_size=32,
-            verbose=0,
-        )
-        best_losses.append(min(history.history["val_loss"]))
-        best_epochs.append(int(np.argmin(history.history["val_loss"])) + 1)
+    x_dev, x_test, y_dev, y_test = lesson10.dev_test_split()
+    histories = lesson10.cross_validate(x_dev, y_dev, seed=seed).values()
+    best_losses = [min(history.history["val_loss"]) for history in histories]
+    best_epochs = [int(np.argmin(history.history["val_loss"])) + 1 for history in histories]
     final_epochs = round(float(np.mean(best_epochs)))
-    scaler = StandardScaler().fit(x_dev)
-    seed_everything(seed)
-    model = lesson10_classifier()
-    model.fit(scaler.transform(x_dev), y_dev, epochs=final_epochs, batch_size=32, verbose=0)
-    test_loss = model.evaluate(scaler.transform(x_test), y_test, verbose=0)
+    model, scaler, test_loss = lesson10.fit_final_model(
+        x_dev, y_dev, x_test, y_test, final_epochs, seed=seed
+    )
     x_pool, y_pool = lesson10_pool()
     true_loss = model.evaluate(scaler.transform(x_pool), y_pool, batch_size=10_000, verbose=0)
     return {
@@ -1067,38 +849,14 @@ def lesson10_folds(seed):
 def patients_mse(seed):
     """10's patients: the validation MSE per fold of KFold(shuffle) and of GroupKFold, a fresh
     regression network per fold seeded with ``seed``."""
-    from sklearn.model_selection import GroupKFold, KFold
-
-    rng = np.random.default_rng(4)
-    patient = np.repeat(np.arange(40), 6)
-    describes = rng.normal(size=(40, 3))
-    level = rng.normal(0, 0.7, size=40)
-    dose = rng.uniform(0, 1, size=len(patient))
-    x = np.column_stack([dose, describes[patient]])
-    y = 3 * dose + level[patient] + rng.normal(0, 0.2, size=len(patient))
-    found = {}
-    for name, splits in (
-        ("shuffled", KFold(n_splits=5, shuffle=True, random_state=0).split(x)),
-        ("grouped", GroupKFold(n_splits=5).split(x, groups=patient)),
-    ):
-        losses = []
-        for train_idx, val_idx in splits:
-            scaler = StandardScaler().fit(x[train_idx])
-            seed_everything(seed)
-            model = keras.Sequential(
-                [
-                    keras.Input(shape=(4,)),
-                    keras.layers.Dense(64, activation="relu"),
-                    keras.layers.Dense(1),
-                ]
-            )
-            model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
-            model.fit(
-                scaler.transform(x[train_idx]), y[train_idx], epochs=30, batch_size=32, verbose=0
-            )
-            losses.append(model.evaluate(scaler.transform(x[val_idx]), y[val_idx], verbose=0))
-        found[name] = np.array(losses)
-    return found
+    x, y, patient = lesson10.make_visits()
+    splits = {
+        "shuffled": KFold(n_splits=5, shuffle=True, random_state=0).split(x),
+        "grouped": GroupKFold(n_splits=5).split(x, groups=patient),
+    }
+    return {
+        name: lesson10.cross_validated_mse(x, y, split, seed=seed) for name, split in splits.items()
+    }
 
 
 def narrowing(seed):
