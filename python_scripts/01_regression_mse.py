@@ -377,7 +377,8 @@ checks.exercise("01.4", my_history)
 #
 # - `from_tensor_slices((x, y))`: one element per row, each $x$ with its $y$.
 # - `.shuffle(len(x), seed=0, reshuffle_each_iteration=True)`: a full shuffle, in a new order every
-#   epoch, as `fit` does with arrays; the seed makes the orders repeatable.
+#   epoch; the seed makes the orders repeatable. (`fit` shuffles arrays too, but once the global
+#   seed is set, as `seed_everything` does, it repeats one shuffled order in every epoch.)
 # - `.batch(32)`: batches of 32 rows (the last one smaller), so `fit` gets no `batch_size`.
 # - The validation rows need no shuffle: their loss is a mean over all of them.
 # - `shuffle=False` in `fit`: the Dataset shuffles itself; Keras cannot shuffle a Dataset, and

@@ -67,8 +67,9 @@ x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)
 # `build_classifier` builds and compiles that network. The first runs fit it on the arrays, as
 # notebook 02 did. The sections "Stopping too soon" and "The test set" train it many times, so
 # they feed `fit` the fast way from lesson 01's section "The fast way: a `tf.data` pipeline":
-# `as_dataset` shuffles the training rows every epoch and cuts them into batches of 32, as `fit`
-# does with arrays, only quicker, and `train` seeds, builds and fits one network through it.
+# `as_dataset` shuffles the training rows in a new order every epoch and cuts them into batches of
+# 32, much as `fit` does with arrays (seeded, `fit` repeats one order), only quicker, and `train`
+# seeds, builds and fits one network through it.
 
 
 # %%

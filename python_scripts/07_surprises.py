@@ -72,9 +72,9 @@ from course_utils.plots import legend_outside
 # `train` builds it and fits it on the arrays for 60 epochs, in batches of 32.
 #
 # Surprises 2 and 3 feed `fit` through `as_dataset`, the `tf.data` pipeline of notebook 01's
-# section "The fast way": the same kind of training (every row once per epoch, in a new order each
-# epoch, batches of 32) in a fraction of the time, and `shuffle=False` in `fit` because the
-# pipeline shuffles.
+# section "The fast way": the same kind of training (every row once per epoch, batches of 32, here
+# in a new order each epoch where seeded `fit` on arrays repeats one) in a fraction of the time, and
+# `shuffle=False` in `fit` because the pipeline shuffles.
 
 # %%
 X, y = load_dataset("noisy_line")

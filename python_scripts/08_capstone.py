@@ -28,9 +28,9 @@
 # - Report a single test score, and write a short conclusion backed by the numbers.
 #
 # The data: the Breast Cancer Wisconsin (Diagnostic) set, which ships inside scikit-learn (the
-# course keeps a checksummed copy in `course_utils/data/`, so nothing is downloaded). 569
-# tumours, 30 measurements of cell nuclei from a microscope image; the label says whether the
-# tumour was malignant (0) or benign (1). This is a teaching exercise, not a medical tool.
+# course keeps a checksummed copy in its `data/` folder, installed with `course_utils`, so nothing
+# is downloaded). 569 tumours, 30 measurements of cell nuclei from a microscope image; the label
+# says whether the tumour was malignant (0) or benign (1). This is a teaching exercise, not a medical tool.
 
 # %%
 # Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
