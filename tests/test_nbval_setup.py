@@ -49,8 +49,14 @@ CASES = {
     "unchanged outputs": (lesson_output(REFERENCE), True),
     "a changed teaching number": (lesson_output(REFERENCE.replace("0.123", "0.124")), False),
     "a changed best epoch": (lesson_output(REFERENCE.replace("epoch: 7", "epoch: 8")), False),
-    "a Keras step timing": (lesson_output(REFERENCE.replace("0s - 12ms/step", "1s - 450ms/step")), True),
-    "a microsecond timing": (lesson_output(REFERENCE.replace("0s - 12ms/step", "0s - 3us/step")), True),
+    "a Keras step timing": (
+        lesson_output(REFERENCE.replace("0s - 12ms/step", "1s - 450ms/step")),
+        True,
+    ),
+    "a microsecond timing": (
+        lesson_output(REFERENCE.replace("0s - 12ms/step", "0s - 3us/step")),
+        True,
+    ),
     "another stderr": (lesson_output(REFERENCE, stderr="a CUDA probe line\n"), True),
     # the learner's path: a later cell that reads what only the solution binds
     "a cell reads the solution's answer": (
@@ -67,7 +73,9 @@ CASES = {
         new_notebook(
             cells=[
                 stored_cell("answer = None  # the exercise, unsolved"),
-                stored_cell('answer = "A"\nprint("checked", answer)', "checked A\n", tags=[SOLUTION]),
+                stored_cell(
+                    'answer = "A"\nprint("checked", answer)', "checked A\n", tags=[SOLUTION]
+                ),
                 stored_cell("print(answer)", "None\n"),
             ]
         ),
