@@ -243,6 +243,16 @@ def test_missing_file_raises_file_not_found_and_is_reported(data_copy):
     assert len(problems) == 1 and "diabetes.csv is missing" in problems[0]
 
 
+def test_every_broken_file_is_reported_not_only_the_first(data_copy):
+    (data_copy / "noisy_line.csv").unlink()
+    with open(data_copy / "digits.csv", "a") as file:
+        file.write("0\n")
+    problems = verify_datasets()
+    assert len(problems) == 2
+    assert "noisy_line.csv is missing" in problems[0]
+    assert "digits.csv has been changed" in problems[1]
+
+
 def test_missing_manifest_is_reported(data_copy):
     (data_copy / "manifest.json").unlink()
     with pytest.raises(FileNotFoundError, match="manifest.json is missing"):
@@ -255,7 +265,9 @@ def test_broken_manifest_is_reported(data_copy):
     (data_copy / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="manifest.json is not valid JSON"):
         dataset_names()
-    assert len(verify_datasets()) == 1
+    problems = verify_datasets()
+    assert len(problems) == 1 and "manifest.json is not valid JSON" in problems[0]
+    assert "git checkout -- data/manifest.json" in problems[0]
 
 
 def test_unknown_name_lists_the_known_names():

@@ -429,6 +429,20 @@ def test_a_curve_still_falling_at_the_end_is_still_improving():
     assert "Over the last 10 epochs" in result.explanation
 
 
+@pytest.mark.parametrize(
+    ("end", "words"), [(0.8, "about 47%"), (0.7, "about 80%"), (0.5, "most of its value")]
+)
+def test_still_improving_says_how_much_lower_a_run_twice_as_long_again_would_go(end, words):
+    # A straight fall from 1 to `end` over 30 epochs keeps its pace: each further third of
+    # the run (10 epochs, 9 steps of (1 - end) / 29) falls as much as the last one did, and
+    # twice the run again is 6 thirds: 54 * (1 - end) / 29 in all, as a share of `end`:
+    # 0.466 at 0.8, 0.798 at 0.7 and 1.86 (more than the loss left) at 0.5.
+    result = diagnose(history(np.linspace(1.0, end, 30)), baseline=1.2)
+    assert result.verdict == "still improving"
+    text = " ".join(result.explanation.split())
+    assert f"a run twice as long again would lower it by {words}." in text
+
+
 def test_a_fall_that_is_levelling_off_is_a_good_fit_and_a_steady_one_still_improving():
     epochs = np.arange(40)
     levelling = 0.5 + 0.5 * np.exp(-epochs / 4)  # each epoch falls 22 % less than the last

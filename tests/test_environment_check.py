@@ -1,5 +1,6 @@
 """`python -m course_utils check`: OK lines when ready, FAIL lines with a fix otherwise."""
 
+import re
 import subprocess
 import sys
 from importlib import metadata
@@ -19,6 +20,50 @@ def test_every_item_is_ok_in_the_course_environment(capsys):
     assert len(items) == len(check.CHECKS)
     assert all(line.startswith("OK") for line in items)
     assert lines[-1] == "All OK: you are ready for the course."
+
+
+def test_each_ok_line_reports_what_it_found():
+    import platform
+
+    import tensorflow as tf
+
+    from course_utils.datasets import dataset_names
+
+    assert check.check_python().detail == platform.python_version()
+    packages = check.check_packages().detail
+    for requirement in check._required_packages():
+        assert f"{requirement.name} {metadata.version(requirement.name)}" in packages
+    devices = check.check_devices().detail
+    for device in tf.config.list_physical_devices():
+        assert device.name.removeprefix("/physical_device:") in devices
+    assert check.check_kernel().detail.startswith(f"{check.KERNEL_NAME!r} (")
+    assert check.check_data().detail == f"{len(dataset_names())} datasets, checksums match"
+
+
+def test_the_keras_fit_reports_both_losses_going_down():
+    result = check.check_keras_fit()
+    numbers = re.fullmatch(r"5 epochs, loss (\S+) -> (\S+), val_loss (\S+) -> (\S+)", result.detail)
+    assert result.ok and numbers, result.detail
+    loss_first, loss_last, val_first, val_last = map(float, numbers.groups())
+    assert loss_last < loss_first and val_last < val_first
+
+
+def test_a_keras_fit_that_does_not_learn_fails_with_a_fix(monkeypatch):
+    import keras
+
+    real_sgd = keras.optimizers.SGD
+    monkeypatch.setattr(keras.optimizers, "SGD", lambda learning_rate: real_sgd(0.0))
+    result = check.check_keras_fit()
+    assert not result.ok
+    assert "losses did not go down" in result.detail and "make clean lab" in result.fix
+
+
+def test_no_tensorflow_device_fails(monkeypatch):
+    import tensorflow as tf
+
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda: [])
+    result = check.check_devices()
+    assert not result.ok and result.detail == "none found" and "make lab" in result.fix
 
 
 def test_command_line_exit_status_is_zero_when_all_ok():

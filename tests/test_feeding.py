@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from course_utils.feeding import fit_data
@@ -80,6 +80,7 @@ def passes(dataset, steps_per_epoch, count):
 
 
 @settings(max_examples=25, deadline=None)
+@example(n_train=50, n_val=20, batch_size=8, seed=0)  # 20 validation rows = 8 + 8 + 4
 @given(
     n_train=st.integers(1, 60),
     n_val=st.integers(1, 40),
@@ -185,6 +186,15 @@ def test_given_the_model_the_training_step_is_traced_once_instead_of_twice():
     # so TensorFlow traces the step twice; fit_data(model=...) creates them beforehand.
     assert training_step_traces(small_model(), give_fit_data_the_model=False) == 2
     assert training_step_traces(small_model(), give_fit_data_the_model=True) == 1
+
+
+def test_given_the_model_its_metrics_hold_nothing_until_fit():
+    # Building the metrics runs them on one row; that row must not stay in their totals.
+    model = small_model()
+    fit_data(X_TRAIN, Y_TRAIN, model=model)
+    totals = [float(variable) for metric in model.metrics for variable in metric.variables]
+    assert len(totals) >= 4  # the loss's and mae's running total and count
+    assert totals == [0.0] * len(totals)
 
 
 def test_a_model_fitted_before_is_fitted_again_without_a_new_trace():
