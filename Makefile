@@ -69,7 +69,7 @@ test: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadscope --doctest-modules --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg course_utils tests notebooks $(PYTEST_ARGS)
 
-# The tier to run while editing (about a minute): everything but the markers of pyproject.toml
+# The tier to run while editing (1.5 minutes on 2 cores): everything but the markers of pyproject.toml
 # that start kernels, browsers, a hub, a wheel's fresh environment or other slow subprocesses.
 # Needs no Node.js. `make test` (and CI) still runs everything.
 test-fast: lint

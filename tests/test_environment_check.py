@@ -66,6 +66,7 @@ def test_no_tensorflow_device_fails(monkeypatch):
     assert not result.ok and result.detail == "none found" and "make lab" in result.fix
 
 
+@pytest.mark.slow  # starts a kernel or a subprocess
 def test_command_line_exit_status_is_zero_when_all_ok():
     result = subprocess.run(
         [sys.executable, "-m", "course_utils", "check"], capture_output=True, text=True

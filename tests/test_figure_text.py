@@ -161,6 +161,7 @@ def test_numbers_keep_three_significant_digits():
     ]  # fmt: skip
 
 
+@pytest.mark.slow  # starts a kernel or a subprocess
 def test_in_a_kernel_the_output_carries_the_words_as_text_and_alt(tmp_path):
     """What the inline backend stores for plt.show(): the description as text/plain and as
     the image's alt; a figure the course never described keeps matplotlib's text."""

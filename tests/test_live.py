@@ -201,6 +201,7 @@ def test_in_jupyter_it_updates_one_figure_in_place_and_prints_nothing(monkeypatc
     assert capsys.readouterr().out == ""
 
 
+@pytest.mark.slow  # starts a kernel or a subprocess
 def test_in_a_real_kernel_the_saved_notebook_keeps_one_final_figure(tmp_path):
     fit_cell = """\
 seed_everything(0)

@@ -10,6 +10,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts JupyterLab through make
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

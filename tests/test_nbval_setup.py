@@ -19,6 +19,8 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from course_utils.notebook_tags import SOLUTION
 
+pytestmark = pytest.mark.slow  # a pytest subprocess running nbval
+
 ROOT = Path(__file__).resolve().parents[1]
 
 SOURCE = (

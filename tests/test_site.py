@@ -36,6 +36,8 @@ import pytest
 from browser_support import CHROMIUM, INSTALL_CHROMIUM, require
 from playwright.sync_api import expect, sync_playwright
 
+pytestmark = pytest.mark.browser  # builds the site, then Chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 LESSONS = sorted(path.stem for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -23,6 +23,8 @@ from playwright.sync_api import sync_playwright
 
 from course_utils.notebook_tags import SOLUTION
 
+pytestmark = pytest.mark.browser  # builds the decks, then Chromium
+
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("slides", ROOT / "tools" / "slides.py")
 slides = importlib.util.module_from_spec(_spec)

@@ -45,6 +45,8 @@ from packaging.utils import canonicalize_name
 
 from course_utils.course_kernel import read_course_env
 
+pytestmark = pytest.mark.wheel  # pyproject.toml: the markers
+
 ROOT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = ROOT / "build" / "wheelhouse"
 LEARNER_NOTEBOOK = ROOT / "learner" / "00_welcome.ipynb"
