@@ -96,8 +96,9 @@ notebooks: $(STAMP)
 	$(BIN)/jupytext --sync --quiet $(NOTEBOOKS)
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
-# The classroom copies are committed (learners download or nbgitpuller them as they are);
-# tests/test_classroom.py fails when one is out of date with its source notebook.
+# Renders each exercise's words (course_utils/checks/texts/) into its lesson, script and the
+# guide's answer list, then writes the classroom copies, which are committed (learners download
+# or nbgitpuller them as they are); tests/test_classroom.py fails when any is out of date.
 learner: $(STAMP)
 	$(BIN)/python tools/classroom.py
 

@@ -214,8 +214,9 @@ def test_runtime_requirements_are_the_locks_pins_without_extras():
     assert all("==" in line and line in lock for line in lines)
 
 
-def test_wheel_carries_the_data_and_the_solutions(wheel):
-    """The repository's data/ travels as course_utils/data/ (pyproject.toml's package-dir)."""
+def test_wheel_carries_the_data_the_solutions_and_the_exercise_texts(wheel):
+    """The repository's data/ travels as course_utils/data/ (pyproject.toml's package-dir), and
+    the self-checks' words (checks/texts/) and the lessons' shared set-ups go with the code."""
     data = ROOT / "data"
     manifest = json.loads((data / "manifest.json").read_text())
     wheel_zip = zipfile.ZipFile(wheel)
@@ -223,6 +224,14 @@ def test_wheel_carries_the_data_and_the_solutions(wheel):
     expected = {f"course_utils/data/{entry['file']}" for entry in manifest.values()}
     expected |= {"course_utils/data/manifest.json", "course_utils/data/README.md"}
     expected |= {"course_utils/checks/solutions.json", "course_utils/checks/answer_key.py"}
+    expected |= {
+        f"course_utils/checks/texts/{path.name}"
+        for path in (ROOT / "course_utils" / "checks" / "texts").glob("*.toml")
+    }
+    expected |= {
+        f"course_utils/lessons/{path.name}"
+        for path in (ROOT / "course_utils" / "lessons").glob("*.py")
+    }
     assert expected <= names, expected - names
     for path in data.iterdir():
         assert wheel_zip.read(f"course_utils/data/{path.name}") == path.read_bytes(), path.name
