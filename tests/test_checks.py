@@ -286,7 +286,7 @@ def test_number_outside_tolerance_says_which_way_and_gives_the_hint(capsys, answ
     result, line = verdict(capsys, check_number, answer, 0.25, **check)
     assert result is False
     assert line == (
-        f"❌ Not yet: the final val_loss is {answer}, which is too {direction}. "
+        f"❌ Not yet: your {answer} is too {direction} for the final val_loss. "
         "Hint: Train for 200 epochs."
     )
     assert "0.25" not in line  # the expected value is not given away
@@ -710,7 +710,7 @@ def history_object(values):
     return history
 
 
-@pytest.mark.parametrize("answer", [3, np.int64(3)])
+@pytest.mark.parametrize("answer", [3, np.int64(3), 3.0, np.float64(3.0)])
 @pytest.mark.parametrize("history", [HISTORY, history_object(HISTORY)], ids=["dict", "History"])
 def test_best_epoch_is_the_printed_1_based_epoch_of_the_lowest_val_loss(capsys, answer, history):
     result, line = verdict(capsys, check_best_epoch, answer, history)
@@ -731,7 +731,7 @@ def test_best_epoch_off_by_one_asks_which_count_was_used(capsys, answer):
         (5, "epoch 5 has val_loss 0.6, but another epoch has a lower one"),
         (0, "there is no epoch 0: this history has 5 epochs"),
         (6, "there is no epoch 6"),
-        (3.0, "3.0 is not an epoch number"),
+        (3.5, "3.5 is not an epoch number"),
     ],
 )
 def test_best_epoch_explains_other_wrong_answers(capsys, answer, message):

@@ -14,6 +14,9 @@ import keras
 import nbformat
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as npst
 
 from course_utils import checks
 from course_utils.checks.answer_key import ANSWER_KEY
@@ -176,9 +179,64 @@ def test_the_data_files_give_every_exercise_its_words():
     assert {source for _, source in texts.values()} == {f"{path.stem}.toml" for path in SOURCES}
 
 
-def test_an_unknown_exercise_id_names_the_fix():
-    with pytest.raises(ValueError, match="copy the id from the exercise's heading"):
-        checks.exercise("01.9", "A")
+def test_an_unknown_exercise_id_names_the_fix(capsys):
+    assert checks.exercise("01.9", "A") is None
+    assert capsys.readouterr().out == (
+        "❌ Not yet: there is no exercise '01.9'. Hint: copy the id from the exercise's "
+        "heading; lesson 01 has 01.1, 01.2, 01.3, 01.4.\n"
+    )
+    checks.solution(3)
+    assert capsys.readouterr().out == (
+        "❌ Not yet: there is no exercise 3. Hint: copy the id from the exercise's heading; an "
+        "id is the lesson's two digits, a dot and the exercise's number, such as '01.3'.\n"
+    )
+
+
+def test_an_id_without_its_leading_zero_or_with_spaces_is_read(capsys):
+    checks.solution("01.3 ")
+    expected = capsys.readouterr().out
+    checks.solution("1.3")
+    assert capsys.readouterr().out == expected and expected.startswith("Exercise 01.3,")
+    assert run(" 1.3", "D", capsys).startswith("✅")
+
+
+@pytest.mark.parametrize(("parts", "given"), [(None, "None"), ((1, 2, 3), "3 parts")])
+def test_a_split_that_is_not_four_parts_names_them(parts, given, capsys):
+    assert run("01.2", parts, capsys, x=np.zeros((5, 1)), y=np.zeros(5)) == (
+        f"❌ Not yet: you gave {given}, not the four parts of a split. Hint: pass the four "
+        "parts in the order train_test_split returns them: (x_train, x_val, y_train, y_val).\n"
+    )
+
+
+def test_a_percentage_for_a_share_is_told_so(capsys):
+    assert run("08.5c", 97, capsys, test_accuracy=0.9712) == (
+        "❌ Not yet: your 97 looks like a percentage: the test accuracy is a share between 0 "
+        "and 1. Hint: give the share, 0.97, not the percentage.\n"
+    )
+
+
+def test_a_float_epoch_with_no_fraction_is_an_epoch(capsys):
+    assert run("02.3", 3.0, capsys, history=HISTORY).startswith("✅ Correct: epoch 3 ")
+
+
+def test_a_known_mistake_rounded_as_printed_gets_its_hint(capsys):
+    printed = run("08.1", 0.693, capsys, **LABELS)
+    hint = ANSWER_KEY["08.1"].text.hints["balanced-baseline"]
+    assert printed.startswith(f"❌ Not yet: your 0.693 is too low for the baseline. Hint: {hint}")
+
+
+@pytest.mark.parametrize("typed", ["C)", "(c)", "c.", "Answer: C"])
+def test_a_letter_typed_with_brackets_or_a_label_is_read(typed, capsys):
+    assert ANSWER_KEY["00.1"].text.correct == "C"
+    assert run("00.1", typed, capsys).startswith("✅ Correct: C (")
+
+
+def test_true_in_quotes_is_told_it_is_text(capsys):
+    callback = keras.callbacks.EarlyStopping(patience=10, restore_best_weights="True")
+    assert run("08.3", callback, capsys).startswith(
+        "❌ Not yet: restore_best_weights is 'True', and 'True' is text. Hint: write True "
+        "without quotes: EarlyStopping(..., restore_best_weights=True).\n"
+    )
 
 
 # ------------------------------------------------------------------ feedback that fits
@@ -280,7 +338,10 @@ def test_the_final_epochs_fall_back_to_a_whole_number_the_next_cell_can_train_wi
 
 def test_a_rounded_copy_of_a_printed_number_is_told_so(capsys):
     printed = run("07.2", round(0.45 - 0.41234567, 3), capsys, history=L2)
-    assert printed.startswith("❌") and "rounded, as it was printed" in printed
+    assert printed == (
+        "❌ Not yet: your 0.038 is the penalty in the first val_loss rounded, as it was "
+        "printed. Hint: compute it from the objects themselves, so that every digit is there.\n"
+    )
 
 
 def test_a_split_of_scaled_rows_is_told_so(capsys):
@@ -349,6 +410,86 @@ def test_one_lever_that_does_not_fix_the_run_gets_that_levers_hint(capsys):
     assert printed.startswith("❌") and ANSWER_KEY["06.2"].text.hints["dropout"] in printed
     printed = run("06.2", run_experiment(Settings(**{**OVERFITTING_RUN, "width": 4})), capsys)
     assert printed.startswith("✅")
+
+
+# ------------------------------------------------------------------ nothing a learner types raises
+
+
+class Diagnosis:
+    verdict = "overfitting"
+
+
+CONTEXTS = {  # exercise: a small stand-in for the objects its lesson passes by name
+    **{exercise_id: context for exercise_id, (context, _) in NUMBER_CASES.items()},
+    "01.2": {"x": np.linspace(0, 1, 10).reshape(-1, 1), "y": np.linspace(0, 1, 10)},
+    "02.3": {"history": HISTORY},
+    "08.5a": {"diagnosis": Diagnosis()},
+    "08.5b": {"history": HISTORY},
+}
+
+
+def test_the_stand_in_contexts_name_what_the_lessons_pass():
+    """Each exercise call in the lessons passes, by name, exactly what CONTEXTS gives it."""
+    passed = {}
+    for path in SOURCES:
+        for cell, _ in exercise_cells(read(path)):
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.Call) and ast.unparse(node.func) == "checks.exercise":
+                    names = {keyword.arg for keyword in node.keywords}
+                    passed[node.args[0].value] = names
+    assert passed == {exercise_id: set(CONTEXTS.get(exercise_id, {})) for exercise_id in passed}
+
+
+class Broken:
+    """A learner's object with a bug: it raises whenever it is looked at."""
+
+    def _boom(self, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    __getattr__ = __len__ = __array__ = __iter__ = __repr__ = __str__ = _boom
+    __eq__ = __hash__ = __bool__ = __float__ = __index__ = __getitem__ = _boom
+
+
+HOSTILE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["C)", "(c)", "Answer: C", "True", "28", "0.5", "", "..."]),
+    st.lists(st.floats(-10, 10), max_size=5),
+    st.tuples(st.integers(0, 3), st.text(max_size=3)),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=3),
+    npst.arrays(np.float64, npst.array_shapes(min_dims=0, max_dims=2, max_side=4)),
+    st.just(...),
+)
+
+
+@pytest.mark.parametrize("exercise_id", list(ANSWER_KEY))
+@settings(
+    database=None,
+    deadline=None,
+    max_examples=15,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(answer=HOSTILE)
+def test_any_answer_gets_one_verdict_line_and_no_traceback(exercise_id, answer, capsys):
+    assert_one_verdict(exercise_id, answer, capsys)
+
+
+@pytest.mark.parametrize("exercise_id", list(ANSWER_KEY))
+def test_an_answer_that_raises_when_looked_at_gets_one_verdict_line(exercise_id, capsys):
+    assert_one_verdict(exercise_id, Broken(), capsys)
+
+
+def assert_one_verdict(exercise_id, answer, capsys):
+    """exercise() prints one ✅ or ❌ line for ``answer``, and at most the fallback's line."""
+    checks.exercise(exercise_id, answer, **CONTEXTS.get(exercise_id, {}))
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert first.startswith("✅ Correct: ") or (
+        first.startswith("❌ Not yet: ") and " Hint: " in first
+    ), first
+    assert rest == [] or (len(rest) == 1 and rest[0].startswith("↪ Until yours passes")), rest
 
 
 # ------------------------------------------------------------------ answers out of sight

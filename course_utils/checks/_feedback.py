@@ -21,7 +21,7 @@ def verdict(judge, *args):
     try:
         praise = judge(*args)
     except NotYet as not_yet:
-        print(f"❌ Not yet: {not_yet.problem} Hint: {not_yet.hint}")
+        print_not_yet(not_yet.problem, not_yet.hint)
         return False
     except Exception as error:  # a bug in the learner's object becomes a hint, not a traceback
         print(
@@ -32,6 +32,11 @@ def verdict(judge, *args):
         return False
     print(f"✅ Correct: {praise}")
     return True
+
+
+def print_not_yet(problem, hint):
+    """Print the one line a wrong answer gets: what went wrong, and what to try."""
+    print(f"❌ Not yet: {problem} Hint: {hint}")
 
 
 def shown(value, limit=40):

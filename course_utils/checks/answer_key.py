@@ -13,7 +13,7 @@ import keras
 import numpy as np
 
 from course_utils.baselines import baseline_loss
-from course_utils.checks._feedback import NotYet, verdict
+from course_utils.checks._feedback import NotYet, shown, verdict
 from course_utils.checks.answers import check_choice
 from course_utils.checks.curves import check_best_epoch, check_history
 from course_utils.checks.exercise_texts import join, read_texts
@@ -44,6 +44,26 @@ def _set_up_like(reference):
         )
 
     return check
+
+
+# ------------------------------------------------------------------ 01.2: a split's four parts
+
+
+def _check_split_parts(parts, x, y):
+    """Check the four parts of a split, as train_test_split returns them, taken from ``x``
+    and ``y`` with 20% for validation."""
+    if not isinstance(parts, (tuple, list)) or len(parts) != 4:
+        return verdict(_judge_not_four_parts, parts)
+    return check_split(*parts, x=x, y=y, val_fraction=0.2)
+
+
+def _judge_not_four_parts(parts):
+    given = f"{len(parts)} parts" if isinstance(parts, (tuple, list)) else shown(parts)
+    raise NotYet(
+        f"you gave {given}, not the four parts of a split.",
+        "pass the four parts in the order train_test_split returns them: "
+        "(x_train, x_val, y_train, y_val).",
+    )
 
 
 # ------------------------------------------------------------------ 03.4: one digit's loss
@@ -179,7 +199,7 @@ COMPUTED = {  # by exercise id; the Choices are in the data files alone
         tolerance=0.002,
         mistakes={"standard-deviation": lambda: 0.2, "doubled": lambda: 0.4},
     ),
-    "01.2": Task(check=lambda parts, x, y: check_split(*parts, x=x, y=y, val_fraction=0.2)),
+    "01.2": Task(check=lambda parts, x, y: _check_split_parts(parts, x, y)),
     "01.4": Task(
         check=lambda history: check_history(history, metric="val_loss", below=0.05, epoch="last")
     ),

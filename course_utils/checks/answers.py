@@ -1,15 +1,25 @@
 """Checks for answers a learner types: a letter (``check_choice``) or a number."""
 
 import math
+import re
 from collections.abc import Mapping
 
 import numpy as np
 
 from course_utils.checks._feedback import NotYet, require_finite, require_text, shown, verdict
 
+# a letter as learners type it: "C", "c)", "(c)", "c." or "Answer: C"
+ANSWERED_LETTER = re.compile(r"(?:answer\s*:?\s*)?\(?\s*([a-z])\s*[).:]?", re.IGNORECASE)
+
 
 def _letter(text):
     return text.strip().upper()
+
+
+def _chosen_letter(answer):
+    """The letter a learner's ``answer`` names, upper-cased ("(c)" is C), or the answer as typed."""
+    typed = ANSWERED_LETTER.fullmatch(answer.strip())
+    return _letter(typed.group(1) if typed else answer)
 
 
 def _by_letter(mapping, name):
@@ -26,7 +36,8 @@ def _by_letter(mapping, name):
 
 
 def check_choice(answer, correct, *, options, explanation, hints=None):
-    """Check a multiple-choice answer given as a letter ("b", " B " and "B" are the same).
+    """Check a multiple-choice answer given as a letter ("b", " B ", "(b)" and "Answer: B" are
+    the same).
 
     ``options`` maps each letter to its text, ``explanation`` says why ``correct`` is right,
     and ``hints`` (optional) maps a wrong letter to a hint for learners who picked it.
@@ -63,7 +74,7 @@ def _judge_choice(answer, correct, options, explanation, hints):
         raise NotYet(
             f"{shown(answer)} is not a letter.", "answer with a letter in quotes, such as 'A'."
         )
-    chosen = _letter(answer)
+    chosen = _chosen_letter(answer)
     if chosen not in options:
         raise NotYet(
             f"{shown(answer)} is not one of the options.",
@@ -80,17 +91,18 @@ def _judge_choice(answer, correct, options, explanation, hints):
 # ---------------------------------------------------------------------------- number
 
 
-def check_number(answer, expected, *, tolerance, name, hint):
+def check_number(answer, expected, *, tolerance, name, hint, problem=None):
     """Check that a number is within ``tolerance`` of ``expected``.
 
-    ``name`` says what the number is in messages; ``hint`` is shown when it is wrong.
+    ``name`` says what the number is in messages; ``hint`` is shown when it is wrong, after
+    ``problem`` (what is wrong with it) when given, else after "too high" or "too low".
     The expected value is never printed, so the check does not give the answer away.
 
     >>> check_number(0.248, 0.25, tolerance=0.01, name="the final loss", hint="Re-run fit.")
     ✅ Correct: the final loss is 0.248.
     True
     >>> check_number(0.5, 0.25, tolerance=0.01, name="the final loss", hint="Re-run fit.")
-    ❌ Not yet: the final loss is 0.5, which is too high. Hint: Re-run fit.
+    ❌ Not yet: your 0.5 is too high for the final loss. Hint: Re-run fit.
     False
     """
     require_finite(expected, "expected")
@@ -99,10 +111,10 @@ def check_number(answer, expected, *, tolerance, name, hint):
         raise ValueError(f"tolerance must be 0 or more, got {tolerance}.")
     require_text(name, "name")
     require_text(hint, "hint")
-    return verdict(_judge_number, answer, expected, tolerance, name, hint)
+    return verdict(_judge_number, answer, expected, tolerance, name, hint, problem)
 
 
-def _judge_number(answer, expected, tolerance, name, hint):
+def _judge_number(answer, expected, tolerance, name, hint, problem):
     value = np.asarray(answer)
     if isinstance(answer, bool) or value.dtype.kind not in "iuf":
         raise NotYet(
@@ -119,5 +131,5 @@ def _judge_number(answer, expected, tolerance, name, hint):
         raise NotYet(f"{name} is NaN (not a number).", hint)
     if abs(value - expected) > tolerance:
         direction = "high" if value > expected else "low"
-        raise NotYet(f"{name} is {value:.4g}, which is too {direction}.", hint)
+        raise NotYet(problem or f"your {value:.4g} is too {direction} for {name}.", hint)
     return f"{name} is {value:.4g}."

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_utils._validation import is_whole
+from course_utils._validation import is_real, is_whole
 from course_utils.checks._feedback import NotYet, require_finite, require_text, shown, verdict
 from course_utils.diagnosis import VERDICTS, diagnose
 from course_utils.histories import history_dict, lower_is_better
@@ -38,11 +38,12 @@ def _judge_best_epoch(answer, history, metric, lowest):
     extreme, opposite, better = (
         ("lowest", "highest", "lower") if lowest else ("highest", "lowest", "higher")
     )
-    if not is_whole(answer):
+    if not is_whole(answer) and not (is_real(answer) and float(answer).is_integer()):
         raise NotYet(
             f"{shown(answer)} is not an epoch number.",
             "answer with a whole number such as 7, the epoch as Keras prints it ('Epoch 7/50').",
         )
+    answer = int(answer)  # 28.0 is epoch 28
     if not 1 <= answer <= len(values):
         raise NotYet(
             f"there is no epoch {answer}: this history has {len(values)} epochs, numbered "

@@ -16,6 +16,7 @@ import json
 import re
 from pathlib import Path
 
+from course_utils.checks._feedback import print_not_yet, shown
 from course_utils.checks.answer_key import ANSWER_KEY
 
 SOLUTIONS = Path(__file__).with_name("solutions.json")  # written by `make learner`
@@ -34,7 +35,10 @@ def exercise(exercise_id, answer, **context):
     >>> exercise("00.1", "a")  # doctest: +ELLIPSIS
     ❌ Not yet: A (training loss far below validation loss) is not the best answer. Hint: ...
     """
-    item = _lookup(exercise_id)
+    exercise_id = _known_id(exercise_id)
+    if exercise_id is None:
+        return None
+    item = ANSWER_KEY[exercise_id]
     passed = item.judge(answer, **context)
     reference = getattr(item, "reference", None)
     if reference is None:
@@ -56,17 +60,37 @@ def solution(exercise_id):
     <BLANKLINE>
     noise_floor = 0.2**2  ...
     """
-    _lookup(exercise_id)
+    exercise_id = _known_id(exercise_id)
+    if exercise_id is None:
+        return
     solutions = json.loads(SOLUTIONS.read_text(encoding="utf-8"))
     print(f"Exercise {exercise_id}, a solution:\n\n{solutions[exercise_id]}")
 
 
-def _lookup(exercise_id):
-    if exercise_id not in ANSWER_KEY:
-        lesson = str(exercise_id)[:2]
-        same_lesson = [known for known in ANSWER_KEY if known.startswith(lesson)]
-        raise ValueError(
-            f"there is no exercise {exercise_id!r}: copy the id from the exercise's heading, "
-            f"such as {(same_lesson or list(ANSWER_KEY))[0]!r} (known: {', '.join(ANSWER_KEY)})."
-        )
-    return ANSWER_KEY[exercise_id]
+def _known_id(exercise_id):
+    """The answer key's id that ``exercise_id`` means ("1.3" and " 01.3" mean "01.3"), or None
+    after printing what is wrong with it.
+
+    >>> _known_id(" 1.3")
+    '01.3'
+    >>> _known_id("01.9")  # doctest: +ELLIPSIS
+    ❌ Not yet: there is no exercise '01.9'. Hint: copy the id from the exercise's heading; ...
+    """
+    text = "".join(exercise_id.split()) if isinstance(exercise_id, str) else ""
+    lesson, dot, number = text.partition(".")
+    if lesson.isdigit() and dot:
+        text = f"{int(lesson):02d}.{number.lower()}"
+    if text in ANSWER_KEY:
+        return text
+    same_lesson = [known for known in ANSWER_KEY if known.startswith(text[:3])] if dot else []
+    print_not_yet(
+        f"there is no exercise {shown(exercise_id)}.",
+        "copy the id from the exercise's heading; "
+        + (
+            f"lesson {text[:2]} has {', '.join(same_lesson)}."
+            if same_lesson
+            else "an id is the lesson's two digits, a dot and the exercise's number, "
+            "such as '01.3'."
+        ),
+    )
+    return None

@@ -104,28 +104,42 @@ class Number:
 
     def judge(self, answer, **context):
         expected = float(self.expected(**context))
+        problem, hint = self._feedback_for(answer, expected, context)
         return check_number(
             answer,
             expected,
             tolerance=self.tolerance,
             name=self.text.name,
-            hint=self._hint_for(answer, expected, context),
+            hint=hint,
+            problem=problem,
         )
 
-    def _hint_for(self, answer, expected, context):
+    def _feedback_for(self, answer, expected, context):
+        """(what is wrong, or None for "too high" or "too low"; the hint) for a wrong answer."""
         if not is_real(answer) or not math.isfinite(answer):
-            return self.text.hint
-        close = max(self.tolerance, 1e-9)
+            return None, self.text.hint
         for name, mistaken in self.mistakes.items():
             wrong = float(mistaken(**context))
-            if abs(answer - wrong) <= close and abs(wrong - expected) > self.tolerance:
-                return self.text.hints[name]
-        if any(abs(answer - round(expected, places)) < 1e-12 for places in range(1, 5)):
+            if self._matches(answer, wrong) and abs(wrong - expected) > self.tolerance:
+                return None, self.text.hints[name]
+        if 0 < expected < 1 < answer <= 100 and self._matches(answer / 100, expected):
             return (
-                f"{answer} is the value rounded, as it was printed. Compute it from the "
-                "objects themselves, so that every digit is there."
+                f"your {answer:.4g} looks like a percentage: {self.text.name} is a share "
+                "between 0 and 1.",
+                f"give the share, {answer / 100:.4g}, not the percentage.",
             )
-        return self.text.hint
+        if self._matches(answer, expected):
+            return (
+                f"your {answer} is {self.text.name} rounded, as it was printed.",
+                "compute it from the objects themselves, so that every digit is there.",
+            )
+        return None, self.text.hint
+
+    def _matches(self, answer, value):
+        """Whether ``answer`` is ``value``, within the tolerance or rounded as printed."""
+        return abs(answer - value) <= max(self.tolerance, 1e-9) or any(
+            abs(answer - round(value, places)) < 1e-12 for places in range(1, 5)
+        )
 
 
 @dataclass(frozen=True)

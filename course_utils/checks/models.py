@@ -240,6 +240,16 @@ def _judge_early_stopping(callback, monitor, wanted):
         actual = getattr(callback, setting)
         if setting == "min_delta" and is_real(actual):
             actual = abs(actual)  # Keras stores min_delta negated once fit starts minimising
+        if (
+            isinstance(value, bool)
+            and isinstance(actual, str)
+            and actual.strip() in ("True", "False")
+        ):
+            word = actual.strip()
+            raise NotYet(
+                f"{setting} is {actual!r}, and {actual!r} is text.",
+                f"write {word} without quotes: EarlyStopping(..., {setting}={word}).",
+            )
         if isinstance(actual, str):
             raise NotYet(
                 f"{setting} is the text {actual!r}, not a number.",
