@@ -14,14 +14,11 @@ hook drops stderr streams from both the stored and the fresh outputs before nbva
 them. Everything else (stdout, results, figure reprs) is still compared.
 """
 
-import copy
 import tempfile
 
 from hypothesis.configuration import set_hypothesis_home_dir
-from lesson_run import isolated, shuffled_order  # tools/, on pytest's pythonpath
+from lesson_run import as_run, shuffled_order  # tools/, on pytest's pythonpath
 from nbval.plugin import IPyNbCell
-
-from course_utils.notebook_tags import SOLUTION
 
 set_hypothesis_home_dir(tempfile.mkdtemp(prefix="hypothesis-"))
 
@@ -57,8 +54,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if isinstance(item, IPyNbCell):
             item.add_marker("notebooks")
-            if SOLUTION in item.cell.metadata.get("tags", []):
-                item.cell = copy.deepcopy(item.cell)
-                item.cell.source = isolated(item.cell.source)
+            item.cell = as_run(item.cell)
         if any(item.get_closest_marker(name) for name in SLOW):
             item.add_marker("slow")

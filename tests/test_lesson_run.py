@@ -10,7 +10,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from lesson_run import dependencies, isolated, names, shuffled_order
+from lesson_run import as_run, dependencies, isolated, names, shuffled_order
 
 from course_utils.notebook_tags import PLACEHOLDER, SOLUTION
 
@@ -58,6 +58,15 @@ def test_an_isolated_cell_still_reads_the_names_above_it():
     with contextlib.redirect_stdout(printed):
         exec(isolated("print(min(history))"), namespace)
     assert printed.getvalue() == "1\n"
+
+
+def test_only_a_solution_cell_runs_isolated_and_the_lesson_keeps_its_own_source():
+    plain, solution = code_cells("model = 1", 'answer = "A"')
+    solution.metadata["tags"] = [SOLUTION]
+    assert as_run(plain) is plain
+    run = as_run(solution)
+    assert run.source == isolated('answer = "A"')
+    assert solution.source == 'answer = "A"'
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)

@@ -15,11 +15,10 @@ import time
 from pathlib import Path
 
 import nbformat
-from lesson_run import isolated
+from lesson_run import as_run
 from nbclient import NotebookClient
 
 from course_utils.course_kernel import KERNEL_NAME
-from course_utils.notebook_tags import SOLUTION
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -39,9 +38,7 @@ def execute_in_place(path: Path) -> float:
     """Execute the notebook at ``path``, save it, and return the seconds it took."""
     notebook = nbformat.read(path, as_version=4)
     run = copy.deepcopy(notebook)  # what the kernel runs: each solution cell isolated
-    for cell in run.cells:
-        if SOLUTION in cell.metadata.get("tags", []):
-            cell.source = isolated(cell.source)
+    run.cells = [as_run(cell) for cell in run.cells]
     client = NotebookClient(
         run,
         kernel_name=KERNEL_NAME,

@@ -19,7 +19,10 @@ the same way, in the lesson's own order. tests/test_lesson_run.py tests this mod
 """
 
 import ast
+import copy
 import random
+
+from course_utils.notebook_tags import SOLUTION
 
 SHUFFLE_SEED = 0
 
@@ -74,3 +77,13 @@ def isolated(source):
     """Code that runs ``source`` in a copy of the kernel's globals: what it prints shows, and
     no name it binds survives it."""
     return f"exec(compile({source!r}, '<solution cell>', 'exec'), dict(globals()))"
+
+
+def as_run(cell):
+    """The code cell the kernel runs for ``cell``: a solution cell as an ``isolated`` copy,
+    any other cell as it is."""
+    if SOLUTION not in cell.metadata.get("tags", []):
+        return cell
+    run = copy.deepcopy(cell)
+    run.source = isolated(cell.source)
+    return run
