@@ -32,6 +32,8 @@ PROMPT_START = "### Exercise "
 _REQUIRED = {Choice: {"correct", "explanation"}, Number: {"name", "hint"}, Task: set()}
 _OPTIONAL = {Choice: {"prompt", "hints"}, Number: {"prompt", "hints", "answer"}}
 _OPTIONAL[Task] = {"prompt", "hints", "answer", "explanation"}
+for _kind in _OPTIONAL:
+    _OPTIONAL[_kind].add("giveaways")  # any exercise may name what would spoil it
 
 
 def read_texts(folder=TEXTS):
@@ -62,7 +64,7 @@ def _text(table, where):
     known = sorted(name.name for name in fields(ExerciseText))
     if not isinstance(table, dict) or not set(table) <= set(known):
         raise ValueError(f"{where} must be a table of {known}, got {table!r}.")
-    text = ExerciseText(**table)
+    text = ExerciseText(**{**table, "giveaways": tuple(table.get("giveaways", ()))})
     if text.prompt and not text.prompt.startswith(PROMPT_START):
         raise ValueError(f"{where}: a prompt starts with its {PROMPT_START!r} heading.")
     return text

@@ -33,7 +33,8 @@ class ExerciseText:
     of its cell; ``correct`` and ``explanation``: a Choice's right letter and why; ``name`` and
     ``hint``: what a Number is and the general hint; ``hints``: by wrong letter (Choice), by
     mistake (Number), or the prose a Task's check quotes; ``answer``: the right answer as the
-    instructor guide lists it, when it is not a letter.
+    instructor guide lists it, when it is not a letter; ``giveaways``: phrases that would give
+    the answer away if the lesson showed them above the exercise (tests/test_spoilers.py).
     """
 
     prompt: str = ""
@@ -43,6 +44,7 @@ class ExerciseText:
     hint: str = ""
     hints: Mapping[str, str] = field(default_factory=dict)
     answer: str = ""
+    giveaways: tuple[str, ...] = ()
 
 
 def options_in(prompt):
