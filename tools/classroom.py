@@ -167,9 +167,21 @@ def restore_solutions(learner_notebook, source_notebook):
 MAKERS = {"learner": learner_copy, "live-coding": live_coding_copy}
 
 
+def _prompt_cell(cells_above):
+    """The markdown cell that holds an exercise's prompt, from the cells above its exercise
+    cell: the last one, or the one before it when the last is a code cell (the answer cell)."""
+    for cell in reversed(cells_above[-2:]):
+        if cell.cell_type == "markdown":
+            return cell
+        if SOLUTION in _tags(cell):
+            return None
+    return None
+
+
 def with_prompts(notebook, texts, source_name):
     """``notebook`` with each exercise's prompt from ``texts`` ({id: ExerciseText}) in the
-    markdown cell right above its exercise cell, in place of that cell's text from its
+    markdown cell above its exercise cell (right above, or above the one answer cell where the
+    learner sets what the exercise cell checks), in place of that cell's text from its
     "### Exercise" heading on (the text before the heading is the lesson's)."""
     result = copy.deepcopy(notebook)
     for index, cell in enumerate(result.cells):
@@ -178,11 +190,12 @@ def with_prompts(notebook, texts, source_name):
             continue
         prompts = [texts[exercise_id].prompt for exercise_id in ids if exercise_id in texts]
         prompts = [prompt for prompt in prompts if prompt]
-        above = result.cells[index - 1] if index else None
+        above = _prompt_cell(result.cells[:index])
         if len(prompts) != 1 or above is None or PROMPT_START not in above.get("source", ""):
             raise ValueError(
                 f"notebooks/{source_name}: the exercise cell of {ids} needs a markdown cell right "
-                f"above it with a {PROMPT_START.strip()!r} heading, and one prompt for its ids in "
+                f"above it (or above its one answer cell) with a {PROMPT_START.strip()!r} "
+                f"heading, and one prompt for its ids in "
                 f"{TEXTS}/ (its first id's; found {len(prompts)})."
             )
         above.source = above.source[: above.source.index(PROMPT_START)] + prompts[0]
