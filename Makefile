@@ -16,7 +16,7 @@ export $(ENV_KEYS)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help install lab test test-fast lint dev check notebooks lock clean learner slides corpus claims site
+.PHONY: help install reinstall lab test test-fast lint dev check notebooks lock clean learner slides corpus claims site
 
 help:
 	@echo "make lab        set up (first time only) and start JupyterLab on learner/ (LAB_DIR=notebooks: the lessons)"
@@ -25,6 +25,7 @@ help:
 	@echo "make lint       ruff: lint and format check of the code and the notebooks (part of make test)"
 	@echo "make dev        contributors: install the pre-commit hooks and nbdime's git diff/merge for notebooks"
 	@echo "make check      the environment check learners run the day before a workshop"
+	@echo "make reinstall  install the locked versions again (the fix make check names for a wrong version)"
 	@echo "make notebooks  sync each notebook with its paired script (python_scripts/), then re-execute it"
 	@echo "make learner    regenerate the learner and live-coding copies (learner/, live-coding/) from notebooks/"
 	@echo "make slides     export every notebook as a reveal.js slide deck into build/slides/"
@@ -88,6 +89,13 @@ dev: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python -m course_utils check
+
+# The fix `make check` names for a package at another version than the lock's: install again,
+# whatever the stamp says (`make install` only reinstalls when the lock, pyproject.toml or
+# course.env change).
+reinstall:
+	rm -f $(STAMP)
+	$(MAKE) install
 
 # Each lesson is a pair (jupytext.toml): python_scripts/NN_name.py, the source to edit and review,
 # and notebooks/NN_name.ipynb with its outputs. `jupytext --sync` carries the newer side's cells

@@ -1,7 +1,15 @@
 """The environment check learners run the day before a workshop.
 
-``python -m course_utils check`` (or ``make check``) prints one line per item, OK or FAIL,
-and for each FAIL how to fix it. It exits with status 0 only when everything is OK.
+``python -m course_utils check`` (or ``make check``) prints one line per item, OK, WARN or
+FAIL: for each FAIL how to fix it, for each WARN what it means. It exits with status 0 when
+nothing FAILs, that is when the lessons can run.
+
+Where it runs matters. In a course folder (a clone, ``make lab``) the course installs the exact
+versions of its lock, so any other version is a FAIL, fixed by ``make reinstall``. Installed as a
+package (Colab, Kaggle, ``pip install``) the platform brings its own TensorFlow and Keras: a
+version within the same major release is a WARN (the lessons run; their numbers may differ from
+the stored ones in the later digits), a missing package or another major release a FAIL, fixed
+by the ``%pip install`` line it prints.
 
 Items: the Python version; every package the course needs, at the version it needs;
 TensorFlow's devices; a small Keras fit that trains and validates; the course's Jupyter
@@ -24,21 +32,45 @@ DISTRIBUTION = "course-utils"
 # the "lab" extra (JupyterLab...) in a course folder; Colab or Kaggle bring their own Jupyter.
 # The "test" extra is for contributors and CI.
 EXTRAS_LEARNERS_NEED = {"lab"}
-SETUP_FIX = "run `make lab` (or `make check`) in the course folder; it installs the exact versions"
+REINSTALL_FIX = "run `make reinstall` in the course folder: it installs the exact versions again"
+PACKAGE_FIX = (
+    "run the lesson's first cell (it installs course_utils) again, then restart the kernel"
+)
+# the two builds of TensorFlow: either one satisfies a requirement on the other
+SAME_PACKAGE = {"tensorflow-cpu": "tensorflow", "tensorflow": "tensorflow-cpu"}
+
+
+def setup_fix():
+    """How to repair the installation, for where the course runs.
+
+    >>> setup_fix()
+    'run `make reinstall` in the course folder: it installs the exact versions again'
+    """
+    return REINSTALL_FIX if in_course_folder() else PACKAGE_FIX
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One line of the report: what was checked, whether it passed, and how to fix it."""
+    """One line of the report: what was checked, whether the lessons can run with it (``ok``),
+    and how to fix it (``fix``); ``warning``, for an ``ok`` item, says what is worth knowing.
+
+    >>> print(CheckResult("packages", True, "keras 3.10.0 (the course pins 3.15)", warning="..."))
+    WARN  packages: keras 3.10.0 (the course pins 3.15)
+          note: ...
+    """
 
     item: str
     ok: bool
     detail: str
     fix: str = ""
+    warning: str = ""
 
     def __str__(self):
-        line = f"{'OK  ' if self.ok else 'FAIL'}  {self.item}: {self.detail}"
-        return line if self.ok else f"{line}\n      fix: {self.fix}"
+        if not self.ok:
+            return f"FAIL  {self.item}: {self.detail}\n      fix: {self.fix}"
+        if self.warning:
+            return f"WARN  {self.item}: {self.detail}\n      note: {self.warning}"
+        return f"OK    {self.item}: {self.detail}"
 
 
 def check_python():
@@ -50,7 +82,8 @@ def check_python():
         "Python",
         False,
         f"{version} is too old (the course needs {needed} or newer)",
-        f"install Python {needed} or newer, then run `make lab` again",
+        f"install Python {needed} or newer, then in the course folder: "
+        f"`make clean` and `make lab PYTHON=python{needed}` (or any newer python3.x)",
     )
 
 
@@ -68,24 +101,65 @@ def _required_packages():
     return wanted
 
 
+def installed_version(name):
+    """The installed version of ``name`` (either build, for TensorFlow), or None.
+
+    >>> installed_version("no-such-package-for-the-course") is None
+    True
+    """
+    for candidate in (name, SAME_PACKAGE.get(name)):
+        try:
+            return metadata.version(candidate) if candidate else None
+        except metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def _same_major(version, specifier):
+    """Whether ``version`` has the major release every version ``specifier`` allows has."""
+    from packaging.version import Version
+
+    floors = [Version(spec.version) for spec in specifier if spec.operator in (">=", "==", "~=")]
+    return all(Version(version).major == floor.major for floor in floors)
+
+
 def check_packages():
     try:
         requirements = _required_packages()
     except metadata.PackageNotFoundError:
-        return CheckResult("packages", False, "course_utils is not installed", SETUP_FIX)
-    problems = []
+        return CheckResult("packages", False, "course_utils is not installed", setup_fix())
+    missing, other_major, other_minor, found = [], [], [], []
     for requirement in requirements:
-        try:
-            installed = metadata.version(requirement.name)
-        except metadata.PackageNotFoundError:
-            problems.append(f"{requirement.name} is missing (needs {requirement.specifier})")
-            continue
-        if not requirement.specifier.contains(installed, prereleases=True):
-            problems.append(f"{requirement.name} {installed} (needs {requirement.specifier})")
-    if problems:
-        return CheckResult("packages", False, "; ".join(problems), SETUP_FIX)
-    names = ", ".join(f"{r.name} {metadata.version(r.name)}" for r in requirements)
-    return CheckResult("packages", True, names)
+        installed = installed_version(requirement.name)
+        pin = f"{requirement.name}{requirement.specifier}"
+        if installed is None:
+            missing.append((f"{requirement.name} is missing (needs {requirement.specifier})", pin))
+        elif requirement.specifier.contains(installed, prereleases=True):
+            found.append(f"{requirement.name} {installed}")
+        elif in_course_folder() or not _same_major(installed, requirement.specifier):
+            other_major.append(
+                (f"{requirement.name} {installed} (needs {requirement.specifier})", pin)
+            )
+        else:
+            other_minor.append(
+                f"{requirement.name} {installed} (the course pins {requirement.specifier})"
+            )
+    failures = missing + other_major
+    if failures:
+        fix = setup_fix()
+        if not in_course_folder():
+            pins = " ".join(f'"{pin}"' for _, pin in failures)
+            fix = f"run `%pip install {pins}` in a notebook cell, then restart the kernel"
+        return CheckResult("packages", False, "; ".join(text for text, _ in failures), fix)
+    if other_minor:
+        return CheckResult(
+            "packages",
+            True,
+            "; ".join(other_minor),
+            warning="the lessons run, but their numbers may differ from the stored lesson in "
+            "the later digits (this platform brings its own versions)",
+        )
+    return CheckResult("packages", True, ", ".join(found))
 
 
 def check_devices():
@@ -94,7 +168,7 @@ def check_devices():
     devices = tf.config.list_physical_devices()
     names = ", ".join(d.name.replace("/physical_device:", "") for d in devices)
     if not devices:
-        return CheckResult("TensorFlow devices", False, "none found", SETUP_FIX)
+        return CheckResult("TensorFlow devices", False, "none found", setup_fix())
     has_gpu = any(d.device_type == "GPU" for d in devices)
     note = "" if has_gpu else " (no GPU: fine, every lesson runs on a CPU)"
     return CheckResult("TensorFlow devices", True, names + note)
@@ -118,7 +192,7 @@ def check_keras_fit():
             "Keras fit",
             False,
             f"losses did not go down (loss {loss}, val_loss {val_loss})",
-            "reinstall with `make clean lab`; if it persists, ask your instructor",
+            f"{setup_fix()}; if it persists, ask your instructor",
         )
     detail = (
         f"5 epochs, loss {loss[0]:.2f} -> {loss[-1]:.2f}, "
@@ -143,14 +217,44 @@ def check_kernel():
             f"kernel {KERNEL_NAME!r} is not registered",
             "run `make lab` (it registers the kernel), or: python -m course_utils install-kernel",
         )
-    if spec.env != kernel_env():
+    differing = differing_settings(spec.env, kernel_env())
+    if differing:
         return CheckResult(
             "Jupyter kernel",
             False,
-            f"kernel {KERNEL_NAME!r} does not carry the settings of course.env",
+            f"kernel {KERNEL_NAME!r} does not carry the settings of course.env: "
+            + "; ".join(differing),
             "register it again: python -m course_utils install-kernel",
         )
     return CheckResult("Jupyter kernel", True, f"{KERNEL_NAME!r} ({spec.display_name})")
+
+
+def differing_settings(registered, wanted):
+    """What differs between a kernel's ``registered`` settings and the ``wanted`` ones, one
+    phrase per key; paths are compared after resolving symbolic links.
+
+    >>> differing_settings({"A": "1", "B": "2"}, {"A": "1", "B": "3", "C": "4"})
+    ['B is 2, not 3', 'C is missing (should be 4)']
+    >>> differing_settings({"P": "/tmp/../tmp/x"}, {"P": "/tmp/x"})
+    []
+    """
+    from pathlib import Path
+
+    def same(value, other):
+        return value == other or (
+            "/" in value and "/" in other and Path(value).resolve() == Path(other).resolve()
+        )
+
+    differing = []
+    for key in sorted(registered.keys() | wanted.keys()):
+        value, other = registered.get(key), wanted.get(key)
+        if other is None:
+            differing.append(f"{key} is set, and should not be")
+        elif value is None:
+            differing.append(f"{key} is missing (should be {other})")
+        elif not same(value, other):
+            differing.append(f"{key} is {value}, not {other}")
+    return differing
 
 
 def check_data():
@@ -173,20 +277,23 @@ def _run_one(check):
         return check()
     except ImportError as error:
         return CheckResult(
-            check.__name__.removeprefix("check_"), False, f"cannot import {error.name}", SETUP_FIX
+            check.__name__.removeprefix("check_"),
+            False,
+            f"cannot import {error.name}",
+            setup_fix(),
         )
     except Exception as error:  # the report must reach its end whatever breaks
         return CheckResult(
             check.__name__.removeprefix("check_"),
             False,
             f"{type(error).__name__}: {error}",
-            SETUP_FIX,
+            setup_fix(),
         )
 
 
 def run_environment_check(print_line=print, checks=None):
     """Run every check (``checks``, default ``CHECKS``), print one line each, and return
-    True when all are OK.
+    True when the lessons can run: no item FAILs (a WARN is ready, with a note).
 
     >>> def python_ok():
     ...     return CheckResult("Python", True, "3.12.3")
@@ -203,7 +310,7 @@ def run_environment_check(print_line=print, checks=None):
     FAIL  Jupyter kernel: not registered
           fix: run `make lab`
     FAIL  crashes: RuntimeError: disk on fire
-          fix: run `make lab` (or `make check`) in the course folder; ...
+          fix: run `make reinstall` in the course folder: ...
     2 item(s) FAILED: follow the fix lines above, then run the check again.
     False
     """
@@ -211,9 +318,13 @@ def run_environment_check(print_line=print, checks=None):
     for result in results:
         print_line(str(result))
     failed = sum(not r.ok for r in results)
-    print_line(
-        "All OK: you are ready for the course."
-        if not failed
-        else f"{failed} item(s) FAILED: follow the fix lines above, then run the check again."
-    )
+    warned = sum(r.ok and bool(r.warning) for r in results)
+    if failed:
+        print_line(
+            f"{failed} item(s) FAILED: follow the fix lines above, then run the check again."
+        )
+    elif warned:
+        print_line(f"Ready for the course, with {warned} warning(s): read the notes above.")
+    else:
+        print_line("All OK: you are ready for the course.")
     return failed == 0
