@@ -16,7 +16,7 @@ export $(ENV_KEYS)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help install reinstall lab test test-fast lint dev check notebooks lock clean learner slides corpus claims site
+.PHONY: help install reinstall serve-site lab test test-fast lint dev check notebooks lock clean learner slides corpus claims site
 
 help:
 	@echo "make lab        set up (first time only) and start JupyterLab on learner/ (LAB_DIR=notebooks: the lessons)"
@@ -29,7 +29,8 @@ help:
 	@echo "make notebooks  sync each notebook with its paired script (python_scripts/), then re-execute it"
 	@echo "make learner    regenerate the learner and live-coding copies (learner/, live-coding/) from notebooks/"
 	@echo "make slides     export every notebook as a reveal.js slide deck into build/slides/"
-	@echo "make site       build the course website into build/site/ (stored outputs, offline; open index.html)"
+	@echo "make site       build the course website into build/site/ (stored outputs, offline)"
+	@echo "make serve-site build it and serve it at http://127.0.0.1:8000/ (search needs a server)"
 	@echo "make corpus     re-record the labelled Keras runs diagnose is judged on, and its agreement table"
 	@echo "make claims     re-run every claim the lessons make with 10 seeds; writes tests/data/seed_claims.md"
 	@echo "make lock       regenerate requirements.lock from pyproject.toml (maintainers)"
@@ -117,6 +118,12 @@ slides: $(STAMP) $(NODE_STAMP)
 # Launch links: SITE_REPOSITORY_URL, SITE_BRANCH, SITE_HUB_URL (site/README.md).
 site: $(STAMP)
 	$(BIN)/python tools/build_site.py
+
+# The site served on this machine: search needs a server (opened as a file it lists pages only).
+SITE_PORT ?= 8000
+serve-site: site
+	@echo "serving build/site/ at http://127.0.0.1:$(SITE_PORT)/ (Ctrl+C stops it)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory build/site $(SITE_PORT)
 
 # Evidence behind diagnose and the lessons' words (slow: not part of make test).
 corpus: $(STAMP)

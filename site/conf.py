@@ -37,6 +37,7 @@ html_title = "Training vs validation loss"
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_css_files = ["course.css"]
+html_js_files = ["file-search.js"]  # opened as a file: search without snippets, and a note
 html_extra_path = ["_extra"]  # notebooks/ and learner/: the downloadable .ipynb files
 html_copy_source = False  # the .ipynb downloads are the originals in notebooks/ and learner/
 html_show_sourcelink = False

@@ -9,7 +9,9 @@ request nothing but that server, so a page that needs the network fails. The che
 - every page loads with no console error, and fetches nothing from elsewhere;
 - an axe-core scan (node_modules/axe-core, installed by `make test` from package-lock.json)
   finds no serious or critical accessibility violation on any page;
-- Sphinx's search finds "patience" and lists the early-stopping lesson;
+- Sphinx's search finds "patience" and lists the early-stopping lesson, served and opened as a
+  file (there without snippets, with a note naming `make serve-site`, and no console error);
+- long output lines wrap inside their box;
 - a solution is folded until its summary is clicked;
 - every lesson has Binder, nbgitpuller and Colab links to its learner copy, built from the
   configured repository, branch and hub, and downloads of the lesson and the learner copy;
@@ -218,6 +220,40 @@ def test_search_finds_patience(server, page):
     assert results.count() >= 1
     expect(results.locator("a").filter(has_text="Early stopping").first).to_be_visible()
     screenshot(page, "search-patience")
+
+
+def test_opened_as_a_file_search_lists_pages_and_says_to_serve_the_site(site, server, browser):
+    """The README's first way to look at the site is to open it: there the browser refuses
+    the snippet requests, so the search must not fail but list the pages and name the server
+    command; served, the note is absent."""
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda exception: errors.append(str(exception)))
+    page.goto((site / "search.html").as_uri() + "?q=patience")
+    results = page.locator("#search-results ul.search li")
+    expect(results.first).to_be_visible(timeout=20_000)
+    expect(results.locator("a").filter(has_text="Early stopping").first).to_be_visible()
+    expect(page.locator(".file-search-note")).to_contain_text("make serve-site")
+    screenshot(page, "search-as-a-file")
+    context.close()
+    assert not errors, f"console errors opened as a file: {errors}"
+    served = browser.new_context().new_page()
+    served.goto(f"{server}/search.html?q=patience")
+    expect(served.locator("#search-results ul.search li").first).to_be_visible(timeout=20_000)
+    assert served.locator(".file-search-note").count() == 0
+    served.context.close()
+
+
+def test_a_long_output_line_stays_inside_its_box(server, page):
+    """Output text wraps inside the output area instead of running past it."""
+    page.goto(f"{server}/lessons/{next(n for n in LESSONS if n.startswith('09_'))}.html")
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('div.cell_output pre')]
+            .filter(pre => pre.scrollWidth > pre.clientWidth + 1).length"""
+    )
+    assert overflowing == 0, f"{overflowing} output blocks run past their box"
 
 
 def test_a_solution_is_folded_until_clicked(server, page):
