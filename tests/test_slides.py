@@ -1,5 +1,6 @@
 """Every notebook builds into a reveal.js deck (tools/slides.py) that carries its key points,
-gives no solution or exercise output away, and works offline.
+gives no solution or exercise output away, works offline, and whose every slide fits in a
+screen and a half at 1280x720.
 
 The browser test opens a deck from a file:// URL in the system's headless Chromium (Debian's
 `chromium` package, as tests/test_browser.py does; `playwright install` is never needed) with every
@@ -220,6 +221,40 @@ def test_with_slide_metadata_drops_only_the_exercise_checks_outputs():
     assert check.outputs, "the notebook itself is left as it was"
 
 
+def test_markdown_is_cut_at_every_heading_and_a_long_section_at_its_paragraphs():
+    long_section = "### Exercise 2\n\n" + "\n\n".join(["A paragraph of prose. " * 12] * 12)
+    cell = new_markdown_cell(
+        "## A section\n\nIntro.\n\n" + long_section + "\n\n#### Aside\n\nMore."
+    )
+    cells = slides.with_slide_metadata(nbformat.v4.new_notebook(cells=[cell])).cells
+    kinds = [piece.metadata["slideshow"]["slide_type"] for piece in cells]
+    assert kinds[0] == "slide" and cells[0].source == "## A section\n\nIntro."
+    assert kinds[1] == "subslide" and cells[1].source.startswith("### Exercise 2")
+    assert kinds[-1] == "subslide" and cells[-1].source == "#### Aside\n\nMore."
+    assert len(cells) > 3, "the long exercise section is cut into screens"
+    assert "subslide" in kinds[2:-1], "a piece that would overflow the screen opens a sub-slide"
+    assert all(slides.estimated_height(piece) <= slides.SCREEN for piece in cells)
+    assert len({piece.id for piece in cells}) == len(cells), "ids stay unique"
+    assert "\n\n".join(piece.source for piece in cells) == cell.source, "no word is lost"
+
+
+def test_figure_descriptions_stay_off_the_slides():
+    cell = new_code_cell(
+        'fig, ax = plt.subplots()\nset_description(\n    fig, "a line"\n)\nplt.show()'
+    )
+    (piece,) = slides.with_slide_metadata(nbformat.v4.new_notebook(cells=[cell])).cells
+    assert piece.source == "fig, ax = plt.subplots()\nplt.show()"
+
+
+def test_a_code_cell_taller_than_a_screen_shows_its_code_then_its_output():
+    text = new_output("stream", name="stdout", text="line\n" * 30)
+    cell = new_code_cell("\n".join(f"x{i} = {i}" for i in range(20)), outputs=[text])
+    code, shown = slides.with_slide_metadata(nbformat.v4.new_notebook(cells=[cell])).cells
+    assert code.source == cell.source and code.outputs == []
+    assert shown.outputs == [text] and slides.OUTPUT_ONLY in shown.metadata["tags"]
+    assert shown.metadata["slideshow"]["slide_type"] == "subslide"
+
+
 def test_copy_assets_says_how_to_get_node_modules(tmp_path, monkeypatch):
     monkeypatch.setattr(slides, "NODE_MODULES", tmp_path / "node_modules")
     with pytest.raises(FileNotFoundError, match=r"run `make slides`"):
@@ -287,5 +322,32 @@ def test_deck_works_offline_with_rendered_maths_and_code_that_fits(deck_dir, chr
     except BaseException:
         screenshot(page, "slides-offline-failure.png")
         raise
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("notebook_path", NOTEBOOKS, ids=lambda path: path.stem)
+def test_every_slide_fits_in_a_screen_and_a_half(deck_dir, chromium, notebook_path):
+    """At 1280x720, no slide of the deck is taller than 1.5 screens (1,080 px): a projected
+    slide that scrolls loses the room."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 720})
+    context.route(lambda url: not url.startswith("file://"), lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto((deck_dir / f"{notebook_path.stem}.slides.html").as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        heights = page.evaluate(
+            """() => {
+                Reveal.configure({viewDistance: 1000, transition: 'none'});  // lay out all
+                return [...document.querySelectorAll('.reveal .slides section:not(.stack)')]
+                    .map(section => {
+                        section.style.height = 'auto';  // undo the deck's scrolling frame
+                        section.style.overflowY = 'visible';
+                        return [section.scrollHeight, section.textContent.trim().slice(0, 60)];
+                    });
+            }"""
+        )
+        tall = [(height, text) for height, text in heights if height > 1.5 * 720]
+        assert heights and not tall, f"slides taller than 1.5 screens: {tall}"
     finally:
         context.close()

@@ -1,12 +1,21 @@
 """reveal.js slide decks of the notebooks, with their stored outputs (`make slides`).
 
-Each cell's place in the deck comes from its slide metadata (metadata.slideshow.slide_type, set
-in JupyterLab's property inspector). A cell without it gets one from the notebook's headings:
+A slide holds about one screen (1280x720). The deck is made from a copy of the notebook in
+which each markdown cell is cut at every heading inside it, and a markdown cell still taller
+than a screen at its paragraphs. Each piece's place in the deck comes from its slide metadata
+(metadata.slideshow.slide_type, set in JupyterLab's property inspector); a piece without it gets
+one from the headings and from its estimated height:
 
-- a markdown cell that starts with "# " or "## " opens a new slide;
-- one that starts with "### " (an exercise) opens a sub-slide, below the slide it belongs to;
+- a piece that starts with "# " or "## " opens a new slide (the key points among them);
+- one that starts with "### " or "#### " (an exercise, a sub-section) opens a sub-slide, below
+  the slide it belongs to;
 - a solution cell (tag "solution") is skipped, so the projected deck gives no answer away;
-- any other cell continues the slide before it (a slide taller than the screen scrolls).
+- any other piece continues the slide before it, unless the slide would then be taller than a
+  screen: then it opens a sub-slide (``estimated_height`` measures cells as the deck draws
+  them; tests/test_slides.py checks every slide in a browser).
+
+Code that only describes a figure for screen readers (``set_description(...)``) is left off the
+slides: the picture is there.
 
 An exercise's self-check cell (one that calls ``checks.exercise(...)``) keeps its code but loses
 its stored output: the "❌ Not yet" and hint of the unsolved exercise belong in the learner's
@@ -22,15 +31,20 @@ left out. Copy build/slides/ whole (the .slides.html files and assets/) to prese
 Code wraps instead of running off the slide (16:9, 1280x720).
 """
 
+import ast
+import base64
 import copy
+import math
 import re
 import shutil
+import struct
 import sys
 from pathlib import Path
 
 import jinja2
 import nbformat
 from nbconvert import SlidesExporter
+from traitlets.config import Config
 
 from course_utils.notebook_tags import SOLUTION
 
@@ -40,6 +54,9 @@ NODE_MODULES = ROOT / "node_modules"
 ASSETS = "assets"  # the decks' folder of reveal.js and MathJax, next to them in DECK_DIR
 
 EXERCISE_CHECK = re.compile(r"\bchecks\.exercise\(")
+HEADING = re.compile(r"^(?=#{1,4} )", flags=re.MULTILINE)  # where a heading line starts
+SCREEN = 720  # the deck's height in pixels (reveal_height below); a slide fills about one
+OUTPUT_ONLY = "deck-output-only"  # a code cell taller than a screen: its outputs, on their own
 
 # What the decks load, from node_modules/: (package, [files or folders inside it]).
 # MathJax 2 is 73 MB whole; the decks need its loader, the one combined configuration nbconvert
@@ -165,9 +182,110 @@ def slide_type(cell):
         return "skip"
     if cell.cell_type == "markdown" and cell.source.startswith(("# ", "## ")):
         return "slide"
-    if cell.cell_type == "markdown" and cell.source.startswith("### "):
+    if cell.cell_type == "markdown" and cell.source.startswith(("### ", "#### ")):
         return "subslide"
     return "-"
+
+
+def estimated_height(cell):
+    """The height in pixels the deck draws ``cell`` at, from its text and its outputs (fitted
+    to the decks of the lessons as Chromium draws them at 1280x720: about 0.28 px a character
+    and 47 a paragraph of markdown, 19 a line of code or printed text, a figure at its own
+    size up to the slide's width).
+
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell
+    >>> estimated_height(new_markdown_cell("One paragraph.")), estimated_height(new_code_cell("x"))
+    (51, 39)
+    """
+    if cell.cell_type == "markdown":
+        paragraphs = [part for part in cell.source.split("\n\n") if part.strip()]
+        return round(0.28 * len(cell.source) + 47 * len(paragraphs))
+    shows_code = OUTPUT_ONLY not in cell.metadata.get("tags", [])
+    height = 19 * cell.source.count("\n") + 39 if shows_code else 0
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        frame = re.search(r'<iframe[^>]*height="(\d+)"', data.get("text/html", ""))
+        if frame:  # %tensorboard's frame
+            height += int(frame[1]) + 20
+        elif "image/png" in data:
+            width, tall = struct.unpack(">II", base64.b64decode(data["image/png"])[16:24])
+            height += math.ceil(tall * min(1.0, 1150 / width)) + 55
+        else:
+            text = output.get("text") or data.get("text/plain") or ""
+            height += 19 * (text.count("\n") + 1) + 20
+    return height
+
+
+def _pieces(cell):
+    """``cell`` as the deck shows it: a markdown cell cut at each heading it holds, then at its
+    paragraphs while a piece is taller than a screen; a code cell without its figure
+    descriptions."""
+    if cell.cell_type == "code":
+        cell = _without_descriptions(cell)
+        if estimated_height(cell) <= SCREEN:
+            return [cell]
+        code = copy.deepcopy(cell)
+        code.outputs = []
+        pieces = [_piece(text, code) for text in _screens(cell.source.split("\n\n"), code)]
+        if cell.get("outputs"):  # what it shows, on its own
+            shown = copy.deepcopy(cell)
+            shown.metadata.setdefault("tags", []).append(OUTPUT_ONLY)
+            pieces.append(shown)
+        return _numbered(pieces)
+    if "slideshow" in cell.metadata:
+        return [cell]
+    sections = [part for part in HEADING.split(cell.source) if part.strip()]
+    return _numbered(
+        [
+            _piece(text, cell)
+            for section in sections
+            for text in _screens(section.split("\n\n"), cell)
+        ]
+    )
+
+
+def _screens(parts, cell):
+    """The texts of ``parts`` (paragraphs, or blocks of code between blank lines) joined into
+    as few pieces as keep each within a screen, as ``cell`` would show them."""
+    texts, chunk = [], []
+    for part in parts:
+        if chunk and estimated_height(_piece("\n\n".join([*chunk, part]), cell)) > SCREEN:
+            texts.append("\n\n".join(chunk))
+            chunk = []
+        chunk.append(part)
+    return [*texts, "\n\n".join(chunk)]
+
+
+def _piece(text, cell):
+    """A copy of ``cell`` holding ``text``."""
+    piece = copy.deepcopy(cell)
+    piece.source = text.strip("\n")
+    return piece
+
+
+def _numbered(pieces):
+    """``pieces`` of one cell, each but the first with the cell's id and its number (ids stay
+    unique in the deck's notebook)."""
+    for number, piece in enumerate(pieces[1:], start=2):
+        piece.id = f"{piece.id}-{number}"
+    return pieces
+
+
+def _without_descriptions(cell):
+    """A copy of the code ``cell`` without its ``set_description(...)`` statements."""
+    cell = copy.deepcopy(cell)
+    try:
+        statements = ast.parse(cell.source).body
+    except SyntaxError:  # IPython syntax (%magic): leave the cell as it is
+        return cell
+    dropped = set()
+    for statement in statements:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "set_description":
+            dropped.update(range(statement.lineno, statement.end_lineno + 1))
+    lines = cell.source.splitlines()
+    cell.source = "\n".join(line for number, line in enumerate(lines, 1) if number not in dropped)
+    return cell
 
 
 def is_exercise_check(cell):
@@ -176,13 +294,22 @@ def is_exercise_check(cell):
 
 
 def with_slide_metadata(notebook):
-    """A copy of ``notebook`` in which every cell carries its slide type, and no exercise's
-    self-check cell carries its stored output."""
+    """A copy of ``notebook`` cut into slide-sized pieces (``_pieces``), each carrying its
+    slide type, and no exercise's self-check cell carrying its stored output."""
     notebook = copy.deepcopy(notebook)
+    cells, height = [], 0
     for cell in notebook.cells:
-        cell.metadata.setdefault("slideshow", {})["slide_type"] = slide_type(cell)
-        if is_exercise_check(cell):
-            cell.outputs = []
+        for piece in _pieces(cell):
+            if is_exercise_check(piece):
+                piece.outputs = []
+            kind = slide_type(piece)
+            if kind == "-" and height and height + estimated_height(piece) > SCREEN:
+                kind = "subslide"
+            if kind in ("slide", "subslide", "-"):
+                height = (0 if kind != "-" else height) + estimated_height(piece)
+            piece.metadata.setdefault("slideshow", {})["slide_type"] = kind
+            cells.append(piece)
+    notebook.cells = cells
     return notebook
 
 
@@ -220,8 +347,13 @@ def copy_assets(deck_dir=DECK_DIR):
 
 
 def exporter():
-    """nbconvert's SlidesExporter, set up for decks that load everything from ./assets/."""
+    """nbconvert's SlidesExporter, set up for decks that load everything from ./assets/; a cell
+    tagged OUTPUT_ONLY shows its outputs without its code."""
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_input_tags = {OUTPUT_ONLY}
     return SlidesExporter(
+        config=config,
         extra_loaders=[jinja2.DictLoader({"offline_slides.html.j2": OFFLINE_TEMPLATE})],
         template_file="offline_slides.html.j2",
         reveal_url_prefix=REVEAL_URL_PREFIX,
