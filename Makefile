@@ -16,7 +16,7 @@ export $(ENV_KEYS)
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: help install reinstall serve-site lab test test-fast lint dev check notebooks lock clean learner slides corpus claims site
+.PHONY: help install reinstall serve-site publish lab test test-fast lint dev check notebooks lock clean learner slides corpus claims site
 
 help:
 	@echo "make lab        set up (first time only) and start JupyterLab on learner/ (LAB_DIR=notebooks: the lessons)"
@@ -27,6 +27,7 @@ help:
 	@echo "make check      the environment check learners run the day before a workshop"
 	@echo "make reinstall  install the locked versions again (the fix make check names for a wrong version)"
 	@echo "make notebooks  sync each notebook with its paired script (python_scripts/), then re-execute it"
+	@echo "make publish    REPO=owner/name REF=v1.0: where the course is published, written everywhere it is needed"
 	@echo "make learner    regenerate the learner and live-coding copies (learner/, live-coding/) from notebooks/"
 	@echo "make slides     export every notebook as a reveal.js slide deck into build/slides/"
 	@echo "make site       build the course website into build/site/ (stored outputs, offline)"
@@ -109,6 +110,13 @@ notebooks: $(STAMP)
 # guide's answer list, then writes the classroom copies, which are committed (learners download
 # or nbgitpuller them as they are); tests/test_classroom.py fails when any is out of date.
 learner: $(STAMP)
+	$(BIN)/python tools/classroom.py
+
+# Where the course is published (publish.toml), written into every install cell, the classroom
+# copies, the documents and the site's launch links: make publish REPO=owner/name REF=v1.0
+publish: $(STAMP)
+	@test -n "$(REPO)" || { echo "usage: make publish REPO=owner/name REF=v1.0 (REF defaults to main)"; exit 2; }
+	$(BIN)/python tools/publish.py --repo "$(REPO)" $(if $(REF),--ref "$(REF)")
 	$(BIN)/python tools/classroom.py
 
 slides: $(STAMP) $(NODE_STAMP)

@@ -36,6 +36,7 @@ from importlib import metadata
 from pathlib import Path
 
 import nbformat
+import publish  # tools/
 import pytest
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
@@ -51,26 +52,14 @@ ROOT = Path(__file__).resolve().parents[1]
 WHEELHOUSE = ROOT / "build" / "wheelhouse"
 LEARNER_NOTEBOOK = ROOT / "learner" / "00_welcome.ipynb"
 
-# Where the course is published; OWNER/REPO as in the README's Binder links (the site build, or
-# whoever publishes the course, replaces it everywhere at once).
-REPOSITORY_URL = "git+https://github.com/OWNER/REPO@main"
-
-# The first code cell of every notebook. In the course's environment (make lab, Binder, a
-# JupyterHub image) course_utils is importable, so the cell prints nothing and nbval's stored
-# output stays empty. In Colab or Kaggle it installs course_utils from the repository, with
-# --no-deps: the platform's own TensorFlow, Keras, NumPy... stay as they are (installing the
-# course's pins there would put tensorflow-cpu next to the platform's tensorflow, and a new
-# NumPy needs a restart); the environment check in lesson 00 says which versions differ.
-INSTALL_CELL = f"""\
-# Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
-# is missing. In the course's environment it is installed already, and this cell does nothing.
-import importlib.util
-import subprocess
-import sys
-
-if importlib.util.find_spec("course_utils") is None:
-    url = "{REPOSITORY_URL}"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)"""
+# The first code cell of every notebook (tools/publish.py writes it from publish.toml). In the
+# course's environment (make lab, Binder, a JupyterHub image) course_utils is importable, so
+# the cell prints nothing and nbval's stored output stays empty. In Colab or Kaggle it installs
+# course_utils from where the course is published, with --no-deps: the platform's own
+# TensorFlow, Keras, NumPy... stay as they are (installing the course's pins there would put
+# tensorflow-cpu next to the platform's tensorflow, and a new NumPy needs a restart); the
+# environment check in lesson 00 says which versions differ.
+INSTALL_CELL = publish.install_cell(publish.install_url(*publish.read_settings()))
 
 
 def install_cell_problems(notebook):
@@ -191,7 +180,7 @@ def installed(venv, wheel, tmp_path_factory):
     """``venv`` after INSTALL_CELL ran in it with course_utils missing (the wheel stands in
     for the repository's URL); returns the executed notebook."""
     folder = tmp_path_factory.mktemp("first-run")
-    cell = INSTALL_CELL.replace(REPOSITORY_URL, wheel.as_uri())
+    cell = publish.install_cell(wheel.as_uri())
     assert cell != INSTALL_CELL
     notebook = nbformat.v4.new_notebook(
         cells=[

@@ -6,19 +6,21 @@ it writes into each lesson page), so both use one set of rules.
 Launch links open the *learner copy* of a lesson (learner/NN_name.ipynb, the copy learners
 work in; README, "Class-scale hosting") in:
 
-- Binder: ``{SITE_BINDER_URL}/v2/gh/OWNER/REPO/BRANCH?urlpath=lab/tree/learner/NN.ipynb``
+- Binder: ``{SITE_BINDER_URL}/v2/gh/{owner}/{name}/BRANCH?urlpath=lab/tree/learner/NN.ipynb``
   (``/v2/git/<url-encoded repository URL>/BRANCH`` for a repository outside GitHub);
 - a JupyterHub, through nbgitpuller:
   ``{SITE_HUB_URL}/hub/user-redirect/git-pull?repo=...&branch=...&urlpath=lab/tree/REPO/learner/NN.ipynb``
   (the clone lands in a folder named after the repository);
-- Colab: ``https://colab.research.google.com/github/OWNER/REPO/blob/BRANCH/learner/NN.ipynb``
+- Colab: ``https://colab.research.google.com/github/{owner}/{name}/blob/BRANCH/learner/NN.ipynb``
   (GitHub repositories only; there is no Colab link for any other host).
 
 Configured by environment variables when the site is built (defaults: clearly named
 placeholders, and the site then says so on every lesson page):
 
-    SITE_REPOSITORY_URL  where the course repository is published (https://github.com/OWNER/REPO)
-    SITE_BRANCH          its branch (main)
+    SITE_REPOSITORY_URL  where the course is published (https://github.com/{owner}/{name})
+    SITE_BRANCH          its branch or tag (main)
+
+tools/build_site.py sets the first two from publish.toml when the course is published.
     SITE_HUB_URL         the JupyterHub's address (https://your-hub.example.org)
     SITE_BINDER_URL      the BinderHub (https://mybinder.org)
 
@@ -41,7 +43,9 @@ from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
 
-PLACEHOLDER_REPOSITORY = "https://github.com/OWNER/REPO"
+# unpublished (tools/publish.py's placeholder; spelt in two parts, so that a search for it finds
+# only what `make publish` replaces)
+PLACEHOLDER_REPOSITORY = "https://github.com/" + "/".join(("OWNER", "REPO"))
 PLACEHOLDER_HUB = "https://your-hub.example.org"
 COLAB = "https://colab.research.google.com"
 LESSONS = "lessons"  # the lessons' folder in the site (pages lessons/NN_name.html)
