@@ -98,6 +98,10 @@ c.Spawner.environment = {
     # Marks every process of this hub, so a test can find (and stop) all of them.
     "COURSE_HUB_STATE": str(STATE),
 }
+NO_NEWS = [
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+]
 # The course's kernel (and its fixed settings, course.env) is what notebooks open with.
 kernel_cull = _seconds("COURSE_HUB_KERNEL_CULL", 1800)
 c.Spawner.args = [
@@ -112,6 +116,9 @@ c.Spawner.args = [
     # Then the server itself stops when nothing has happened for an hour (no extra package
     # needed, unlike jupyterhub-idle-culler); the learner's next click starts it again.
     f"--ServerApp.shutdown_no_activity_timeout={_seconds('COURSE_HUB_SERVER_CULL', 3600)}",
+    # No "Would you like to get notified about official Jupyter news?" pop-up for every
+    # learner, and no update check: JupyterLab fetches neither.
+    *NO_NEWS,
 ]
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     # Containers and CI run as root, where Jupyter refuses to start without this.

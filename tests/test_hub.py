@@ -8,6 +8,7 @@ merges without touching a learner's edit. Every process the hub started is gone 
 """
 
 import json
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -100,6 +101,8 @@ def test_two_learners_pull_the_course_and_run_the_welcome_notebook(hub, upstream
         home = hub.homes / learner.name / "loss-course"
         assert (home / NOTEBOOK).is_file()
         assert lab.status_code == 200
+        page_config = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', lab.text, re.S)
+        assert json.loads(page_config.group(1))["news"] == {"disabled": True}, "news pop-up"
         assert not run.errors, f"{learner.name}: {run.errors}\n{run.text()}\n{hub.log()[-3000:]}"
         text = run.text()
         assert "OK    Jupyter kernel: 'loss-course'" in text, text

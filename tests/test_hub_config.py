@@ -26,6 +26,7 @@ import pytest
 import yaml
 from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
 from jupyterhub.spawner import Spawner
+from jupyterlab.labapp import LabApp
 from kubespawner import KubeSpawner
 from tornado.options import Error as OptionError
 from tornado.options import OptionParser
@@ -255,14 +256,32 @@ def test_a_misspelled_hub_config_trait_or_class_is_reported(config):
     assert config_problems(renamed)
 
 
-def test_kernel_manager_arguments_name_real_settings(config):
+SERVER_CLASSES = {"MappingKernelManager": MappingKernelManager, "LabApp": LabApp}
+
+
+def test_server_arguments_name_real_settings(config):
     """KubeSpawner's ``args`` go to each learner's Jupyter Server: each must name a
-    configurable trait of its kernel manager."""
+    configurable trait of the kernel manager or of JupyterLab, with a value it accepts."""
     hub_config = config["hub"]["config"]
     for argument in hub_config["KubeSpawner"]["args"]:
-        match = re.fullmatch(r"--MappingKernelManager\.(\w+)=(\S+)", argument)
-        assert match, argument
-        assert match.group(1) in MappingKernelManager.class_trait_names(config=True), argument
+        match = re.fullmatch(r"--(\w+)\.(\w+)=(\S+)", argument)
+        assert match and match.group(1) in SERVER_CLASSES, argument
+        traits = SERVER_CLASSES[match.group(1)].class_traits(config=True)
+        assert match.group(2) in traits, argument
+        traits[match.group(2)].from_string(match.group(3))  # raises on a value it refuses
+
+
+def test_no_learner_gets_jupyterlabs_news_pop_up_on_either_hub(config):
+    """Both hubs start JupyterLab with news and update checks off, parsed as Jupyter does."""
+    local = (ROOT / "hub" / "jupyterhub_config.py").read_text()
+    args = config["hub"]["config"]["KubeSpawner"]["args"]
+    for argument in ("--LabApp.news_url=None", "--LabApp.check_for_updates_class="):
+        assert any(a.startswith(argument) for a in args), argument
+        assert f'"{argument}' in local, argument
+    traits = LabApp.class_traits(config=True)
+    assert traits["news_url"].from_string("None") is None
+    app = LabApp(check_for_updates_class="jupyterlab.NeverCheckForUpdate")
+    assert app.check_for_updates_class.__name__ == "NeverCheckForUpdate"
 
 
 def test_memory_and_cpu_are_the_measured_ones(config, measured):
