@@ -3,7 +3,6 @@ is published; every install cell, classroom copy and document follows it, and un
 the install cell says so instead of running pip on a placeholder."""
 
 import importlib.util
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import nbformat
 import publish  # tools/
 import pytest
+from test_wheel import _course_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,21 +68,6 @@ def test_publish_refuses_a_malformed_place_and_names_the_argument(
         publish.publish(repository, ref, root=tmp_path)
 
 
-def _course_copy(folder):
-    """The repository's files as a clone has them, copied into ``folder``."""
-    listing = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listing.split("\0")):
-        if (ROOT / name).is_file():
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, folder / name)
-    return folder
-
-
 def _publish(folder, repository, ref):
     for command in (
         [sys.executable, "tools/publish.py", "--repo", repository, "--ref", ref],
@@ -102,7 +87,7 @@ def _files_naming(folder, text):
 
 @pytest.mark.slow  # copies the repository and renders the classroom copies, twice
 def test_publishing_leaves_no_placeholder_and_can_move_the_course(tmp_path):
-    folder = _course_copy(tmp_path / "course")
+    folder = _course_files(tmp_path / "course")
     _publish(folder, "example/course", "v0")
     assert _files_naming(folder, publish.PLACEHOLDER[0]) == []
     assert publish.read_settings(folder) == ("example/course", "v0")

@@ -117,12 +117,17 @@ def _run(command, **kwargs):
     return result
 
 
+def _course_files(folder):
+    """Copy the repository's files, as a clone has them, into ``folder``; return it."""
+    for name in _source_files():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, folder / name)
+    return folder
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    source = tmp_path_factory.mktemp("clone")
-    for name in _source_files():
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, source / name)
+    source = _course_files(tmp_path_factory.mktemp("clone"))
     dist = tmp_path_factory.mktemp("dist")
     _run([sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", dist, source])
     (built,) = dist.glob("course_utils-*.whl")
