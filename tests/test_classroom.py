@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import jupytext
 import nbformat
+import publish  # tools/
 import pytest
 import yaml
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -157,6 +158,24 @@ def test_live_coding_copy_of_a_tiny_notebook():
         TINY_PLACEHOLDER,
     ]
     assert live.metadata["course_copy"]["kind"] == "live-coding"
+
+
+def test_live_coding_copy_keeps_a_run_cell_filled_and_empties_a_live_cell():
+    """The instructor runs a "run" cell (a long comparison, a rebuild) and types a "live" one."""
+    notebook = tiny_notebook()
+    notebook.cells.insert(3, new_code_cell("compare(model)", metadata={"tags": ["run"]}))
+    live = classroom.live_coding_copy(notebook, "99_tiny.ipynb")
+    run_cell, typed_cell = live.cells[3], live.cells[2]
+    assert run_cell.source == "compare(model)" and run_cell.metadata["tags"] == ["run"]
+    assert typed_cell.source == "" and typed_cell.metadata["tags"] == ["live"]
+    assert run_cell.outputs == [], "outputs are cleared, as in the learner copy"
+
+
+def test_a_cell_tagged_both_run_and_live_is_refused():
+    notebook = tiny_notebook()
+    notebook.cells[2].metadata["tags"] = ["live", "run"]
+    with pytest.raises(ValueError, match="typed \\('live'\\), run \\('run'\\).*never two"):
+        classroom.live_coding_copy(notebook, "99_tiny.ipynb")
 
 
 def test_a_notebook_without_solution_or_live_cells_is_refused_with_how_to_fix():
@@ -331,12 +350,17 @@ def test_binder_reads_environment_yml_alone():
         assert not (ROOT / hidden_by).exists(), f"{hidden_by} would change what Binder builds"
 
 
+PUBLISHED = publish.read_settings()
+REPOSITORY = PUBLISHED[0] or publish.PLACEHOLDER[0]  # what the README names
+REF = PUBLISHED[1] if PUBLISHED[0] else publish.PLACEHOLDER[1]
+
+
 def readme_links(prefix):
     return re.findall(re.escape(prefix) + r"\S+", (ROOT / "README.md").read_text())
 
 
 def test_readme_binder_link_opens_a_folder_that_exists():
-    links = readme_links("https://mybinder.org/v2/gh/OWNER/REPO/main?urlpath=lab/tree/")
+    links = readme_links(f"https://mybinder.org/v2/gh/{REPOSITORY}/{REF}?urlpath=lab/tree/")
     assert links
     for link in links:
         folder = link.split("lab/tree/", 1)[1].rstrip(")")
@@ -348,7 +372,7 @@ def test_readme_binder_link_opens_a_folder_that_exists():
 def test_readme_nbgitpuller_link_has_the_documented_format():
     (link,) = readme_links("https://HUB/hub/user-redirect/git-pull?")
     query = parse_qs(urlsplit(link).query)
-    assert query["repo"] == ["https://github.com/OWNER/REPO"] and query["branch"] == ["main"]
+    assert query["repo"] == [f"https://github.com/{REPOSITORY}"] and query["branch"] == [REF]
     (urlpath,) = query["urlpath"]
     assert urlpath.startswith("lab/tree/REPO/")
     assert (ROOT / urlpath.removeprefix("lab/tree/REPO/")).is_file(), (

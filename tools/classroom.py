@@ -7,7 +7,9 @@ notebooks/NN_*.ipynb stay the one source. From each, this script writes two copi
   cells and their self-checks kept as they are.
 - live-coding/NN_*.ipynb, the copy an instructor projects and types into: the learner copy with
   every cell tagged "live" (the code the instructor types in front of the room) left empty;
-  markdown and set-up cells kept.
+  cells tagged "run" (longer code the instructor runs and explains, not types), markdown and
+  set-up cells kept as they are. With its "live" cells typed in again it is the learner copy
+  (tests/test_live_coding.py).
 
 A cell whose metadata holds "learner_source" (text meant for the copies, such as how to ask for
 a solution) gets that source in both copies. The solution cells themselves go to
@@ -42,6 +44,7 @@ from course_utils.notebook_tags import (
     LEARNER_SOURCE,
     LIVE,
     PLACEHOLDER,
+    RUN,
     SOLUTION,
     SOLUTION_HEADER,
 )
@@ -125,12 +128,21 @@ def learner_copy(notebook, source_name):
 
 
 def live_coding_copy(notebook, source_name):
-    """The live-coding copy: the learner copy with every cell tagged "live" left empty."""
+    """The live-coding copy: the learner copy with every cell tagged "live" (typed in front of
+    the room) left empty; a cell tagged "run" (run and explained, not typed) stays filled."""
     if not any(LIVE in _tags(cell) for cell in notebook.cells):
         raise ValueError(
             f"notebooks/{source_name} has no cell tagged {LIVE!r}: add the tag to the code "
             "cells the instructor types in front of the room (cell metadata, tags)."
         )
+    for cell in notebook.cells:
+        tags = _tags(cell)
+        if RUN in tags and (LIVE in tags or SOLUTION in tags or cell.cell_type != "code"):
+            raise ValueError(
+                f"notebooks/{source_name}, cell {cell.get('id')!r}: the tag {RUN!r} marks a "
+                f"code cell the instructor runs without typing it; a cell is typed ({LIVE!r}), "
+                f"run ({RUN!r}) or a solution ({SOLUTION!r}), never two: keep one tag."
+            )
     cells = []
     for cell in learner_copy(notebook, source_name).cells:
         if LIVE in _tags(cell):
