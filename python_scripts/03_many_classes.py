@@ -26,9 +26,8 @@
 # **Objectives**
 # - Build a classifier with a softmax output, and pick `sparse_categorical_crossentropy` or
 #   `categorical_crossentropy` from the shape of the labels.
-# - Read a multi-class validation curve against the constant-guess baseline, log K for K balanced
-#   classes.
-# - Use a linear output with `from_logits=True`, and know which accuracy still works.
+# - Read a multi-class validation curve against the constant-guess baseline.
+# - Use a linear output with `from_logits=True`, and say what `"accuracy"` measures on it.
 # - Look per class: a confusion matrix, and the validation loss of each class epoch by epoch.
 
 # %%
@@ -101,7 +100,8 @@ plt.show()
 # which differ only in how you write the labels:
 #
 # - `sparse_categorical_crossentropy`: one class number per row (0 to 9), as `y_train` is here;
-# - `categorical_crossentropy`: one-hot rows, ten numbers per row, a 1 in the true class's column.
+# - `categorical_crossentropy`: **one-hot** rows, ten numbers per row, a 1 in the true class's
+#   column and 0 in the others.
 #
 # ### Exercise 1: predict the baseline
 #
@@ -111,6 +111,8 @@ plt.show()
 
 # %%
 baseline_guess = None  # TODO: a number
+
+# %%
 checks.exercise("03.1", baseline_guess, y_train=y_train, y_val=y_val)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -120,8 +122,16 @@ checks.exercise("03.1", baseline_guess, y_train=y_train, y_val=y_val)
 
 # %% [markdown]
 # `baseline_loss` from `course_utils` computes it exactly: it predicts the training shares for
-# every validation row and lets Keras score them. For K classes that is the *entropy* of the
-# training class shares, and log K when they are balanced.
+# every validation row and lets Keras score them. Each row of class k costs $-\log p_k$, where
+# $p_k$ is class k's share, and (the split being stratified) a share $p_k$ of the validation rows
+# are of class k, so the average is
+#
+# $$-\sum_k p_k \log p_k ,$$
+#
+# the **entropy** of the class shares: how uncertain you are about a row's class when all you
+# know is how common each class is. It is largest, log K, when the K classes are equally common
+# (every row then costs $-\log(1/K) = \log K$), and smaller when some classes are rare (lesson 05
+# meets that case). Here the shares are all close to 1/10, so the baseline is close to log 10.
 
 # %%
 baseline = baseline_loss(y_train, y_val, "sparse_categorical_crossentropy")
@@ -132,7 +142,7 @@ print(f"constant-guess baseline: {baseline:.4f}   log 10 = {np.log(10):.4f}")
 #
 # 64 ReLU units, then 10 softmax units. The labels are class numbers, so the loss is
 # `sparse_categorical_crossentropy`. Adam's learning rate is 0.01, ten times its default, so that
-# the whole story happens within 30 quick epochs.
+# the whole story happens within 30 epochs.
 
 
 # %% tags=["live"]
@@ -175,11 +185,17 @@ for label, i in (("first", 0), ("lowest val_loss", best), ("last", len(h["val_lo
         f"{label:>15}: epoch {i + 1:2d}  loss {h['loss'][i]:.3f}  val_loss {h['val_loss'][i]:.3f}  "
         f"val_accuracy {h['val_accuracy'][i]:.3f}"
     )
-fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 3.8))
-plot_history(digits_history, "loss", ax=ax_loss, title="sparse categorical cross-entropy")
-ax_loss.axhline(baseline, color="grey", linestyle=":", label="constant guess (log 10)")
-ax_loss.plot(0, untrained_loss, "o", color="grey", label="untrained network")
-legend_outside(ax_loss)
+top = 0.25  # cut the loss axis here: far above it, the curve's small rise would not show
+fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 4))
+plot_history(
+    digits_history,
+    "loss",
+    ax=ax_loss,
+    title=f"sparse categorical cross-entropy, axis cut at {top}\n(above it: constant guess "
+    f"{baseline:.2f}, untrained network {untrained_loss:.2f})",
+)
+ax_loss.set_ylim(0, top)
+ax_loss.set_ylabel(f"loss (cut at {top})")
 plot_history(digits_history, "accuracy", ax=ax_acc, title="accuracy")
 plt.show()
 
@@ -188,10 +204,13 @@ plt.show()
 #
 # - **Against the baseline.** The untrained network scores a little more than log 10 (its
 #   random weights make it slightly sure of the wrong digits; 2.43 to 3.04 over seeds 0-9): it
-#   knows nothing yet, and the dotted line says what "nothing" costs. After one epoch the
+#   knows nothing yet, and the baseline says what "nothing" costs. After one epoch the
 #   validation loss is already far below it, about 0.2 (0.18 to 0.24 over seeds 0-9): digits
-#   are easy for a network with 45 updates per epoch. A curve that stays near log K has learned
-#   nothing from the features; one that stays above it is worse than guessing.
+#   are easy for a network with 45 updates per epoch. The curves fall so far below the baseline
+#   that the plot cuts its loss axis at 0.25 and gives the baseline and the untrained network
+#   in its title: on an axis up to 2.6, the rest of the curves would be flat lines at the
+#   bottom, and the rise described next would not show. A curve that stays near log K has
+#   learned nothing from the features; one that stays above it is worse than guessing.
 # - **Overall**, in this run the validation loss is lowest at epoch 3 and then drifts up a
 #   little while validation accuracy holds: lesson 02's story, milder. (Over seeds 0-9 the lowest
 #   point came anywhere from epoch 3 to epoch 26: with such a flat curve, noise picks it.)
@@ -224,6 +243,8 @@ print(
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("03.2", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -233,7 +254,8 @@ checks.exercise("03.2", answer)
 
 # %% [markdown]
 # Try every combination: each row below builds a small softmax model, compiles it with the loss
-# and metric shown, and trains it for 3 epochs on the labels shown (or reports the error).
+# and the **metric** shown (a number Keras reports during training without minimising it), and
+# trains it for 3 epochs on the labels shown (or reports the error).
 
 # %%
 y_train_onehot = keras.utils.to_categorical(y_train, num_classes=10)
@@ -297,6 +319,8 @@ for labels, loss, metric in combinations:
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("03.3", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -305,7 +329,7 @@ answer = "B"
 checks.exercise("03.3", answer)
 
 # %% tags=["live"]
-seed_everything(0)
+seed_everything(0)  # the same starting weights as digits_model
 logit_model = keras.Sequential(
     [keras.Input(shape=(64,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10)]
 )
@@ -314,12 +338,12 @@ logit_model.compile(
     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     metrics=["accuracy"],
 )
-
-# %%
-seed_everything(0)  # the same weights as digits_model started from
+seed_everything(0)  # and the same order of batches as in digits_model's fit
 logit_history = logit_model.fit(
     x_train, y_train, validation_data=(x_val, y_val), epochs=30, batch_size=32, verbose=0
 )
+
+# %%
 for name in ("val_loss", "val_accuracy"):
     gap = np.max(np.abs(np.subtract(logit_history.history[name], digits_history.history[name])))
     print(f"{name}: largest difference from the softmax model over 30 epochs {gap:.4f}")
@@ -328,7 +352,8 @@ for name in ("val_loss", "val_accuracy"):
 # The same curves. With several output units, `"accuracy"` becomes `SparseCategoricalAccuracy`
 # (or `CategoricalAccuracy` for one-hot labels), which takes the **largest** output as the
 # prediction. Softmax never changes which output is largest, so accuracy on logits is accuracy on
-# probabilities. Only the one-unit binary case has a threshold, and there logits need
+# probabilities. Only the one-unit binary case has a **threshold** (the probability above which
+# the answer counts as class 1), and there logits need
 # `BinaryAccuracy(threshold=0.0)`. One thing does change: `logit_model.predict` returns logits,
 # so apply `keras.ops.softmax` when you want probabilities.
 #
@@ -357,18 +382,16 @@ errors = matrix.confusion_matrix.sum(axis=1) - np.diag(matrix.confusion_matrix) 
 set_description(
     matrix.figure_,
     f"confusion matrix of the {len(y_val)} validation rows at epoch {best_epoch}: "
-    f"{np.trace(matrix.confusion_matrix)} on the diagonal (right); wrong rows per true digit: "
-    + ", ".join(f"digit {digit} {count}" for digit, count in enumerate(errors) if count),
+    f"{np.trace(matrix.confusion_matrix)} on the diagonal (right); wrong rows (true digit: "
+    "count): " + ", ".join(f"{digit}: {count}" for digit, count in enumerate(errors) if count),
 )
 plt.show()
 print(f"wrong: {(predicted != y_val).sum()} of {len(y_val)} rows")
 
 # %% [markdown]
-# Almost everything sits on the diagonal. The 10 errors are scattered over pairs of digits, and
-# in this run one row stands out: digit 8, with 4 of its 35 rows wrong (which digit has the most
-# errors changes with the seed: digit 8 in 3 of seeds 0-9). A confusion matrix counts right and
-# wrong, like accuracy. It cannot show *how sure* the model was, which is what cross-entropy
-# measures.
+# Almost everything sits on the diagonal. The 10 errors are scattered over pairs of digits, no
+# more than a few in any row. A confusion matrix counts right and wrong, like accuracy. It
+# cannot show *how sure* the model was, which is what cross-entropy measures.
 #
 # ## One class's validation loss, epoch by epoch
 #
@@ -428,6 +451,8 @@ print(
 
 # %%
 worst_digit = None  # TODO: a digit, 0 to 9
+
+# %%
 checks.exercise("03.4", worst_digit, per_class_loss=per_class.losses, history=watched_history)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -463,7 +488,9 @@ plt.show()
 
 # %% [markdown]
 # Digit 8's validation loss climbs by about 40 % (0.312 to 0.435) while validation accuracy
-# holds (0.972 to 0.978) and the overall validation loss rises by 15 %. Like lesson 02's rows, a
+# holds (0.972 to 0.978) and the overall validation loss rises by 15 %. Digit 8 is also the row
+# of the confusion matrix above with the most errors, 4 of its 35 rows (which digit has the
+# most errors changes with the seed: digit 8 in 3 of seeds 0-9). Like lesson 02's rows, a
 # few of that digit's rows are predicted ever more confidently, and some of them wrongly;
 # averaged with nine other digits, the rise is diluted. If a decision depends on that digit's
 # probabilities, the overall curve hides the problem.
@@ -497,5 +524,5 @@ plt.show()
 # - Set Adam's learning rate back to its default (0.001): does the overall validation loss still
 #   turn up within 30 epochs? Does any digit's?
 # - Pass `class_weight={8: 5.0}` to `fit`: which curve changes, training or validation? (Lesson
-#   05, on imbalanced classes, explains.)
+#   05, on classes of very different sizes, explains.)
 # - Lesson 04 stops training at the best epoch automatically and keeps its weights.

@@ -26,7 +26,8 @@
 # - Configure `EarlyStopping` and predict the epoch at which it stops.
 # - Read the best epoch and the stopped epoch, and convert Keras's 0-based attributes to the
 #   1-based epochs it prints.
-# - Hold out a test set and evaluate it once, at the end.
+# - Say which score to report once the validation set has chosen the epoch, and hold out the
+#   rows that give it.
 
 # %%
 # Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
@@ -65,7 +66,7 @@ x_train, x_val = scaler.transform(x_train), scaler.transform(x_val)
 
 # %% [markdown]
 # `build_classifier` builds and compiles that network. The first runs fit it on the arrays, as
-# notebook 02 did. The sections "Stopping too soon" and "The test set" train it many times, so
+# notebook 02 did. The section "Stopping too soon" and the last one train it many times, so
 # they feed `fit` the fast way from lesson 01's section "The fast way: a `tf.data` pipeline":
 # `as_dataset` shuffles the training rows in a new order every epoch and cuts them into batches of
 # 32, much as `fit` does with arrays (seeded, `fit` repeats one order), only quicker, and `train`
@@ -129,8 +130,9 @@ plot_history(full_history)
 plt.show()
 
 # %% [markdown]
-# Every epoch after the lowest validation loss makes the model worse on new data. Early
-# stopping watches the validation loss during training and stops when it stops improving.
+# Every epoch after the lowest validation loss makes the model worse on new data. **Early
+# stopping** watches the validation loss during training and stops training when the validation
+# loss stops improving.
 #
 # ## `EarlyStopping` as Keras 3 runs it
 #
@@ -140,7 +142,8 @@ plt.show()
 #
 # - **improvement** means `current < best - min_delta` (strictly lower, by more than `min_delta`):
 #   the epoch becomes the new best and the waiting count resets to 0;
-# - otherwise the waiting count goes up by one, and **training stops** once it reaches `patience`.
+# - otherwise the waiting count goes up by one, and training stops once it reaches `patience`:
+#   the **patience** is how many epochs in a row without improvement the callback accepts.
 #
 # With the default `patience=0`, the first epoch that does not improve ends training.
 #
@@ -171,6 +174,8 @@ early_stopping = checks.exercise("04.1", early_stopping)
 
 # %%
 stop_epoch = None  # TODO: a whole number
+
+# %%
 checks.exercise("04.2", stop_epoch, history=full_history)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -180,8 +185,10 @@ checks.exercise("04.2", stop_epoch, history=full_history)
 
 # %% [markdown]
 # Now run it, with your callback from exercise 1 (or the reference one, until yours passes). With
-# `verbose=1`, the callback prints the stop itself; we read its attributes instead. `stopped_epoch` and `best_epoch` are **0-based**, like the indices of
-# `history.history`; Keras *prints* them plus one.
+# `verbose=1`, the callback prints the stop itself; we read its attributes instead:
+# `stopped_epoch`, the **stopped epoch** (the epoch at which the callback ended training), and
+# `best_epoch`, the best epoch. Both are **0-based**, like the indices of `history.history`;
+# Keras *prints* them plus one.
 
 # %% tags=["live"]
 seed_everything(0)
@@ -288,6 +295,7 @@ for patience in (0, 1, 2, 5, 10, 20):
 made_up_val_loss = [1.00, 0.80, 0.79, 0.785, 0.83, 0.84]
 best_under_min_delta = None  # TODO: a whole number, counting epochs from 1
 
+# %%
 checks.exercise("04.3", best_under_min_delta, val_loss=made_up_val_loss)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -318,7 +326,7 @@ print(
 #
 # In Keras 3, `restore_best_weights=True` puts the best weights back at the end of training even
 # when the callback never stopped it (Keras 2 only restored after an early stop). Give it more
-# patience than there are epochs, here 60:
+# patience than there are epochs, here `patience=100` for a fit of 60 epochs:
 
 # %% tags=["live"]
 never_stops = keras.callbacks.EarlyStopping(patience=100, restore_best_weights=True)
@@ -350,13 +358,41 @@ print(
 )
 
 # %% [markdown]
+# ## Which score do you report?
+#
+# The validation set has now made a choice for us: the epoch. It makes more of them whenever you
+# compare settings on it (architecture, learning rate, patience). A third part of the data can be
+# kept out of all that: a **test set**, rows that neither train the model nor take part in any
+# choice. Once everything is chosen, which number tells how well the model does on new data?
+
+# %% [markdown]
+# ### Exercise 4: which score do you report?
+#
+# You have tuned everything you wanted. Which number goes in your report as the model's
+# performance on new data?
+#
+# - **A**: the lowest validation loss reached during training
+# - **B**: the training loss at the chosen epoch
+# - **C**: the loss on the test set, evaluated once with the final model
+
+# %%
+answer = None  # TODO: your letter, in quotes
+
+# %%
+checks.exercise("04.4", answer)
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+answer = "C"
+checks.exercise("04.4", answer)
+
+# %% [markdown]
 # ## The test set: an honest final score
 #
-# The validation set has now made a choice for us: the epoch. Among many epochs we kept the one
-# whose validation loss happened to be lowest, noise included, so that lowest validation loss
-# flatters the model. The same holds for every choice the validation set makes (architecture,
-# learning rate, patience). For a score you can trust, keep a **test set** that no choice ever
-# looks at, and evaluate it **once**, at the very end.
+# Among many epochs we kept the one whose validation loss happened to be lowest, noise included,
+# so that lowest validation loss flatters the model. The same holds for every choice the
+# validation set makes. For a score you can trust, report the loss on the test set, evaluated
+# **once**, at the very end.
 #
 # With 100 rows: 60 to train, 20 to validate (and choose the epoch), 20 to test. Two calls to
 # `train_test_split` make the three parts: the first sets the 20 test rows aside, the second
@@ -386,23 +422,7 @@ print(
 )
 
 # %% [markdown]
-# ### Exercise 4: which score do you report?
-#
-# You have tuned everything you wanted. Which number goes in your report as the model's
-# performance on new data?
-#
-# - **A**: the lowest validation loss reached during training
-# - **B**: the training loss at the chosen epoch
-# - **C**: the loss on the test set, evaluated once with the final model
-
-# %%
-answer = None  # TODO: your letter, in quotes
-checks.exercise("04.4", answer)
-
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
-# Solution (try the exercise first)
-answer = "C"
-checks.exercise("04.4", answer)
+# The epoch is chosen, and nothing else will be. Now, and only now, the test set, once:
 
 # %%
 test_loss, test_accuracy = final_model.evaluate(x_test, y_test, verbose=0)

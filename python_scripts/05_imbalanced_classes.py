@@ -88,11 +88,11 @@ always_zero = np.zeros_like(y_val)
 print(f"always answering 0: validation accuracy {np.mean(always_zero == y_val):.3f}")
 
 # %% [markdown]
-# 94.5 %, for a model that is useless at the one job it has. With a rare class, accuracy mostly
-# counts the easy majority. The loss has its own "learned nothing" line: the **baseline**, the
-# cross-entropy of the best constant guess, which predicts the training share of 1s for every
-# row (notebook 08 uses it too). With balanced classes that guess is 0.5, and its loss is
-# log 2 ≈ 0.693.
+# 94.5 %, for a model that is useless at the one job it has. With a **rare class** (a class with
+# far fewer rows than the others, the 1s here), accuracy mostly counts the easy majority. The
+# loss has its own "learned nothing" line: the **baseline**, the cross-entropy of the best
+# constant guess, which predicts the training share of 1s for every row (notebook 08 uses it
+# too). With balanced classes that guess is 0.5, and its loss is log 2 ≈ 0.693.
 #
 # ### Exercise 1: predict the baseline
 #
@@ -105,6 +105,8 @@ print(f"always answering 0: validation accuracy {np.mean(always_zero == y_val):.
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("05.1", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -146,7 +148,8 @@ print(f"log 2 = {np.log(2):.3f}")
 # this metric, though the loss accepts them), so every `fit` below gets `y_train[:, None]`.
 #
 # The batch size is 128, not 32: with 5.5 % of 1s, a batch of 32 holds fewer than 2 of them on
-# average, and the larger batch also cuts the steps per epoch by four, so each fit takes seconds.
+# average, and the larger batch also cuts the steps per epoch by four, so each fit takes a few
+# seconds.
 
 
 # %%
@@ -217,12 +220,13 @@ plt.show()
 #
 # ## `class_weight`: a different training loss
 #
-# A common remedy is to make each 1 count more in the training loss: `class_weight={0: w0,
-# 1: w1}` multiplies each row's loss by its class's weight. The usual "balanced" weights are
+# A common remedy is to make each 1 count more in the training loss: give each class a **class
+# weight**, a factor for the loss of each of its rows. `class_weight={0: w0, 1: w1}` in `fit`
+# multiplies each row's loss by its class's weight. The usual "balanced" weights are
 # n / (2 · rows of the class): about 0.53 for a 0 and 9.1 for a 1 here, so both classes weigh
 # the same in total. In Keras 3 the weighted training loss of a batch is the **sum of the weighted
-# row losses divided by the number of rows** (not by the sum of the weights; over the whole
-# training set the balanced weights add up to the number of rows, so on average the two agree).
+# row losses divided by the number of rows** (not by the sum of the weights; over all the
+# training rows the balanced weights add up to the number of rows, so on average the two agree).
 #
 # But `class_weight` weights the **training** loss only. `val_loss` stays the plain, unweighted
 # mean over the validation rows. From now on, `loss` and `val_loss` measure two different things.
@@ -239,6 +243,8 @@ plt.show()
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("05.2", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -272,6 +278,7 @@ for name, history in (("no weights", plain_history), ("class_weight", weighted_h
 fig, ax = plt.subplots(figsize=(6, 3.8))
 plot_history(weighted_history, "loss", ax=ax, title="class_weight; val_loss unweighted")
 ax.axhline(baseline, color="#000000", linewidth=0.8, label="baseline (constant guess)")
+ax.set_ylim(bottom=0)  # from 0, so the baseline is not lost on the bottom edge
 legend_outside(ax)
 plt.show()
 
@@ -375,17 +382,19 @@ print(f"precision {y_val[flagged].mean():.2f}, recall {flagged[y_val == 1].mean(
 
 # %%
 threshold = None  # TODO: a number from thresholds
-threshold = checks.exercise("05.3", threshold, y_val=y_val, p_val=p_val)
+
+# %%
+chosen_threshold = checks.exercise("05.3", threshold, y_val=y_val, p_val=p_val)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 # Solution (try the exercise first)
 threshold = thresholds[recall[:-1] >= 0.8].max()  # recall[:-1]: one entry per threshold
-threshold = checks.exercise("05.3", threshold, y_val=y_val, p_val=p_val)
+chosen_threshold = checks.exercise("05.3", threshold, y_val=y_val, p_val=p_val)
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 3.8))
 ax.plot(recall, precision, color="#0072B2", label="every threshold")
-chosen = p_val >= threshold
+chosen = p_val >= chosen_threshold
 ax.plot(chosen[y_val == 1].mean(), y_val[chosen].mean(), "o", color="#D55E00", label="chosen")
 ax.plot(flagged[y_val == 1].mean(), y_val[flagged].mean(), "s", color="#009E73", label="0.5")
 ax.set(xlabel="recall (share of 1s caught)", ylabel="precision (share of alarms real)")
@@ -393,7 +402,7 @@ ax.set_title("validation precision-recall curve")
 legend_outside(ax)
 plt.show()
 print(
-    f"threshold {threshold:.3f} on validation: precision {y_val[chosen].mean():.2f}, "
+    f"threshold {chosen_threshold:.3f} on validation: precision {y_val[chosen].mean():.2f}, "
     f"recall {chosen[y_val == 1].mean():.2f}, {chosen.sum()} rows flagged"
 )
 
@@ -409,10 +418,10 @@ print(
 
 # %%
 p_test = plain_model.predict(x_test, verbose=0)[:, 0]
-flagged_test = p_test >= threshold
+flagged_test = p_test >= chosen_threshold
 true_alarms = int(np.sum(flagged_test & (y_test == 1)))
 print(
-    f"test set at threshold {threshold:.3f}: {flagged_test.sum()} flagged, {true_alarms} of "
+    f"test set at threshold {chosen_threshold:.3f}: {flagged_test.sum()} flagged, {true_alarms} of "
     f"them real; precision {true_alarms / flagged_test.sum():.2f}, "
     f"recall {true_alarms / y_test.sum():.2f} ({true_alarms} of {y_test.sum()} cases caught)"
 )
@@ -482,24 +491,23 @@ for name, callback, history in (
         f"{name:<12} {stopped!s:>7}  {best + 1:4d}  {h['val_loss'][best]:8.3f}  "
         f"{h['val_pr_auc'][best]:10.3f}  {h['val_auc'][best]:7.3f}"
     )
+together = len(by_loss_history.history["val_loss"])  # the epochs both runs trained
 fig, (ax_loss, ax_pr) = plt.subplots(1, 2, figsize=(11, 3.8))
 for ax, metric in ((ax_loss, "val_loss"), (ax_pr, "val_pr_auc")):
-    for name, callback, history, colour, marker in (
-        ("stopped on val_loss", by_loss, by_loss_history, "#0072B2", "o"),
-        ("stopped on val_pr_auc", by_pr_auc, by_pr_auc_history, "#D55E00", "s"),
+    for name, callback, history, colour, marker, style in (
+        ("stopped on val_loss", by_loss, by_loss_history, "#0072B2", "o", ("-", 6, 0.35)),
+        ("stopped on val_pr_auc", by_pr_auc, by_pr_auc_history, "#D55E00", "s", ("--", 1.5, 1)),
     ):
         values = history.history[metric]
-        every = max(1, len(values) // 10)  # a marker every few epochs: runs differ by shape too
+        linestyle, linewidth, alpha = style  # a wide pale band under a thin dashed line
         ax.plot(
             range(1, len(values) + 1),
             values,
-            "--",
+            linestyle,
             color=colour,
+            linewidth=linewidth,
+            alpha=alpha,
             label=name,
-            marker=marker,
-            markevery=every,
-            markersize=5,
-            markerfacecolor="white",
         )
         best = callback.best_epoch
         ax.plot(
@@ -511,14 +519,19 @@ for ax, metric in ((ax_loss, "val_loss"), (ax_pr, "val_pr_auc")):
             markeredgecolor="black",
             label=f"restored: epoch {best + 1}",
         )
-    ax.set(xlabel="epoch (from 1)", ylabel=metric, title=f"{metric}; big marker: restored epoch")
+    ax.set(xlabel="epoch (from 1)", ylabel=metric)
+    ax.set_title(f"{metric}: one run until epoch {together}\nbig marker: restored epoch")
     legend_outside(ax)
 plt.show()
 
 # %% [markdown]
-# (Epochs counted from 1, as Keras prints them.) On this seed, watching `val_pr_auc` trained 8
-# epochs longer and kept epoch 78 instead of 70; at the kept epochs the two runs differ only in
-# the third decimal: PR-AUC 0.844 against 0.843, the same validation loss. We repeated both runs
+# (Epochs counted from 1, as Keras prints them.) The two runs are one run until the first one
+# stops: the same seed, the same data, and a callback only watches. So their curves lie on top
+# of each other: the wide pale band is the run stopped on `val_loss`, the dashed line the one
+# stopped on `val_pr_auc`, which goes on alone after epoch 80. On this seed, watching
+# `val_pr_auc` trained 8 epochs longer and kept epoch 78 instead of 70; at the kept epochs the
+# two runs differ only in the third decimal: PR-AUC 0.844 against 0.843, the same validation
+# loss. We repeated both runs
 # with ten seeds: watching `val_pr_auc` kept a later epoch in 5, an earlier one in 2 and the
 # same one in 3; its PR-AUC at the kept epoch was higher in 5, lower in 1 and equal in 4, never
 # by more than 0.005, and the validation loss there moved by at most 0.001. (On the split of
@@ -551,6 +564,8 @@ plt.show()
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("05.4", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
