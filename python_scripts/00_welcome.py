@@ -27,7 +27,7 @@
 # - Run the environment check and read its result.
 # - Train a first small Keras model and plot its training and validation loss.
 
-# %% [markdown] learner_source="## How the course works\n\nEach lesson is a Jupyter notebook like this one. Text cells explain; code cells run. Select a code\ncell and press **Shift + Enter** to run it and move to the next one.\n\n- **Run cells from top to bottom.** Later cells use what earlier cells made.\n- **Restart when in doubt.** *Kernel \u2192 Restart Kernel and Run All Cells\u2026* gives you a clean\n  state. Every training cell seeds its own model, so re-running a cell gives the same numbers,\n  and the numbers you see match the ones stored in the notebook (up to the last digit or so on\n  some CPUs).\n- **Kernel.** The notebooks use the *Python 3 (loss course)* kernel (top right of JupyterLab).\n  It carries the course's fixed settings (seeds, one thread per operation).\n- **Exercises** end most sections. You write a short answer in a code cell and run the\n  **self-check** under it: it prints \u2705 when you are right, or \u274c with a hint when not. It never\n  crashes on a wrong answer, so try freely.\n- **Stuck?** Under each exercise is an empty cell for your own attempt. Run\n  `checks.solution(\"00.1\")` there (with the exercise's number: \"01.3\" is lesson 01, exercise 3)\n  and it prints a worked solution. Try first: each \u274c comes with a hint written to get you there.\n  If you skip an exercise, the cells after it still run: they use the solution's result and say so.\n- **Epochs** are counted from 1 everywhere in this course, exactly as Keras prints them\n  (`Epoch 1/100`). Keras stores them counted from 0; we convert for you and say so where it matters.\n\nThe helpers you will use live in `course_utils`, a small package in this repository. Every\nfunction in it is short and documented: open `course_utils/` in the file browser whenever you\nwant to see how something works."
+# %% [markdown] learner_source="## How the course works\n\nEach lesson is a Jupyter notebook like this one. Text cells explain; code cells run. Select a code\ncell and press **Shift + Enter** to run it and move to the next one.\n\n- **Run cells from top to bottom.** Later cells use what earlier cells made.\n- **Restart when in doubt.** *Kernel \u2192 Restart Kernel and Run All Cells\u2026* gives you a clean\n  state. Every training cell **seeds** its own model: it fixes the random numbers the model\n  starts from (where training begins, the order of the rows), so re-running a cell gives the same numbers,\n  and the numbers you see match the ones stored in the notebook (up to the last digit or so on\n  some CPUs).\n- **Kernel.** The notebooks use the `Python 3 (loss course)` kernel (top right of JupyterLab).\n  It carries the course's fixed settings (seeds, one thread per operation).\n- **Exercises** end most sections. You write a short answer in a code cell and run the\n  **self-check** under it: it prints \u2705 when you are right, or \u274c with a hint when not. It never\n  crashes on a wrong answer, so try freely.\n- **Stuck?** Under each exercise is an empty cell for your own attempt. Run\n  `checks.solution(\"00.1\")` there (with the exercise's number: \"01.3\" is lesson 01, exercise 3)\n  and it prints a worked solution. Try first: each \u274c comes with a hint written to get you there.\n  If you skip an exercise, the cells after it still run: they use the solution's result and say so.\n- **Epochs** are counted from 1 everywhere in this course, exactly as Keras prints them\n  (`Epoch 1/100`). Keras stores them counted from 0; we convert for you and say so where it matters.\n\nThe helpers you will use live in `course_utils`, a small package that comes with the course.\nEvery function in it is short and documented. To see how one works, run its name followed by\ntwo question marks in a code cell: `plot_history??` shows the code of `plot_history`, once the\ncell that imports it has run. (`import course_utils; print(course_utils.__file__)` prints where\nthe package's files are on your computer.)"
 # ## How the course works
 #
 # Each lesson is a Jupyter notebook like this one. Text cells explain; code cells run. Select a code
@@ -35,10 +35,11 @@
 #
 # - **Run cells from top to bottom.** Later cells use what earlier cells made.
 # - **Restart when in doubt.** *Kernel → Restart Kernel and Run All Cells…* gives you a clean
-#   state. Every training cell seeds its own model, so re-running a cell gives the same numbers,
-#   and the numbers you see match the ones stored in the notebook (up to the last digit or so on
-#   some CPUs).
-# - **Kernel.** The notebooks use the *Python 3 (loss course)* kernel (top right of JupyterLab).
+#   state. Every training cell **seeds** its own model: it fixes the random numbers the model
+#   starts from (where training begins, the order of the rows), so re-running a cell gives the
+#   same numbers, and the numbers you see match the ones stored in the notebook (up to the last
+#   digit or so on some CPUs).
+# - **Kernel.** The notebooks use the `Python 3 (loss course)` kernel (top right of JupyterLab).
 #   It carries the course's fixed settings (seeds, one thread per operation).
 # - **Exercises** end most sections. You write a short answer in a code cell and run the
 #   **self-check** under it: it prints ✅ when you are right, or ❌ with a hint when not. It never
@@ -50,9 +51,11 @@
 # - **Epochs** are counted from 1 everywhere in this course, exactly as Keras prints them
 #   (`Epoch 1/100`). Keras stores them counted from 0; we convert for you and say so where it matters.
 #
-# The helpers you will use live in `course_utils`, a small package in this repository. Every
-# function in it is short and documented: open `course_utils/` in the file browser whenever you
-# want to see how something works.
+# The helpers you will use live in `course_utils`, a small package that comes with the course.
+# Every function in it is short and documented. To see how one works, run its name followed by
+# two question marks in a code cell: `plot_history??` shows the code of `plot_history`, once the
+# cell that imports it has run. (`import course_utils; print(course_utils.__file__)` prints where
+# the package's files are on your computer.)
 
 # %% [markdown]
 # ## Is your computer ready?
@@ -87,11 +90,13 @@ ready  # True when every line above says OK
 # %% [markdown]
 # ## Your first training and validation curves
 #
-# We will fit a straight line through 100 noisy points: $y = 2x + 1 + \text{noise}$, where the noise
-# has a standard deviation of 0.2. `load_dataset` reads the course's copy of the data and checks
-# that the file is intact. scikit-learn's `train_test_split` then shuffles the rows and keeps 20 %
-# of them aside for validation (`random_state` fixes the shuffle, so you get the same split as we
-# do).
+# We will fit a straight line through 100 noisy points: $y = 2x + 1 + \text{noise}$, where the
+# **noise**, a random scatter that nothing in $x$ predicts, has a standard deviation of 0.2.
+# `load_dataset` reads the course's copy of the data and checks that the file is intact.
+# scikit-learn's `train_test_split` then makes the **split**: it shuffles the rows and keeps 20 % of
+# them aside as the **validation set**, rows the model never learns from; the other 80 %, the
+# **training set**, are the rows it learns from (`random_state` fixes the shuffle, so you get the
+# same split as we do).
 
 # %%
 import keras
@@ -107,7 +112,7 @@ x_train, x_val, y_train, y_val = train_test_split(X, y, test_size=0.2, random_st
 print(f"training rows: {len(x_train)}, validation rows: {len(x_val)}")
 
 # %% [markdown]
-# Networks learn fastest when each input is centred on 0 with a spread of about 1. A
+# Networks learn fastest when each input is centred on 0 with a standard deviation of about 1. A
 # `StandardScaler` learns the mean and the standard deviation of $x$ from the **training** rows
 # only, then shifts and stretches every part with those same two numbers: the validation rows
 # must not influence anything the model uses.
@@ -119,9 +124,12 @@ x_val_scaled = scaler.transform(x_val)
 print(f"scaled training x: mean {x_train_scaled.mean():.2f}, std {x_train_scaled.std():.2f}")
 
 # %% [markdown]
-# The model learns from the **training** rows only. After every epoch (one pass over the
-# training rows), Keras also measures the loss on the **validation** rows, which the model never
-# learns from. The loss here is the mean squared error (MSE): the average of (prediction − truth)².
+# The model learns from the **training** rows only: training makes its **loss**, a number that
+# measures how far its predictions are from the truth, as small as it can on them. The loss here
+# is the **mean squared error** (MSE): the average of (prediction − truth)². After every epoch (one
+# pass over the training rows), Keras records the loss on the training rows, the **training
+# loss**, and measures the loss on the **validation** rows, which the model never learns from: the
+# **validation loss**.
 #
 # Before you run the next cell, answer the first exercise.
 
@@ -139,6 +147,8 @@ print(f"scaled training x: mean {x_train_scaled.mean():.2f}, std {x_train_scaled
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("00.1", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -151,18 +161,20 @@ checks.exercise("00.1", answer)
 #
 # The training cell below uses these pieces of Keras, each in one line:
 #
-# - `keras.Sequential([...])`: a model made of layers that run one after another, in order.
+# - `keras.Sequential([...])`: a model made of **layers**, steps that each transform what the one
+#   before hands them, run one after another, in order.
 # - `keras.Input(shape=(1,))`: what one row looks like going in; here a single number, $x$.
-# - `keras.layers.Dense(16)`: 16 units, each a weighted sum of its inputs plus a bias; training
-#   adjusts those weights.
+# - `keras.layers.Dense(16)`: 16 units, each a weighted sum of its inputs plus a bias; those
+#   **weights** (and the biases) are the numbers training adjusts.
 # - `activation="relu"`: bends each unit's output (negatives become 0) so the units together can
 #   draw curves; the last layer, `Dense(1)`, has none and outputs the prediction.
 # - loss, `loss="mse"`: the number training makes small, here the mean squared error.
-# - optimiser, `keras.optimizers.Adam(learning_rate=0.01)`: the rule that nudges the weights to
-#   lower the loss; the learning rate sets the size of each nudge.
+# - **optimiser**, `keras.optimizers.Adam(learning_rate=0.01)`: the rule that nudges the weights
+#   to lower the loss; the **learning rate** sets the size of each nudge.
 # - `model.compile(optimizer=..., loss=...)`: gives the model its optimiser and its loss.
-# - `model.fit(...)`: trains for `epochs=60` passes over the training rows, one nudge per batch of
-#   `batch_size=32` rows, and measures the loss on `validation_data` after each epoch.
+# - `model.fit(...)`: trains for `epochs=60` passes over the training rows, one nudge per
+#   **batch**, a group of `batch_size=32` rows, and measures the loss on `validation_data` after
+#   each epoch.
 # - `History`: what `fit` returns; `history.history["loss"]` and `["val_loss"]` hold one number
 #   per epoch.
 #
@@ -210,6 +222,8 @@ plt.show()
 
 # %%
 noise_floor = None  # TODO: a number
+
+# %%
 checks.exercise("00.2", noise_floor)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -243,17 +257,17 @@ for name, x_part, y_part in (("training", x_train, y_train), ("validation", x_va
     )
 
 # %% [markdown]
-# The validation loss spends more than half of the epochs, 35 of 60, *below* the noise floor. Has
-# the model beaten the noise? No. The floor, 0.04, is what even the perfect model gets **on
-# average, on new data**. Twenty rows are not an average: these 20 happen to lie close to the line,
+# The validation loss spends more than half of the epochs, 35 of 60, *below* the **noise floor**,
+# 0.04: the loss that even the perfect model gets **on average, on new data**. Has the model beaten
+# the noise? No. Twenty rows are not an average: these 20 happen to lie close to the line,
 # and the perfect model itself would score only 0.026 on them. Another split draws other rows: with
 # `random_state=5` the 20 validation rows lie farther from the line than average (the perfect
 # model scores 0.047 on them), and the same model's validation loss never goes below 0.04. The
 # training loss can dip below the floor too, by fitting some of the noise of the very rows it
 # learns from: this model ends at 0.036, a little under the 0.040 of its training rows (as it did
-# on all ten splits we tried, `random_state` 0 to 9). So a curve that levels off near the floor is a good fit, but
-# where exactly the floor lies for your rows, the curve alone cannot tell. Lesson 07 shows how much
-# small validation sets vary.
+# on all ten splits we tried, `random_state` 0 to 9). So a curve that levels off near the floor is
+# a **good fit**, but where exactly the floor lies for your rows, the curve alone cannot tell.
+# Lesson 07 shows how much small validation sets vary.
 
 # %% [markdown]
 # ## Key points

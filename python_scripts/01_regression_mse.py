@@ -26,7 +26,8 @@
 # - Explain how Keras computes `loss` and `val_loss` in each epoch.
 # - Compare MSE and MAE on the same fit.
 # - Recognise a validation set that tests extrapolation, and fix it with a shuffled split.
-# - Recognise a model stopped while it was still learning, and fix it.
+# - Read a pair of curves as one of four verdicts (underfitting, overfitting, good fit, still
+#   improving), and act on it.
 
 # %%
 # Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
@@ -98,9 +99,11 @@ print(f"validation x: {x_val_sorted.min():.2f} to {x_val_sorted.max():.2f}")
 
 
 # %% [markdown]
-# The model: one hidden layer of 10 ReLU units and one output, trained with Adam on the mean
-# squared error (MSE). We also ask Keras to report the mean absolute error (MAE). A small function
-# builds it, so every experiment below starts from the same recipe.
+# The model: one hidden layer of 10 **ReLU** units (each outputs its weighted sum, or 0 when that
+# is negative) and one output, trained on the mean squared error (MSE) with **Adam**, the
+# optimiser most lessons use: it adapts the size of each weight's nudges as training goes. We also
+# ask Keras to report the **mean absolute error** (MAE), the average size of the errors. A small
+# function builds it, so every experiment below starts from the same recipe.
 
 
 # %% tags=["live"]
@@ -129,6 +132,8 @@ def build_line_model(learning_rate=0.001):
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("01.1", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -137,9 +142,11 @@ answer = "A"
 checks.exercise("01.1", answer)
 
 # %% [markdown]
-# Now train. `LiveLossPlot` is a Keras callback that draws both curves while `fit` runs (in
-# JupyterLab the figure updates in place). Each experiment gets its own names (`sorted_model`,
-# `sorted_history`), so re-running any cell later gives the same numbers again.
+# Now train. `LiveLossPlot` is a Keras **callback**: an object that `fit` calls at fixed moments
+# of training (here, at the end of every epoch), so that it can act while `fit` runs. This one
+# draws both curves as they grow (in JupyterLab the figure updates in place). Each experiment gets
+# its own names (`sorted_model`, `sorted_history`), so re-running any cell later gives the same
+# numbers again.
 
 # %% tags=["live"]
 seed_everything(0)
@@ -160,19 +167,22 @@ sorted_history = sorted_model.fit(
 # In every epoch Keras goes through the 80 training rows in shuffled batches of 32 (so 3 batches:
 # 32, 32 and 16 rows). For each batch it
 #
-# 1. predicts with the current weights, **in training mode** (dropout, if any, is on),
+# 1. predicts with the current weights, **in training mode**, the mode `fit` trains in, where
+#    layers that only act during training are on (such as **dropout**, a layer that switches off
+#    a random share of its units at each step; this model has none),
 # 2. computes that batch's loss,
 # 3. updates the weights.
 #
-# The `loss` it logs for the epoch is the mean of those batch losses, weighted by batch size. Each
-# batch was measured *before* its update: the first with the weights the epoch started with, the
-# second after one update, the third after two. On average, weighted by batch size, the training
+# The `loss` it logs for the epoch is the mean of those batch losses, weighted by **batch size**
+# (the number of rows in the batch). Each batch was measured *before* its update: the first with
+# the weights the epoch started with, the second after one update, the third after two. On average, weighted by batch size, the training
 # loss describes the weights of about a quarter of the way into the epoch, about 0.73 of an epoch
-# before its end. (With n batches of equal size the lag is (n + 1)/(2n) epochs: half an epoch only
-# when there are many batches.)
+# before its end: that delay is the training loss's **lag**. (With n batches of equal size the lag
+# is (n + 1)/(2n) epochs: half an epoch only when there are many batches.)
 #
 # After the last update of the epoch, Keras runs the validation rows through the model once, **in
-# inference mode**, with the final weights: that is `val_loss`.
+# inference mode**, the mode for predicting, in which such layers are off (dropout drops
+# nothing), with the final weights: that is `val_loss`.
 #
 # You can see the difference: evaluating the trained model now gives exactly the last `val_loss`,
 # but not the last `loss`.
@@ -209,8 +219,9 @@ plt.show()
 # ## Flaw 1: the validation rows only test extrapolation
 #
 # The last 20 rows of sorted data are the 20 *largest* $x$. The model never saw that region, so the
-# validation loss measures how well it extrapolates, not how well it generalises to new points
-# from the same range. A validation set must look like the data the model will meet: shuffle
+# validation loss measures how well it **extrapolates**, predicting outside the range of $x$ it
+# learned from, not how well it **generalises**, doing as well on new points from the same range
+# as on its training rows. A validation set must look like the data the model will meet: shuffle
 # before you split.
 #
 # ### Exercise 2: make a shuffled split
@@ -233,7 +244,8 @@ checks.exercise("01.2", (my_x_train, my_x_val, my_y_train, my_y_val), x=X, y=y)
 # %% [markdown]
 # The rest of the lesson uses this split under the usual names, made here once so that every
 # cell below sees the same rows whatever you typed in the exercise. The inputs already run from −1
-# to 1, so they need no scaling.
+# to 1, so they need no **scaling** (shifting and stretching each input to a mean of 0 and a
+# standard deviation of 1, as lesson 00's `StandardScaler` did).
 
 # %%
 x_train, x_val, y_train, y_val = train_test_split(X, y, test_size=0.2, random_state=0)
@@ -256,12 +268,23 @@ plt.show()
 # range, and the model does about as well on them as on its training rows.
 
 # %% [markdown]
-# ## Flaw 2: stopped while still learning
+# ## Reading a pair of curves: four verdicts
 #
-# Look at the end of the shuffled curves: both are still going down at epoch 100. Training stopped
-# while the model was still learning. `diagnose` reads a history and names what it sees. We give it
-# the *baseline*: the validation loss of always predicting the mean of the training targets, the
-# score a model that learned nothing would get.
+# Where the two curves end, and how they get there, says what to do next. The course names four
+# cases, each a **verdict**:
+#
+# - **Underfitting**: both losses stay high, near what a model that learned nothing would score:
+#   the model has not caught the pattern (too small, too few steps, or a learning rate too low).
+# - **Overfitting**: the training loss keeps falling while the validation loss turns up: the model
+#   learns details of its training rows that do not hold for new rows.
+# - **Good fit**: both losses have levelled off, low and close to each other: more epochs would
+#   not lower them.
+# - **Still improving**: both losses are still falling at the last epoch: more epochs would lower
+#   them further.
+#
+# `diagnose` reads a history and names its verdict, with the numbers behind it. We give it the
+# **baseline**: the validation loss of always predicting the mean of the training **targets**
+# (the $y$ values the model learns to predict), the score a model that learned nothing would get.
 #
 # ### Exercise 3: predict the verdict
 #
@@ -274,6 +297,8 @@ plt.show()
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("01.3", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -287,6 +312,11 @@ print(f"baseline (always predict the training mean): val MSE {baseline:.3f}")
 print(diagnose(shuffled_history, baseline=baseline))
 
 # %% [markdown]
+# ## Flaw 2: stopped while still learning
+#
+# Look at the end of the shuffled curves: both are still going down at epoch 100. Training stopped
+# while the model was still learning.
+#
 # Two ways out: train for more epochs, or take bigger steps with a larger learning rate. Adam's
 # default learning rate, 0.001, is cautious for such a small problem. With 0.01, the same 100
 # epochs get much further:

@@ -25,7 +25,7 @@
 # **Objectives**
 # - Build a classifier with a sigmoid output and binary cross-entropy.
 # - Plot loss and accuracy side by side and read them together.
-# - Explain why validation loss can rise while validation accuracy holds.
+# - Explain what validation accuracy does while validation loss rises, and why.
 
 # %%
 # Colab, Kaggle or your own Python: install course_utils, the course's small library, when it
@@ -50,13 +50,14 @@ from course_utils import checks, diagnose, load_dataset, plot_history, seed_ever
 # %% [markdown]
 # ## The data
 #
-# 100 rows, 10 numeric features, two classes, made by scikit-learn's `make_classification`. Seven
+# 100 rows, 10 numeric **features** (the input columns), two classes, made by scikit-learn's
+# `make_classification`. Seven
 # of the 10 features carry signal: 5 informative ones and 2 that are mixtures of those; the other 3
 # are pure noise. The generator also gives 1 % of the rows (here, 1 row) a label drawn at random.
 # scikit-learn's `train_test_split` shuffles the rows and keeps 20 % for validation;
 # `stratify=y` gives both parts the same class balance as the whole. Then a `StandardScaler`
-# learns each feature's mean and spread from the training rows only, and standardises both parts
-# with them.
+# learns each feature's mean and standard deviation from the training rows only, and standardises
+# both parts with them.
 
 # %%
 X, y = load_dataset("classification")
@@ -71,8 +72,8 @@ print(f"share of class 1: training {y_train.mean():.2f}, validation {y_val.mean(
 # ## Sigmoid output and binary cross-entropy
 #
 # The network ends in **one unit with a sigmoid**, which turns any number into a probability $p$ that
-# the row is class 1. **Binary cross-entropy** scores that probability against the true label
-# $t \in \{0, 1\}$:
+# the row is class 1. **Binary cross-entropy** (**cross-entropy** for short) scores that
+# probability against the true label $t \in \{0, 1\}$:
 #
 # $$\text{loss} = -\big(t \log p + (1 - t) \log(1 - p)\big)$$
 #
@@ -82,7 +83,7 @@ print(f"share of class 1: training {y_train.mean():.2f}, validation {y_val.mean(
 #
 # Complete `build_classifier`: 64 ReLU units, then an output layer for binary classification,
 # compiled with the matching loss. (Adam's learning rate is set to 0.003, three times its default,
-# so that the whole story fits in 150 quick epochs.)
+# so that the whole story fits in 150 epochs.)
 
 
 # %%
@@ -128,7 +129,7 @@ build_classifier = checks.exercise("02.1", build_classifier)
 # %% [markdown]
 # ### What `from_logits=True` means
 #
-# A *logit* is the raw output before the sigmoid. You can leave the sigmoid out of the model and
+# A **logit** is the raw output before the sigmoid. You can leave the sigmoid out of the model and
 # tell the loss that it receives logits: `keras.losses.BinaryCrossentropy(from_logits=True)` then
 # applies the sigmoid itself. Computed from a logit, the loss is exact, even for very large logits.
 #
@@ -173,7 +174,8 @@ for z, t, (p, from_z, from_sigmoid, from_numpy) in zip(logits[:, 0], labels[:, 0
 # `from_logits=True`. TensorFlow notices, warns and still computes the right loss, but on Keras's
 # JAX and PyTorch backends the sigmoid is then applied twice and the loss is wrong.)
 #
-# A linear output changes one more thing: accuracy. For a model with one output unit, Keras turns
+# A linear output changes one more thing: **accuracy**, the share of rows whose predicted class is
+# the true class. For a model with one output unit, Keras turns
 # `metrics=["accuracy"]` into `keras.metrics.BinaryAccuracy()`, which counts a row as class 1 when
 # the output is above 0.5. For a probability that is the right line. For a logit, 0.5 means a
 # probability of 0.62, so rows with probabilities between 0.5 and 0.62 count as class 0. With
@@ -212,6 +214,8 @@ for name, (metric, outputs) in accuracies.items():
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("02.2", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -225,6 +229,30 @@ model = build_classifier()
 history = model.fit(
     x_train, y_train, validation_data=(x_val, y_val), epochs=150, batch_size=32, verbose=0
 )
+
+# %% [markdown]
+# ### Exercise 3: the best epoch
+#
+# Before you plot the curves, read the numbers: at which epoch was the validation loss lowest?
+# Answer with the epoch number as Keras prints it (`Epoch 1/150` is the first). Work it out from
+# `history.history["val_loss"]`, the list of the 150 validation losses, one per epoch.
+
+# %%
+best_epoch = None  # TODO: a whole number
+
+# %%
+checks.exercise("02.3", best_epoch, history=history)
+
+# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
+# Solution (try the exercise first)
+best_epoch = int(np.argmin(history.history["val_loss"])) + 1  # argmin counts from 0
+checks.exercise("02.3", best_epoch, history=history)
+
+# %% [markdown]
+# Now plot the loss and the accuracy side by side. On each validation curve a dot marks its
+# **best epoch**, the epoch with the lowest loss (or the highest accuracy).
+
+# %% tags=["live"]
 fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(11, 3.8))
 plot_history(history, "loss", ax=ax_loss, title="binary cross-entropy")
 plot_history(history, "accuracy", ax=ax_acc, title="accuracy")
@@ -284,20 +312,6 @@ for p, t in zip(p_val[wrong], y_val[wrong]):
 # %%
 print(diagnose(history))
 
-# %% [markdown]
-# ### Exercise 3: the best epoch
-#
-# At which epoch was the validation loss lowest? Answer with the epoch number as Keras prints it
-# (`Epoch 1/150` is the first). Work it out from `history.history["val_loss"]`.
-
-# %%
-best_epoch = None  # TODO: a whole number
-checks.exercise("02.3", best_epoch, history=history)
-
-# %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
-# Solution (try the exercise first)
-best_epoch = int(np.argmin(history.history["val_loss"])) + 1  # argmin counts from 0
-checks.exercise("02.3", best_epoch, history=history)
 
 # %% [markdown]
 # ## Key points
