@@ -120,13 +120,19 @@ for name, history in (("model.fit", plain_history.history), ("run_experiment", d
 
 # %% [markdown]
 # `run_experiment` trains the same model on the same rows; it only feeds them faster, since the
-# explorer trains a model for every slider move: through the `tf.data` pipeline of notebook 01 (a
-# dataset built once), with the seven batches of an epoch in one graph call
-# (`steps_per_execution`, in `build_network` above), and reusing one traced model per architecture,
-# its weights reset from the seed. Its batches come in another shuffled order, so its numbers
-# differ a little from the plain fit's (two runs, two orders), not the shape of its curves.
+# explorer at the end of this notebook trains a model for every slider move. It feeds the rows
+# through the `tf.data` pipeline of notebook 01 (a dataset built once). On its first call, `fit` has
+# TensorFlow record the operations of one training step as a **graph**, which it then runs for every
+# batch; a model that has been through this is a **traced model**. `run_experiment` compiles the
+# model with **`steps_per_execution`** (a `compile` argument, in `build_network` above: how many
+# batches each call of the graph runs, 1 by default) set to the batches of one epoch: the seven
+# batches of 200 rows take one call instead of seven. The explorer also keeps one traced model per
+# architecture and resets its weights from the seed, instead of building a new model that TensorFlow
+# would have to trace again. `run_experiment`'s batches come in another shuffled order, so its
+# numbers differ a little from the plain fit's (two runs, two orders), not the shape of its curves.
 #
-# Some runs below add an L2 penalty, and Keras adds that penalty to both `loss` and `val_loss`
+# Some runs below add an **L2 penalty**, the sum of the squared weights times a small factor, to
+# the loss, to keep the weights small; Keras adds that penalty to both `loss` and `val_loss`
 # (notebook 07 shows it). A penalised `val_loss` cannot be compared with an unpenalised one, or
 # with the baseline. So the model is compiled with the plain cross-entropy as a metric too
 # (`metrics=["accuracy", "binary_crossentropy"]`), and every plot, table and verdict in this
@@ -152,7 +158,8 @@ def experiment(settings):
 #
 # Four runs, each one or two settings away from the defaults. Each plot shows the training
 # (solid) and validation (dashed) cross-entropy, the baseline (dotted grey) and `diagnose`'s
-# verdict in the title.
+# verdict in the title. The four plots share one y axis, so the same height means the same loss
+# in each of them.
 
 # %%
 GALLERY = {
@@ -161,7 +168,8 @@ GALLERY = {
     "the defaults": Settings(),
     "the defaults, 10 epochs": Settings(epochs=10),
 }
-fig, axes = plt.subplots(2, 2, figsize=(13, 7), layout="constrained")  # legends beside
+# one y axis for all four (the same loss), legends beside the plots
+fig, axes = plt.subplots(2, 2, figsize=(13, 7), sharey=True, layout="constrained")
 for ax, (name, settings) in zip(axes.flat, GALLERY.items()):
     run = experiment(settings)
     plot_history(
@@ -181,7 +189,10 @@ for name, settings in GALLERY.items():
     )
 
 # %% [markdown]
-# How to read each shape, and what to do about it:
+# How to read each shape, and what to do about it. Two words in the last column: a model's
+# **capacity** is how complex a function it can fit (more units and more layers give more), and
+# **regularisation** is anything that limits how closely a model can fit its training rows (an L2
+# penalty, dropout, a smaller model, early stopping).
 #
 # | shape | what the curves do | what to try |
 # | --- | --- | --- |
@@ -266,6 +277,8 @@ OVERFIT = GALLERY["big model, 100 rows"]  # 64 units, 100 training rows, 60 epoc
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("06.1", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -273,7 +286,7 @@ checks.exercise("06.1", answer)
 answer = "A"
 checks.exercise("06.1", answer)
 
-# %% tags=["live"]
+# %% tags=["run"]
 compare(
     {
         "4 units": Settings(width=4, train_size=100, epochs=60),
@@ -298,7 +311,7 @@ compare(
 #
 # The same 64-unit model, trained on more rows (the validation rows stay the same):
 
-# %% tags=["live"]
+# %% tags=["run"]
 compare(
     {
         "100 rows": OVERFIT,
@@ -321,7 +334,7 @@ compare(
 # (only in training, so the training loss is measured on a handicapped model). As everywhere in
 # this notebook, the runs are compared on the penalty-free cross-entropy.
 
-# %% tags=["live"]
+# %% tags=["run"]
 compare(
     {
         "no regularisation": OVERFIT,
@@ -357,12 +370,15 @@ for name in ("val_loss", "val_binary_crossentropy"):
 # %% [markdown]
 # ### Exercise 2: fix the overfitting run
 #
-# Change **one** lever of the overfitting run so that `diagnose` calls it a good fit. The
-# placeholder below is the overfitting run itself. (`metric="binary_crossentropy"` makes the check
-# read the penalty-free curve, as `diagnose` does everywhere in this notebook.)
+# Change **one** lever of the overfitting run so that `diagnose` calls it a good fit. The cell
+# below holds the overfitting run's settings: change one of them there, then run the check cell
+# after it. (The check reads the penalty-free curve, `val_binary_crossentropy`, as `diagnose` does
+# everywhere in this notebook.)
 
 # %%
 my_settings = Settings(width=64, train_size=100, epochs=60)  # TODO: change one lever
+
+# %%
 my_run = experiment(my_settings)
 checks.exercise("06.2", my_run)
 
@@ -375,8 +391,8 @@ checks.exercise("06.2", my_run)
 # %% [markdown]
 # ### Label noise
 #
-# Flipping a share of the *training* labels (the validation labels stay true) makes the training
-# rows contradict each other. Starting from the defaults, trained for 60 epochs so that each run
+# Flipping a share of the *training* labels (the validation labels stay true) adds
+# **label noise**, labels that are wrong, and makes the training rows contradict each other. Starting from the defaults, trained for 60 epochs so that each run
 # has time to show what it does with the flipped labels:
 
 # %%
@@ -422,27 +438,44 @@ compare(
     title="learning rate, default model",
 )
 
-# %%
-compare(
-    {
-        "10 epochs": Settings(epochs=10),
-        "30 epochs": Settings(),
-    },
-    title="epochs, default model",
-)
-
 # %% [markdown]
 # A small learning rate learns slowly: after 30 epochs that run is still improving, and
 # needs more epochs, not a different model. A large one learns fast, reaches its best validation
 # loss within a few epochs and then overfits: the same 30 epochs are far too many for it.
+#
+# Training for 10 epochs instead of 30 is the same run stopped earlier: with the same seed, its
+# 10 epochs are the first 10 of the 30-epoch run, to the last digit. Drawn as two runs, one would
+# hide under the other, so the plot shows the 30-epoch run and marks where the 10-epoch run stops:
+
+# %%
+ten_epochs, thirty_epochs = experiment(Settings(epochs=10)), experiment(Settings())
+same = all(
+    np.array_equal(values, thirty_epochs.history[name][:10])
+    for name, values in ten_epochs.history.items()
+)
+print(f"the 10-epoch run is the 30-epoch run's first 10 epochs: {same}")
+print(f"{'run':22} {'verdict':17} {'best epoch':>10} {'lowest val':>11} {'last val':>9}")
+for name, run in (("10 epochs", ten_epochs), ("30 epochs", thirty_epochs)):
+    val = run.history["val_binary_crossentropy"]
+    print(
+        f"{name:22} {run.diagnosis.verdict:17} {run.diagnosis.best_epoch:10} "
+        f"{min(val):11.3f} {val[-1]:9.3f}"
+    )
+ax = plot_history(thirty_epochs.history, "binary_crossentropy", title="epochs, default model")
+ax.axvline(10, color="0.5", linestyle=":", label="the 10-epoch run stops here")
+legend_outside(ax, fontsize="small")
+plt.show()
+
+# %% [markdown]
 # Stopping after 10 epochs cuts the default run off while it is still improving.
 
 # %% [markdown]
 # ## The other learning curve: loss against training-set size
 #
 # So far every curve had **epochs** on the x axis: one training run, measured after each epoch.
-# scikit-learn's `LearningCurveDisplay` puts the **number of training rows** on the x axis: each
-# point is a whole training run on the first *n* training rows, measured at the end of it. We give
+# A **learning curve**, as scikit-learn draws it with `LearningCurveDisplay`, puts the **number of
+# training rows** on the x axis instead: each point is a whole training run on the first *n*
+# training rows, measured at the end of it. We give
 # it exactly our split (the same 1,600 training and 400 validation rows), so each point is one
 # setting of our `train_size` lever.
 #
@@ -496,6 +529,8 @@ plt.show()
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("06.3", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -513,7 +548,7 @@ checks.exercise("06.3", answer)
 # ## The explorer
 #
 # `CurveExplorer` puts one slider per lever above the curves. Move a slider and let go: it
-# retrains with the new setting (about a second) and redraws, the new run in blue and the run
+# trains again with the new setting (about a second) and redraws, the new run in blue and the run
 # before it in orange, with `diagnose`'s verdict and what changed under the sliders. Settings
 # that take longer (many epochs, many rows) wait for the **Train** button.
 #

@@ -27,14 +27,13 @@
 #   and in `evaluate`?
 #
 # **Objectives**
-# - Explain two ordinary reasons for `val_loss < loss` (the training loss's lag, dropout), and show
+# - Explain ordinary reasons for `val_loss < loss`, starting with the training loss's lag, and show
 #   that a weight penalty such as L2 is counted in both losses, separating it with `metrics=["mse"]`.
 # - Tell a real trend from the noise of a small validation set.
 # - Predict which rows `validation_split` validates on, and avoid leaking validation rows into
 #   preprocessing.
-# - Name the layers that act differently in training and in inference (dropout, noise,
-#   `BatchNormalization`, augmentation), and measure a model in both modes with
-#   `model(x, training=...)`.
+# - Name the layers that act differently in training and in inference (`BatchNormalization`,
+#   augmentation and others), and measure a model in both modes with `model(x, training=...)`.
 #
 # Each surprise below is a fact about Keras 3 or about data, shown by a cell you run. Epochs are
 # counted from 1, as Keras prints them.
@@ -116,11 +115,11 @@ def as_dataset(x, y, shuffle=False):
 
 
 # %% [markdown]
-# ## Surprise 1: the validation loss is *below* the training loss
+# ## Surprise 1: which loss is lower, training or validation?
 #
-# The validation rows are new to the model, so we expect them to score worse. Often they score
-# better. Two ordinary reasons come from how Keras measures the two losses, and a popular third
-# explanation is wrong. None of them is a bug.
+# The validation rows are new to the model, so we expect them to score worse. Early in training
+# they often score better, and the first reason comes from how Keras measures the training loss.
+# It is not a bug.
 #
 # ### Reason 1: the training loss lags behind
 #
@@ -148,7 +147,7 @@ for epoch in (1, 2, 3, 4, 5, 6, 60):
 
 # %%
 first_epochs = {name: values[:12] for name, values in plain_history.history.items()}
-fig, (ax_plain, ax_shifted) = plt.subplots(1, 2, figsize=(11, 3.8))
+fig, (ax_plain, ax_shifted) = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
 plot_history(first_epochs, ax=ax_plain, title="as logged")
 plot_history(
     first_epochs, ax=ax_shifted, shift_training=True, title="training drawn half an epoch earlier"
@@ -172,6 +171,8 @@ plt.show()
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("07.1", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -196,7 +197,8 @@ plt.show()
 # The solid vermillion curve (training, dropout on) stays far above the dashed one (validation,
 # dropout off). Nothing is wrong: the two numbers measure two different networks. Surprise 6 below
 # measures the training rows with dropout off.
-#
+
+# %% [markdown]
 # ### Not a reason: the weight penalty
 #
 # An L2 penalty adds $\lambda \sum w^2$ (here $\lambda = 0.01$) to the loss, to keep the weights
@@ -206,7 +208,7 @@ plt.show()
 # `val_loss - val_mse` is exactly the penalty. `model.losses` lists the penalty terms for
 # the current weights.
 
-# %% tags=["live"]
+# %% tags=["run"]
 l2_model, l2_history = train(l2=0.01)
 last = {name: values[-1] for name, values in l2_history.history.items()}
 for part in ("", "val_"):
@@ -228,6 +230,8 @@ print(f"L2 penalty of the final weights, from model.losses: {float(sum(l2_model.
 
 # %%
 first_penalty = None  # TODO: use l2_history.history
+
+# %%
 checks.exercise("07.2", first_penalty, history=l2_history)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -354,13 +358,10 @@ pool_history = pool_model.fit(
 val_losses = measured.val_loss
 same = np.allclose(val_losses["all 1,000 rows"], pool_history.history["val_loss"], atol=1e-5)
 print(f"the callback's loss on all 1,000 rows matches Keras's val_loss: {same}\n")
-print("validation set   best epoch  lowest val_loss  median jump per epoch")
+print("validation set   lowest val_loss  median jump per epoch")
 for name, val_loss in val_losses.items():
     val_loss = np.array(val_loss)
-    print(
-        f"{name:<15}  {np.argmin(val_loss) + 1:10d}  {val_loss.min():15.3f}"
-        f"  {np.median(np.abs(np.diff(val_loss))):21.3f}"
-    )
+    print(f"{name:<15}  {val_loss.min():15.3f}  {np.median(np.abs(np.diff(val_loss))):21.3f}")
 
 # %% [markdown]
 # Plotted together (one model, so one training curve):
@@ -398,9 +399,8 @@ set_description(
     f"one training run over {len(epochs)} epochs: training loss falls from "
     f"{pool_history.history['loss'][0]:.3g} to {pool_history.history['loss'][-1]:.3g}; "
     f"validation on all 1,000 rows is lowest at epoch {pool_loss.argmin() + 1} "
-    f"({pool_loss.min():.3g}); the five 20-row sets are lowest at epochs "
-    f"{', '.join(str(loss.argmin() + 1) for loss in small.values())} and end between "
-    f"{min(loss[-1] for loss in small.values()):.3g} and "
+    f"({pool_loss.min():.3g}); the five 20-row sets wiggle, each at its own level, and end "
+    f"between {min(loss[-1] for loss in small.values()):.3g} and "
     f"{max(loss[-1] for loss in small.values()):.3g}.",
 )
 plt.show()
@@ -408,13 +408,14 @@ plt.show()
 # %% [markdown]
 # The 1,000-row curve is close to the model's true validation loss. The 20-row curves spread far
 # from it: each small set happens to hold easier or harder rows, so each gives its own level, its
-# own wiggles, and its own "best epoch" (the table above: from epoch 24 to epoch 40, the last one).
+# own wiggles, and its own "best epoch" (Exercise 3 measures how far apart).
 # Here four of the five sets scored below the 1,000 rows. Small sets look lucky a little more often
 # than unlucky: a few confidently wrong rows carry much of a cross-entropy average, and 20 rows
 # often miss them. An early-stopping rule watching one of them would stop wherever its noise says.
 # With a small validation set: read the trend, not single epochs; give `EarlyStopping` more
 # `patience` or a `min_delta`; use more validation rows if you can; or average over several splits
-# (k-fold cross-validation).
+# (**k-fold cross-validation**: k models, each validated on a different k-th of the rows; notebook
+# 10 shows it).
 #
 # ### Exercise 3: how far apart are the "best" epochs?
 #
@@ -424,6 +425,8 @@ plt.show()
 
 # %%
 best_epoch_spread = None  # TODO: a whole number
+
+# %%
 checks.exercise("07.3", best_epoch_spread, val_losses=val_losses)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -437,13 +440,23 @@ best_epoch_spread = max(best_epochs) - min(best_epochs)
 checks.exercise("07.3", best_epoch_spread, val_losses=val_losses)
 
 # %% [markdown]
-# ## Surprise 4: `validation_split` validates on the *last* rows
+# Each set's best epoch, to compare with your answer:
+
+# %%
+for name, val_loss in val_losses.items():
+    print(f"{name:<15}  best epoch {np.argmin(val_loss) + 1}")
+
+# %% [markdown]
+# One training run, six measurements of it: the five 20-row sets put its best epoch anywhere
+# from epoch 24 to epoch 40, the last one, 16 epochs apart.
+
+# %% [markdown]
+# ## Surprise 4: which rows does `validation_split` validate on?
 #
-# `model.fit(x, y, validation_split=0.2)` is the shortest way to get a validation curve. Keras
-# takes the validation rows from the **end** of the arrays, before any shuffling, and
-# `shuffle=True` shuffles only the training part. `validation_split` works with arrays only, NumPy
-# arrays or tensors (given a `tf.data.Dataset`, `fit` raises an error). And if you also pass
-# `validation_data`, Keras uses that and silently ignores `validation_split`.
+# `model.fit(x, y, validation_split=0.2)` is the shortest way to get a validation curve: Keras
+# keeps 20 % of the rows out of training and validates on them. `validation_split` works with
+# arrays only, NumPy arrays or tensors (given a `tf.data.Dataset`, `fit` raises an error). And if
+# you also pass `validation_data`, Keras uses that and silently ignores `validation_split`.
 #
 # Our noisy line is stored sorted by $x$, from −1 to 1.
 #
@@ -457,6 +470,8 @@ checks.exercise("07.3", best_epoch_spread, val_losses=val_losses)
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("07.4", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -468,7 +483,7 @@ checks.exercise("07.4", answer)
 # Check it: fit with `validation_split=0.2`, then evaluate the model on the last 20 rows and on a
 # random 20. The last logged `val_loss` is the loss on the last 20 rows.
 
-# %% tags=["live"]
+# %% tags=["run"]
 seed_everything(0)
 split_model = build_line_model()
 split_history = split_model.fit(
@@ -485,16 +500,19 @@ print(
 print(f"evaluate on 20 random rows:                   {random_rows_loss:.4f}")
 
 # %% [markdown]
-# The fix is the one from notebook 01 and the set-up above: shuffle *before* you split
-# (scikit-learn's `train_test_split`) and pass `validation_data=(x_val, y_val)`. If you must use
-# `validation_split`, shuffle the arrays yourself first.
+# Keras takes the validation rows from the **end** of the arrays, before any shuffling, and
+# `shuffle=True` shuffles only the training part. The fix is the one from notebook 01 and the
+# set-up above: shuffle *before* you split (scikit-learn's `train_test_split`) and pass
+# `validation_data=(x_val, y_val)`. If you must use `validation_split`, shuffle the arrays
+# yourself first.
 #
 # ## Surprise 5: scaling before splitting leaks the validation rows
 #
 # Networks train best on standardised inputs (mean 0, standard deviation 1 per feature). The
 # tempting order is: scale all the data, then split. But the scaler's mean and standard deviation
 # are then computed partly from the validation rows, so the inputs the model trains on depend on
-# rows it is supposed never to have seen.
+# rows it is supposed never to have seen. Information from the validation rows that reaches
+# training like this is a **leak**.
 #
 # To see the leak, take the set-up's split, change one validation row (say a measurement error
 # makes one $x$ ten times larger) and look at what happens to the *training* inputs:
@@ -523,10 +541,6 @@ print(f"scaler fitted on training rows only: training inputs move by up to {clea
 # the effect on the validation loss is usually small, but the validation rows are no longer
 # unseen. With heavier preprocessing fitted the same way (choosing features, filling in missing values,
 # encoding categories by their average target) the same mistake can make a useless model look good.
-# The rule is the same for all of them: **split first, fit every preprocessing step on the training
-# rows only, then apply it to every part.** Surprises 2 and 3 above do exactly that: a
-# `StandardScaler` fitted on the training rows alone (`StandardScaler().fit(x_class_train)`), then
-# its `transform` applied to every part.
 #
 # ### Exercise 5: the right order
 #
@@ -538,6 +552,8 @@ print(f"scaler fitted on training rows only: training inputs move by up to {clea
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("07.5", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -546,14 +562,23 @@ answer = "A"
 checks.exercise("07.5", answer)
 
 # %% [markdown]
+# One rule covers scaling and every other preprocessing step: **split first, fit every
+# preprocessing step on the training rows only, then apply it to every part.** Surprises 2 and 3
+# above do exactly that: a `StandardScaler` fitted on the training rows alone
+# (`StandardScaler().fit(x_class_train)`), then its `transform` applied to every part.
+
+# %% [markdown]
 # ## Surprise 6: `evaluate` on the training rows is not the last logged `loss`
 #
 # After `fit`, `model.evaluate(x_train, y_train)` measures the training rows again. It rarely gives
 # the last logged `loss`, for the two reasons met above: it uses the **final** weights (the logged
 # loss averaged weights that changed during the epoch), and it runs in **inference mode** (the
-# logged loss had dropout on).
+# logged loss had dropout on). The next cell trains Surprise 1's two runs again (`train` seeds
+# them, so they are the same runs, number for number) and measures their training rows both ways.
 
-# %% tags=["live"]
+# %% tags=["run"]
+plain_model, plain_history = train()
+dropout_model, dropout_history = train(dropout=0.5)
 rows = ["model        last logged loss  evaluate(training rows)  last val_loss"]
 for name, model, history in (
     ("no dropout", plain_model, plain_history),
@@ -592,7 +617,7 @@ print("\n".join(rows))
 # ReLU, trained as before (60 epochs, batches of 32), next to the plain model of Surprise 1.
 
 
-# %% tags=["live"]
+# %% tags=["run"]
 def train_batch_norm(momentum=0.99):
     """The line model with BatchNormalization before the ReLU, seeded and fitted as `train` does."""
     seed_everything(0)
@@ -675,7 +700,7 @@ for label, variance in (
 # there). With few batches, a smaller `momentum` lets them follow faster. Here is the same model
 # with `momentum=0.9` (each batch moves them 10 % of the way):
 
-# %% tags=["live"]
+# %% tags=["run"]
 fast_bn_model, fast_bn_history = train_batch_norm(momentum=0.9)
 plot_history(
     {
@@ -691,8 +716,14 @@ for bn_epoch in (1, 5, 10, 20, 40, 60):
     compared = (plain_history, bn_history, fast_bn_history)
     values = [run.history["val_loss"][bn_epoch - 1] for run in compared]
     print(f"{bn_epoch:5d}  {values[0]:30.3f}  {values[1]:13.3f}  {values[2]:12.3f}")
+same_training = bn_history.history["loss"] == fast_bn_history.history["loss"]
+print(f"\ntraining loss, momentum 0.99 and 0.9: the same at every epoch: {same_training}")
 
 # %% [markdown]
+# The two BatchNormalization runs share one training curve, to the last digit (the orange squares
+# sit on the green line): in training mode the layer uses each batch's own statistics, so
+# `momentum` changes only the moving averages, which only inference mode uses.
+#
 # With `momentum=0.9` the validation loss catches up by the end, but in the first epochs it is
 # still several times the plain model's: the moving averages still lag while the weights change
 # fast. (Over seeds 0 to 9 and their splits: at epoch 10, more than 4 times the plain model's
@@ -709,6 +740,8 @@ for bn_epoch in (1, 5, 10, 20, 40, 60):
 
 # %%
 starting_share = None  # TODO: a number between 0 and 1
+
+# %%
 checks.exercise("07.6", starting_share)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -774,7 +807,7 @@ plt.show()
 # shifts, 20 epochs each:
 
 
-# %% tags=["live"]
+# %% tags=["run"]
 def train_digits(augment):
     """Seed, build and fit a digits classifier, with or without random shifts; its History."""
     seed_everything(0)
