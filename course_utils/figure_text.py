@@ -77,16 +77,20 @@ def set_description(target, text, lines=()):
 
 
 def number(value):
-    """A value as the descriptions print it: 3 significant digits, no exponent above 0.0001.
+    """A value as the descriptions print it: 3 significant digits, no exponent from 0.0001 up
+    to a million (whole numbers from 1,000 on, with all their digits); beyond, an exponent, so
+    a loss that explodes is not printed to digits no run reproduces.
 
     >>> [number(value) for value in (0.69314, 0.05, 12.345, 1234.5, 0.0001234, 0.00001234, 0)]
     ['0.693', '0.05', '12.3', '1,234', '0.000123', '1.23e-05', '0']
+    >>> [number(value) for value in (999_999.4, 2.0434e20)]
+    ['999,999', '2.04e+20']
     """
     value = float(value)
     if value == 0 or not np.isfinite(value):
         return f"{value:g}".replace("-0", "0")
     text = f"{value:.3g}"
-    if "e" not in text:
+    if "e" not in text or abs(value) >= 999_999.5:
         return text
     return f"{value:,.0f}" if abs(value) >= 1 else f"{value:.2e}"
 
@@ -213,7 +217,8 @@ def _current(ax):
 
 def _axes_text(ax, with_title):
     entry = _current(ax)
-    covered = entry[1] if entry else []
+    # lines a description covers, on this Axes or on a second y axis drawn over another one
+    covered = (entry[1] if entry else []) + _covered_by_others(ax)
     sentences = [entry[0]] if entry else []
     others = [_line_text(ax, line) for line in ax.lines if line not in covered]
     others = [text for text in others if text]
@@ -223,6 +228,16 @@ def _axes_text(ax, with_title):
         return ""
     title = ax.get_title() if with_title else ""
     return (f"{title}: " if title else "") + " ".join(sentences)
+
+
+def _covered_by_others(ax):
+    """The lines that the descriptions of the other Axes of ``ax``'s figure cover (such as a
+    learning rate that ``plot_history`` draws on a second y axis and its curves' text names)."""
+    covered = []
+    for other in ax.get_figure(root=True).axes:
+        if other is not ax and _current(other):
+            covered += [ref() for ref in _DESCRIPTIONS[other][1]]
+    return [line for line in covered if line is not None]
 
 
 def _line_text(ax, line):

@@ -3,7 +3,8 @@
 Training is solid and validation dashed, in one colour per model from the Okabe-Ito
 palette (readable with every common colour-vision deficiency); when several models share a
 plot, each also gets its own marker shape, so they can be told apart without colour. The
-legend sits outside the Axes, on the right, where it never covers a curve. Epochs count
+legend sits outside the Axes, where it never covers a curve: on the right, or below when it
+has more than five entries. Epochs count
 from 1, as Keras prints them ("Epoch 4/100"), although Keras stores them from 0. Every plot
 carries its curves in words (``course_utils.figure_text.describe``).
 
@@ -33,6 +34,12 @@ FIGURE_SIZE = (8, 4.5)
 # the legend's upper left corner, this far (inches) right of the Axes' upper right corner;
 # further when a learning-rate axis's ticks and label are in the way
 LEGEND_GAP, LEGEND_GAP_PAST_RIGHT_AXIS = 0.1, 0.85
+# a legend of more entries than this goes below the Axes, in rows, so the curves keep the
+# figure's width; its top this far (inches) below the Axes, clear of the ticks and the x label
+LEGEND_BESIDE_MAX, LEGEND_GAP_BELOW = 5, 0.5
+# the learning rate's step line: a colour of its own, never a loss curve's (black, unless
+# seven models take it; then the first Okabe-Ito colour no model uses, or grey)
+LEARNING_RATE_COLOUR = "#000000"
 
 
 def plot_history(
@@ -44,6 +51,7 @@ def plot_history(
     shift_training=False,
     log_scale=False,
     title=None,
+    mark_best=True,
 ):
     """Plot the training (solid) and validation (dashed) curves of ``metric``.
 
@@ -65,20 +73,26 @@ def plot_history(
     there are many batches; with few batches the true lag is larger.
     ``log_scale``: a logarithmic y axis (all values must be above 0).
     ``title``: a title for the Axes.
+    ``mark_best``: mark each validation curve's best epoch with a dot (see below); False
+    leaves it unmarked, for a panel whose best epoch is not the one that matters (the
+    accuracy beside a run stopped on its loss) or is still to be found by the learner.
 
     When the history holds the learning rate of each epoch (``ReduceLROnPlateau`` and
     ``LearningRateScheduler`` log it as ``learning_rate``) and it changes during the run, a
     step line draws it on a second y axis, on the right, labelled "learning rate" (log
-    scale, in the model's colour, dotted). It steps at the end of the epoch after which
-    the rate changed. A constant learning rate draws nothing.
+    scale, dotted, in a colour no loss curve has: ``LEARNING_RATE_COLOUR``), with its own
+    legend entry, "learning rate (right axis)" (each model's with its name and marker shape
+    when several models are drawn). It steps at the end of the epoch after which the rate
+    changed. A constant learning rate draws nothing.
 
     The curves drawn are those ``course_utils.histories.named_curves`` reads, and the words
     attached (``course_utils.figure_text.runs_text``) are computed from them: the same text as
     ``describe(history, metric)``, plus what the options add (early stopping, log scale...).
 
     Several models get one colour and one marker shape each (circle, square, triangle...),
-    the marker every few epochs along both curves. The legend goes outside the Axes, on the
-    right (``legend_outside``); a figure without a layout engine gets matplotlib's
+    the marker every few epochs along both curves. The legend goes outside the Axes
+    (``legend_outside``): on the right, or below in rows of three (one model a row) when it
+    has more than five entries; a figure without a layout engine gets matplotlib's
     "constrained" layout so the legend has room. The curves in words are attached to the
     Axes (``course_utils.figure_text``): in Jupyter they become the figure's text and alt text.
 
@@ -111,6 +125,8 @@ def plot_history(
     >>> ax = plot_history(history, ax=Figure().subplots())
     >>> [(other.get_ylabel(), other.get_yscale()) for other in ax.figure.axes if other is not ax]
     [('learning rate', 'log')]
+    >>> [text.get_text() for text in ax.get_legend().get_texts()][-1]
+    'learning rate (right axis)'
     """
     runs = named_curves(history, metric)
     if len(runs) > len(OKABE_ITO):
@@ -124,6 +140,8 @@ def plot_history(
             raise TypeError(f"{name} must be True or False, got {flag!r}.")
     if title is not None and not isinstance(title, str):
         raise TypeError(f"title must be a string or None, got {type(title).__name__}.")
+    if not isinstance(mark_best, bool):
+        raise TypeError(f"mark_best must be True or False, got {mark_best!r}.")
     if log_scale and any(
         (run.training <= 0).any() or (run.validation <= 0).any() for run in runs.values()
     ):
@@ -142,7 +160,7 @@ def plot_history(
         raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
 
     offset, shifted = (0.5, " (drawn ½ epoch earlier)") if shift_training else (0.0, "")
-    learning_rates = []  # (rates, colour) of each model whose learning rate changed
+    learning_rates = []  # (rates, name, marker) of each model whose learning rate changed
     # the lines the description covers; what it says after the curves (and learning rates)
     drawn, notes = [], []
     several = len(runs) > 1
@@ -164,20 +182,21 @@ def plot_history(
         )
         best = int(np.argmin(val) if lowest_is_best else np.argmax(val))
         prefix = f"{name}: " if name else ""
-        drawn += ax.plot(
-            best + 1,
-            val[best],
-            marker,
-            color=colour,
-            markersize=8,
-            markeredgecolor="black",
-            markeredgewidth=0.8,
-            label=f"{prefix}best val_{metric}: epoch {best + 1}",
-        )
+        if mark_best:
+            drawn += ax.plot(
+                best + 1,
+                val[best],
+                marker,
+                color=colour,
+                markersize=8,
+                markeredgecolor="black",
+                markeredgewidth=0.8,
+                label=f"{prefix}best val_{metric}: epoch {best + 1}",
+            )
         if rates is not None:
-            learning_rates.append((rates, colour))
-    if learning_rates:
-        _draw_learning_rates(ax, learning_rates)
+            learning_rates.append((rates, name, marker if several else None))
+    if learning_rates:  # described with the curves (runs_text): covered by their text
+        drawn += _draw_learning_rates(ax, learning_rates, used=OKABE_ITO[: len(runs)])
     for epoch, linestyle, label in marks:
         if epoch is None:  # EarlyStopping never fired: say so in the legend
             drawn += ax.plot([], [], " ", label=label)
@@ -201,38 +220,95 @@ def plot_history(
     return ax
 
 
-def legend_outside(ax, handles=None, labels=None, **kwargs):
-    """Put the legend of ``ax`` outside it, on the right, where it never covers the data.
+def legend_outside(ax, handles=None, labels=None, *, per_row=3, **kwargs):
+    """Put the legend of ``ax`` outside it, where it never covers the data: on the right, or,
+    when it has more than five entries (``LEGEND_BESIDE_MAX``), below the Axes in rows of
+    ``per_row`` entries, read left to right, so a long legend does not take the curves' width.
 
     Call it instead of ``ax.legend()`` after adding lines to a ``plot_history`` plot (a
     baseline, say); ``handles``, ``labels`` and other keywords (``fontsize="small"``) go to
-    ``ax.legend``. A figure without a layout engine gets the "constrained" layout, which
-    makes room for the legend and keeps it off the neighbouring plots. Returns the legend.
+    ``ax.legend``. Without ``handles``, the legend holds the labelled lines of ``ax`` and then
+    those of a second y axis drawn over it (``plot_history``'s learning rate). A figure without
+    a layout engine gets the "constrained" layout, which makes room for the legend and keeps
+    it off the neighbouring plots; a figure laid out by hand (``fixed_layout``) keeps the
+    legend on the right, where its margins made room, however many entries it has. Returns
+    the legend.
 
     >>> from matplotlib.figure import Figure
     >>> ax = Figure().subplots()
     >>> _ = ax.plot([1, 2], [3, 4], label="data")
     >>> bool(legend_outside(ax).get_bbox_to_anchor().x0 > ax.get_window_extent().x1)
     True
+    >>> for number in range(5):
+    ...     _ = ax.plot([1, 2], [number, 4], label=f"line {number}")
+    >>> bool(legend_outside(ax).get_bbox_to_anchor().y1 < ax.get_window_extent().y0)
+    True
     """
     figure = ax.get_figure(root=True)
     if figure.get_layout_engine() is None:
         figure.set_layout_engine("constrained")
     # a learning-rate axis on the right (plot_history's twinx) has its ticks and label there
-    twin = any(
-        other is not ax and other.bbox.bounds == ax.bbox.bounds and other.yaxis.get_visible()
+    twins = [
+        other
         for other in ax.figure.axes
-    )
-    gap = LEGEND_GAP_PAST_RIGHT_AXIS if twin else LEGEND_GAP
+        if other is not ax and other.bbox.bounds == ax.bbox.bounds and other.yaxis.get_visible()
+    ]
+    if handles is None:
+        handles, found = ax.get_legend_handles_labels()
+        for twin in twins:
+            more_handles, more_labels = twin.get_legend_handles_labels()
+            handles, found = handles + more_handles, found + more_labels
+        labels = found if labels is None else labels
+    # a figure laid out by hand (fixed_layout) keeps its legend where its margins made room
+    fixed = isinstance(figure.get_layout_engine(), PlaceHolderLayoutEngine)
+    if len(handles) <= LEGEND_BESIDE_MAX or fixed:
+        gap = LEGEND_GAP_PAST_RIGHT_AXIS if twins else LEGEND_GAP
+        options = {
+            "loc": "upper left",
+            "bbox_to_anchor": (1, 1),
+            "bbox_transform": ax.transAxes + ScaledTranslation(gap, 0, figure.dpi_scale_trans),
+            "borderaxespad": 0,
+        }
+        given = {"handles": handles, "labels": labels}
+        given = {key: value for key, value in given.items() if value is not None}
+        return ax.legend(**given, **{**options, **kwargs})
+    # below: as many entries a row as fit in the Axes' share of the figure's width
+    gridspec = ax.get_subplotspec().get_gridspec() if ax.get_subplotspec() else None
+    room = figure.bbox.width / (gridspec.ncols if gridspec else 1)
+    for columns in range(max(1, min(per_row, len(handles))), 0, -1):
+        legend = _legend_below(ax, handles, labels, columns, kwargs)
+        if columns == 1 or _legend_width(legend) <= room:
+            return legend
+    return legend
+
+
+def _legend_below(ax, handles, labels, columns, kwargs):
+    """The legend of ``ax`` below it, ``columns`` entries a row, read left to right."""
+    figure = ax.get_figure(root=True)
+    # matplotlib fills a legend column by column: reorder so that it reads row by row
+    handles = [handle for column in range(columns) for handle in handles[column::columns]]
+    if labels is not None:
+        labels = [label for column in range(columns) for label in labels[column::columns]]
     options = {
-        "loc": "upper left",
-        "bbox_to_anchor": (1, 1),
-        "bbox_transform": ax.transAxes + ScaledTranslation(gap, 0, figure.dpi_scale_trans),
+        "loc": "upper center",
+        "bbox_to_anchor": (0.5, 0),
+        "bbox_transform": ax.transAxes
+        + ScaledTranslation(0, -LEGEND_GAP_BELOW, figure.dpi_scale_trans),
+        "ncols": columns,
         "borderaxespad": 0,
     }
-    options.update(kwargs)
     given = {"handles": handles, "labels": labels}
-    return ax.legend(**{key: value for key, value in given.items() if value is not None}, **options)
+    given = {key: value for key, value in given.items() if value is not None}
+    return ax.legend(**given, **{**options, **kwargs})
+
+
+def _legend_width(legend):
+    """The legend's width in pixels, or 0 when the figure cannot measure text."""
+    try:
+        renderer = legend.get_figure(root=True)._get_renderer()
+        return legend.get_window_extent(renderer).width
+    except (AttributeError, TypeError, RuntimeError):
+        return 0
 
 
 def fixed_layout(figure, **margins):
@@ -293,11 +369,37 @@ def style_axes(ax, ylabel):
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _draw_learning_rates(ax, learning_rates):
-    """Draw each (rates, colour) as a step line on a second y axis, on the right of ``ax``."""
+def _draw_learning_rates(ax, learning_rates, used=()):
+    """Draw each (rates, name, marker) as a step line on a second y axis, on the right of
+    ``ax``, in a colour none of the ``used`` colours (the loss curves') is, each with a legend
+    entry. Returns the lines."""
     rate_ax = learning_rate_axis(ax)
-    for rates, colour in learning_rates:
-        draw_learning_rate(rate_ax, np.arange(1, len(rates) + 1), rates, colour)
+    colour = learning_rate_colour(used)
+    lines = []
+    for rates, name, marker in learning_rates:
+        line = draw_learning_rate(rate_ax, np.arange(1, len(rates) + 1), rates, colour)
+        line.set_label(
+            f"{name}: learning rate (right axis)" if name else "learning rate (right axis)"
+        )
+        if marker is not None:  # several models: the model's marker shape tells them apart
+            every = max(1, round(len(rates) / MARKERS_PER_CURVE))
+            line.set(marker=marker, markevery=every, markersize=4, markerfacecolor="white")
+        lines.append(line)
+    return lines
+
+
+def learning_rate_colour(used=()):
+    """The colour of the learning-rate line beside curves drawn in the ``used`` colours:
+    ``LEARNING_RATE_COLOUR``, or the first Okabe-Ito colour none of them is, or grey.
+
+    >>> learning_rate_colour(OKABE_ITO[:2])
+    '#000000'
+    >>> learning_rate_colour(OKABE_ITO[:7])
+    '#F0E442'
+    """
+    used = {colour.lower() for colour in used}
+    free = [c for c in (LEARNING_RATE_COLOUR, *OKABE_ITO) if c.lower() not in used]
+    return free[0] if free else "0.5"
 
 
 def learning_rate_axis(ax):
@@ -310,7 +412,7 @@ def learning_rate_axis(ax):
     return rate_ax
 
 
-def draw_learning_rate(rate_ax, epochs, rates, colour=OKABE_ITO[0], line=None):
+def draw_learning_rate(rate_ax, epochs, rates, colour=LEARNING_RATE_COLOUR, line=None):
     """Draw one run's learning rate per epoch as a dotted step line; returns the line.
 
     Pass the returned ``line`` back to redraw it with new data (``LiveLossPlot`` does, every

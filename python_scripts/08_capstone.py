@@ -124,13 +124,15 @@ for name, features, labels in (
 # `"binary_crossentropy"`.
 
 # %%
-baseline = None  # TODO: use baseline_loss
-baseline = checks.exercise("08.1", baseline, y_train=y_train, y_val=y_val)
+my_baseline = None  # TODO: use baseline_loss
+
+# %%
+baseline = checks.exercise("08.1", my_baseline, y_train=y_train, y_val=y_val)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 # Solution (try the exercise first)
-baseline = baseline_loss(y_train, y_val, "binary_crossentropy")
-baseline = checks.exercise("08.1", baseline, y_train=y_train, y_val=y_val)
+my_baseline = baseline_loss(y_train, y_val, "binary_crossentropy")
+baseline = checks.exercise("08.1", my_baseline, y_train=y_train, y_val=y_val)
 
 # %%
 print(
@@ -242,7 +244,7 @@ plot_history(history, "loss", ax=ax_loss, early_stopping=early_stopping)
 ax_loss.axhline(baseline, color="#000000", linewidth=0.8, label="baseline (constant guess)")
 ax_loss.set_ylim(0, 1.1 * baseline)
 legend_outside(ax_loss)
-plot_history(history, "accuracy", ax=ax_accuracy)
+plot_history(history, "accuracy", ax=ax_accuracy, mark_best=False)  # the loss chose the epoch
 plt.show()
 
 # %% [markdown]
@@ -277,6 +279,8 @@ print(diagnosis)
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("08.4", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -330,6 +334,7 @@ my_verdict = None  # TODO: a letter, in quotes
 my_best_epoch = None  # TODO: a whole number
 my_test_accuracy = None  # TODO: a number such as 0.91
 
+# %%
 checks.exercise("08.5a", my_verdict, diagnosis=diagnosis)
 checks.exercise("08.5b", my_best_epoch, history=history)
 checks.exercise("08.5c", my_test_accuracy, test_accuracy=test_accuracy)

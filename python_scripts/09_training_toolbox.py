@@ -98,7 +98,8 @@ def build_classifier(learning_rate=0.003, optimizer=keras.optimizers.Adam):
 
 # %% [markdown]
 # `EarlyStopping(restore_best_weights=True)` (notebook 04) keeps the best weights in memory.
-# `ModelCheckpoint` writes the model to a **file** instead. With `save_best_only=True` it saves
+# `ModelCheckpoint` writes the model to a **file** instead: a **checkpoint**, a copy of the model
+# saved during training. With `save_best_only=True` it saves
 # only after an epoch whose `monitor` value is the best so far, so at the end the file holds the
 # best epoch's model. The file name must end in `.keras`. We write it to a temporary folder;
 # in a project, pick a folder you keep.
@@ -117,7 +118,7 @@ checkpointed_history = checkpointed_model.fit(
     x_train,
     y_train,
     validation_data=(x_val, y_val),
-    epochs=60,
+    epochs=40,
     batch_size=32,
     callbacks=[checkpoint],
     verbose=0,
@@ -140,6 +141,8 @@ print(f"files in the folder: {sorted(os.listdir(folder))}")
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("09.1", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -164,9 +167,9 @@ print(
 
 # %% [markdown]
 # The file holds the best epoch's model: evaluated, it gives exactly the lowest `val_loss` of
-# the history, 0.3540 at epoch 28, while the model in memory is the last epoch's, 0.4573. The
+# the history, 0.3540 at epoch 28, while the model in memory is the last epoch's, 0.3755. The
 # optimizer's update count tells the same story: 3 batches per epoch, 84 updates by epoch 28,
-# 180 by epoch 60.
+# 120 by epoch 40.
 #
 # How the two tools differ:
 #
@@ -245,10 +248,10 @@ print(f"{len(x_train_large)} training rows in {steps_per_epoch} batches of up to
 
 # %% tags=["live"]
 reduce_lr = keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.1, patience=3)
-seed_everything(0)
-reduced_model = build_classifier(learning_rate=0.1)
 
 # %%
+seed_everything(0)  # this cell builds the model it trains: running it again repeats the run
+reduced_model = build_classifier(learning_rate=0.1)
 reduced_history = reduced_model.fit(
     x_train_large,
     y_train_large,
@@ -270,8 +273,8 @@ plt.show()
 
 # %% [markdown]
 # `ReduceLROnPlateau` adds a `learning_rate` key to the history: the rate each epoch trained
-# with (it is logged before the callback reduces it). `plot_history` draws it on a second axis
-# when it changes. After three epochs without a new lowest validation loss, the rate dropped
+# with (it is logged before the callback reduces it). `plot_history` draws it when it changes:
+# the dotted black step line, read on the axis on the right. After three epochs without a new lowest validation loss, the rate dropped
 # from 0.1 to 0.01, and both curves stepped down at once: the training loss from 0.183 at
 # epoch 9 to 0.150 at epoch 10 and 0.127 at epoch 11, the validation loss from 0.241 to 0.209
 # and 0.201. The large steps had kept the model bouncing around a minimum; the smaller ones let
@@ -289,9 +292,10 @@ plt.show()
 # | val_loss | 0.90 | 0.70 | 0.65 | 0.66 | 0.64995 | 0.67 | 0.66 | 0.68 | 0.60 |
 
 # %%
-made_up_val_loss = [0.90, 0.70, 0.65, 0.66, 0.64995, 0.67, 0.66, 0.68, 0.60]
 first_reduced_epoch = None  # TODO: a whole number, counting epochs from 1
 
+# %%
+made_up_val_loss = [0.90, 0.70, 0.65, 0.66, 0.64995, 0.67, 0.66, 0.68, 0.60]
 checks.exercise("09.2", first_reduced_epoch, val_loss=made_up_val_loss)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -375,6 +379,8 @@ plt.show()
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("09.3", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -389,8 +395,8 @@ checks.exercise("09.3", answer)
 # and kernels, log them to files. `keras.callbacks.TensorBoard(log_dir=...)` writes a run into
 # its folder: `train` and `validation` subfolders, each with an `epoch_loss` per epoch (and the
 # other metrics, and the learning rate). Give each run its own folder under one parent, and
-# TensorBoard shows them side by side. Here: two learning rates, 0.003 and 0.03, with
-# `CSVLogger` logging the same runs to CSV files.
+# **TensorBoard**, the dashboard that reads these logs, shows them side by side. Here: two
+# learning rates, 0.003 and 0.03, with `CSVLogger` logging the same runs to CSV files.
 
 # %%
 logs_folder = tempfile.mkdtemp()
@@ -403,7 +409,7 @@ for learning_rate in (0.003, 0.03):
         x_train,
         y_train,
         validation_data=(x_val, y_val),
-        epochs=40,
+        epochs=30,
         batch_size=32,
         callbacks=[
             keras.callbacks.TensorBoard(log_dir=os.path.join(logs_folder, run_name)),
@@ -419,13 +425,14 @@ for root, _, files in sorted(os.walk(logs_folder)):
 # %% [markdown]
 # Start TensorBoard inside the notebook. `%load_ext tensorboard` loads its magic once;
 # `%tensorboard --logdir ...` starts a server in the background and shows its page below the
-# cell. The first start takes 10 to 20 seconds. Running this cell again reuses the server; running
-# the fits above again writes to a new folder, and this cell then starts a second TensorBoard (each
-# stops with the kernel). The page opens on *Time series* with every run ticked on the left; type
-# `epoch_loss` into the tag filter (or scroll to its card, after `epoch_accuracy` and
-# `epoch_learning_rate`): the training and validation curves of both runs, their steps counted
-# from 0. (Its colours are its own: here the validation curve is not dashed.) On
-# Binder or a remote JupyterHub the page may stay blank; the CSV files below work everywhere.
+# cell. The first start takes a few seconds, more on a busy machine. Running this cell again
+# reuses the server; running the fits above again writes to a new folder, and this cell then
+# starts a second TensorBoard (each stops with the kernel). The page opens on *Time series*
+# with every run ticked on the left; type `epoch_loss` into the tag filter (or scroll to its
+# card, after `epoch_accuracy` and `epoch_learning_rate`): the training and validation curves
+# of both runs, their steps counted from 0. (Its colours are its own: here the validation
+# curve is not dashed.) On Binder or a remote JupyterHub the page may stay blank; the CSV
+# files below work everywhere.
 
 # %% tags=["nbval-ignore-output"]
 logdir = logs_folder  # all runs under one folder
@@ -449,9 +456,10 @@ plot_history(logged_histories, title="two learning rates, logged to files")
 plt.show()
 
 # %% [markdown]
-# The file holds exactly the history's numbers, so a run that crashed at epoch 30 still leaves
-# its first 30 epochs on disk. At 0.03 the validation loss is lowest by epoch 2 to 4, at 0.003
-# only at epoch 21 to 35 (seeds 0-9): the larger rate reaches the overfitting sooner.
+# The file holds exactly the history's numbers, so a run that crashed at epoch 20 still leaves
+# its first 20 epochs on disk. At 0.03 the validation loss is lowest by epoch 2 to 4, at 0.003
+# only at epoch 21 to 30 (seeds 0-9; in one of them it still falls at epoch 30): the larger
+# rate reaches the overfitting sooner.
 #
 # ## When the loss goes wrong
 #
@@ -459,7 +467,8 @@ plt.show()
 #
 # Plain SGD on the 80 rows, at three learning rates. (SGD, not Adam, because Adam's steps are
 # capped near its learning rate, so it oscillates but seldom explodes.) The losses span many
-# powers of ten, so the plot uses a log scale.
+# powers of ten, so the plots use a log scale. The left plot leaves out the run at 10: with it
+# (right), the axis climbs past 10²⁰ and the jumps of the run at 5 look flat.
 
 # %%
 sgd_histories = {}
@@ -475,7 +484,10 @@ for name, history in sgd_histories.items():
         f"{name:>9}: loss " + " ".join(f"{v:.2g}" for v in h["loss"][:8]) + " ... "
         f"last {h['loss'][-1]:.2g}; last val_loss {h['val_loss'][-1]:.2g}"
     )
-plot_history(sgd_histories, log_scale=True, title="binary cross-entropy, log scale")
+fig, (ax_jumps, ax_all) = plt.subplots(1, 2, figsize=(11, 5.5))
+two_rates = {name: sgd_histories[name] for name in ("SGD(0.5)", "SGD(5.0)")}
+plot_history(two_rates, ax=ax_jumps, log_scale=True, title="0.5 and 5: the jumps")
+plot_history(sgd_histories, ax=ax_all, log_scale=True, title="all three: the explosion")
 plt.show()
 
 # %% [markdown]
@@ -495,10 +507,10 @@ plt.show()
 #
 # ### NaN losses and `TerminateOnNaN`
 #
-# Grow far enough and a loss overflows float32 to `inf`; one more step gives `nan` (not a
-# number), and every weight it touches becomes `nan` for good. Nothing learns after that, yet
-# `fit` runs on to the last epoch. `keras.callbacks.TerminateOnNaN()` checks the loss after every
-# batch and stops at the first `nan` or `inf`.
+# Grow far enough and a loss overflows float32 to `inf`; one more step gives **NaN** (not a
+# number, `nan` in Python), and every weight it touches becomes `nan` for good. Nothing learns
+# after that, yet `fit` runs on to the last epoch. `keras.callbacks.TerminateOnNaN()` checks
+# the loss after every batch and stops at the first `nan` or `inf`.
 #
 # The regression data of notebook 08's kind: `diabetes`, 442 patients, a measure of disease
 # progression from 25 to 346. The features are scaled on the training rows as usual; the
@@ -553,7 +565,8 @@ print(f"weights still finite: {all(np.isfinite(w).all() for w in nan_model.get_w
 # with `np.isnan(x).any()` before blaming the learning rate.
 #
 # Why did this run explode? The output starts near 0 and the targets are around 150, so the
-# first errors are about 150 and the MSE about 30,000: its gradients are hundreds of times
+# first errors are about 150 and the MSE about 30,000: its **gradients** (how fast the loss
+# changes with each weight; SGD steps by the learning rate times them) are hundreds of times
 # larger than for a target of size 1, and so is every SGD step.
 #
 # ### Unscaled regression targets
@@ -588,7 +601,7 @@ print(
 # %% [markdown]
 # Adam does not explode on raw targets: its steps are about the size of its learning rate,
 # whatever the size of the gradient. But then it needs many steps to move an output from 0 to
-# 150. Compare Adam at 0.01 on the raw and on the scaled target, 40 epochs each:
+# 150. Compare Adam at 0.01 on the raw and on the scaled target, 30 epochs each:
 
 # %%
 adam_histories = {}
@@ -602,13 +615,13 @@ for name, (target_train, target_val) in {
         x_train_d,
         target_train,
         validation_data=(x_val_d, target_val),
-        epochs=40,
+        epochs=30,
         batch_size=32,
         verbose=0,
     )
 raw_val = np.array(adam_histories["raw target"].history["val_loss"])
 scaled_val = np.array(adam_histories["scaled target"].history["val_loss"]) * target_std**2
-for epoch in (1, 5, 10, 20, 40):
+for epoch in (1, 5, 10, 30):
     print(
         f"epoch {epoch:2d}: validation MSE raw {raw_val[epoch - 1]:7.0f}, "
         f"scaled {scaled_val[epoch - 1]:5.0f} (both in the target's units²)"
@@ -624,9 +637,9 @@ plt.show()
 # that looks like a model still learning. It is mostly the output layer climbing towards the
 # targets' mean, about 150. The scaled run is near its lowest within about five epochs. Read in
 # the same units (the scaled losses times the std², 78.3² ≈ 6,130): after 5 epochs the scaled
-# run is at 3,461, the raw one still at 22,012, and even after 40 epochs the raw one (3,856) has
-# not reached the scaled run's epoch 5. Across ten seeds the raw run got there within 40 epochs
-# in only 5, at epochs 23 to 38. Two more things to notice:
+# run is at 3,461, the raw one still at 22,012, and even after 30 epochs the raw one (4,388) has
+# not reached the scaled run's epoch 5. Across ten seeds the raw run got there within 30 epochs
+# in only 3, at epochs 23 to 29. Two more things to notice:
 #
 # - The scaled loss is in units of the target's variance: 1.0 is the constant guess, so you can
 #   read the curve without knowing the target's units.
@@ -642,6 +655,8 @@ plt.show()
 # %%
 scaled_history = adam_histories["scaled target"]
 lowest_in_units = None  # TODO: from scaled_history.history["val_loss"] and target_std
+
+# %%
 checks.exercise("09.4", lowest_in_units, history=scaled_history, target_std=target_std)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]

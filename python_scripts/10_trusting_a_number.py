@@ -181,6 +181,8 @@ plt.show()
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("10.1", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -251,16 +253,15 @@ best_epochs = [int(np.argmin(h.history["val_loss"])) + 1 for h in fold_histories
 for name, loss, epoch in zip(fold_histories, best_losses, best_epochs, strict=True):
     print(f"{name}: lowest val_loss {loss:.3f} at epoch {epoch}")
 print(f"best val_loss: mean {np.mean(best_losses):.3f} ± {np.std(best_losses):.3f} (std)")
-print(f"best epoch:    mean {np.mean(best_epochs):.1f} ± {np.std(best_epochs):.1f} (std)")
 plot_history(fold_histories, title="five folds, one model each")
 plt.show()
 
 # %% [markdown]
 # The same model on five splits of the same 200 rows: lowest validation losses from 0.31 to
 # 0.48, best epochs from 4 to 9. Any one of these would have been "the" result of a single
-# split. The honest summary is a mean and a spread: a best validation loss of 0.40 ± 0.06, at
-# epoch 7 ± 2. (Over model seeds 0-9 the mean was 0.40 to 0.42 and the standard deviation 0.04
-# to 0.07; the best epochs lay between 4 and 11, never at the last epoch.)
+# split. The honest summary is a mean and a spread: a best validation loss of 0.40 ± 0.06.
+# (Over model seeds 0-9 the mean was 0.40 to 0.42 and the standard deviation 0.04 to 0.07;
+# the best epochs lay between 4 and 11, never at the last epoch.)
 #
 # The standard deviation describes one fold, a 40-row validation set. The mean of the five is
 # steadier than any one fold, but it is still a score on only 200 rows.
@@ -271,24 +272,34 @@ plt.show()
 # whole number. Compute it from `fold_histories` (a dict: fold name → the `History` of `fit`).
 
 # %%
-final_epochs = None  # TODO: a whole number, epochs counted from 1
-final_epochs = checks.exercise("10.2", final_epochs, fold_histories=fold_histories)
+my_final_epochs = None  # TODO: a whole number, epochs counted from 1
+
+# %%
+final_epochs = checks.exercise("10.2", my_final_epochs, fold_histories=fold_histories)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
 # Solution (try the exercise first)
-final_epochs = round(  # the mean of the best epochs, each counted from 1
+my_final_epochs = round(  # the mean of the best epochs, each counted from 1
     np.mean([np.argmin(h.history["val_loss"]) + 1 for h in fold_histories.values()])
 )
-final_epochs = checks.exercise("10.2", final_epochs, fold_histories=fold_histories)
+final_epochs = checks.exercise("10.2", my_final_epochs, fold_histories=fold_histories)
 
 # %% [markdown]
+# The best epochs get the same summary, a mean and a spread:
+
+# %%
+print(f"best epoch: mean {np.mean(best_epochs):.1f} ± {np.std(best_epochs):.1f} (std)")
+
+# %% [markdown]
+# Epoch 7 ± 2: the rule's 7 epochs are a choice with a spread of its own.
+#
 # ## Retrain on all 200 rows, then test once
 #
 # The five fold models each saw 160 rows. With the number of epochs chosen, the validation
-# rows have done their job: train one new model on all 200 rows (its scaler too) for
-# `final_epochs` epochs. There is no validation set left, so there is no curve to watch:
-# the epochs come from the folds. (With 200 rows instead of 160, an epoch holds 7 batches
-# instead of 5; the rule is a rule of thumb.)
+# rows have done their job: **retrain**, that is, train one new model on all 200 rows (its
+# scaler too) for `final_epochs` epochs. There is no validation set left, so there is no curve
+# to watch: the epochs come from the folds. (With 200 rows instead of 160, an epoch holds 7
+# batches instead of 5; the rule is a rule of thumb.)
 #
 # Then, once, the test set.
 
@@ -330,11 +341,6 @@ print(f"the final model's true loss (100,000 new rows): {true_loss:.3f}")
 # always between the two.) Report both numbers, each with its spread, and do not expect them
 # to agree to the second decimal on a few hundred rows.
 #
-# Why once? Everything the validation rows decided (epochs, the model, its size) was picked
-# *because* it scored well on them, so their score flatters. The test rows took part in no
-# choice, so their score is honest, but only the first time: if you change the model after
-# seeing it and test again, the test set has started choosing too.
-#
 # ### Exercise 3: one more try
 #
 # The test loss disappoints you. You try four other sizes of network, retrain each on the 200
@@ -347,6 +353,8 @@ print(f"the final model's true loss (100,000 new rows): {true_loss:.3f}")
 
 # %%
 answer = None  # TODO: your letter, in quotes
+
+# %%
 checks.exercise("10.3", answer)
 
 # %% jupyter={"outputs_hidden": true, "source_hidden": true} tags=["solution"]
@@ -355,6 +363,11 @@ answer = "B"
 checks.exercise("10.3", answer)
 
 # %% [markdown]
+# Why test only once? Everything the validation rows decided (epochs, the model, its size) was
+# picked *because* it scored well on them, so their score flatters. The test rows took part in
+# no choice, so their score is honest, but only the first time: if you change the model after
+# seeing it and test again, the test set has started choosing too.
+#
 # ## When not to shuffle before splitting
 #
 # Shuffling before splitting assumes every row is a fresh draw from the source. Two common
@@ -400,6 +413,8 @@ print(
 
 # %%
 shared_patients = None  # TODO: a whole number of patients
+
+# %%
 checks.exercise(
     "10.4",
     shared_patients,
@@ -422,8 +437,8 @@ checks.exercise(
 )
 
 # %% [markdown]
-# `GroupKFold` takes the groups and keeps each group's rows together: every patient is in the
-# validation fold of exactly one split, and then has no row in training.
+# `GroupKFold` takes the groups and keeps each group's rows together, a **grouped split**: every
+# patient is in the validation fold of exactly one split, and then has no row in training.
 
 # %%
 grouped_split = GroupKFold(n_splits=5)
@@ -490,8 +505,9 @@ for name, mse in (("shuffled (KFold)", shuffled_mse), ("by patient (GroupKFold)"
 # ### Rows in time order
 #
 # With a series (sales per day, a sensor per minute) the model will forecast, so validate it
-# on rows that come *after* its training rows. `TimeSeriesSplit` does that: each split trains
-# on the start of the series and validates on the stretch that follows. On 12 time-ordered
+# on rows that come *after* its training rows. `TimeSeriesSplit` makes such a
+# **time-ordered split**: each split trains on the start of the series and validates on the
+# stretch that follows. On 12 time-ordered
 # rows:
 
 # %%

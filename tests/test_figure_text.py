@@ -35,6 +35,21 @@ def test_the_words_are_those_of_the_drawn_figure():
     assert describe(ax.figure) == describe(ax) == "one run: " + describe(HISTORY)
 
 
+def test_a_learning_rate_with_a_legend_entry_is_told_once_with_its_curves():
+    # plot_history labels the learning rate's line (a legend entry) on a second y axis; the
+    # curves' text names it, so the figure is one plot in words, not two
+    ax = plot_history(dict(HISTORY, learning_rate=[0.1, 0.1, 0.05, 0.05, 0.01]), ax=new_ax())
+    words = describe(ax.figure)
+    assert "Plot 2 of 2" not in words and words.count("learning rate") == 1
+    assert words == describe(ax)
+
+
+def test_an_exploding_loss_is_told_in_3_significant_digits():
+    exploding = {"loss": [3.2, 1.2e3, 2.0434e20], "val_loss": [15.1, 7e3, 1.6104e21]}
+    words = describe(plot_history(exploding, ax=new_ax(), log_scale=True))
+    assert "2.04e+20" in words and "1.61e+21" in words and ",000,000" not in words
+
+
 def keras_history(logged):
     history = keras.callbacks.History()
     history.history = logged

@@ -11,10 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from course_utils.plots import MARKERS, OKABE_ITO, legend_outside, plot_history
+from course_utils.plots import (
+    LEARNING_RATE_COLOUR,
+    MARKERS,
+    OKABE_ITO,
+    legend_outside,
+    plot_history,
+)
 from course_utils.reproducibility import seed_everything
 
 HISTORY = {"loss": [0.9, 0.5, 0.4, 0.35, 0.3], "val_loss": [1.0, 0.6, 0.5, 0.55, 0.6]}
@@ -102,8 +109,19 @@ def test_models_get_distinct_okabe_ito_colours_and_named_legend_entries():
     lines = lines_by_label(ax)
     assert to_hex(lines["small: training"].get_color()) == OKABE_ITO[0].lower()
     assert to_hex(lines["large: validation"].get_color()) == OKABE_ITO[1].lower()
-    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    legend = legend_as_read(ax)
     assert legend[:3] == ["small: training", "small: validation", "small: best val_loss: epoch 3"]
+
+
+def legend_as_read(ax):
+    """The legend's texts as a reader reads them: row by row, left to right."""
+    FigureCanvasAgg(ax.get_figure(root=True)).draw()  # Figure() alone places no text
+    texts = ax.get_legend().get_texts()
+    place = {id(text): text.get_window_extent() for text in texts}
+    return [
+        text.get_text()
+        for text in sorted(texts, key=lambda t: (-round(place[id(t)].y0), place[id(t)].x0))
+    ]
 
 
 def test_axes_are_labelled_with_integer_epoch_ticks():
@@ -293,9 +311,11 @@ def curves_and_legend(ax):
     return lines, [text.get_text() for text in ax.get_legend().get_texts()]
 
 
-def assert_same_curves(ax, other):
+def assert_same_curves(ax, other, rate_entries=0):
+    """The curves of ``ax`` and ``other`` are the same; the legend of ``ax`` has
+    ``rate_entries`` more entries at its end (its learning rates)."""
     (lines, legend), (other_lines, other_legend) = curves_and_legend(ax), curves_and_legend(other)
-    assert legend == other_legend
+    assert legend[: len(legend) - rate_entries] == other_legend
     assert len(lines) == len(other_lines)
     for line, other_line in zip(lines, other_lines, strict=True):
         assert line[:3] == other_line[:3]
@@ -317,11 +337,37 @@ def test_a_changing_learning_rate_gets_a_log_step_line_on_a_right_hand_axis():
     [step] = rate_ax.lines
     assert step.get_drawstyle() == "steps-pre" and step.get_linestyle() == ":"
     assert list(step.get_xdata()) == [1, 2, 3, 4, 5] and list(step.get_ydata()) == rates
-    assert to_hex(step.get_color()) == OKABE_ITO[0].lower()
     assert ax.get_zorder() > rate_ax.get_zorder()  # the curves and legend stay in front
 
     without_rate = {key: values for key, values in history.history.items() if key in HISTORY}
-    assert_same_curves(ax, plot_history(without_rate, ax=new_ax()))
+    assert_same_curves(ax, plot_history(without_rate, ax=new_ax()), rate_entries=1)
+
+
+def legend_entries(ax):
+    """(text, handle) of each entry of the legend of ``ax``."""
+    legend = ax.get_legend()
+    texts = [text.get_text() for text in legend.get_texts()]
+    return list(zip(texts, legend.legend_handles, strict=True))
+
+
+@pytest.mark.parametrize("models", [1, 2, 6])
+def test_the_learning_rate_has_a_colour_of_its_own_and_a_legend_entry(models):
+    histories = {
+        f"run {index}": dict(HISTORY, learning_rate=[0.1, 0.1, 0.05, 0.05, 0.025])
+        for index in range(models)
+    }
+    ax = plot_history(histories if models > 1 else histories["run 0"], ax=new_ax())
+    [rate_ax] = learning_rate_axes(ax)
+    curve_colours = {to_hex(line.get_color()) for line in ax.lines}
+    for step in rate_ax.lines:  # not the blue (or any colour) of a loss curve
+        assert to_hex(step.get_color()) not in curve_colours
+        assert to_hex(step.get_color()) == LEARNING_RATE_COLOUR.lower()
+    entries = dict(legend_entries(ax))
+    names = [f"run {index}: " for index in range(models)] if models > 1 else [""]
+    for name, step in zip(names, rate_ax.lines, strict=True):
+        handle = entries[f"{name}learning rate (right axis)"]
+        assert to_hex(handle.get_color()) == to_hex(step.get_color())
+        assert handle.get_linestyle() == ":"
 
 
 def test_a_constant_learning_rate_adds_no_axis():
@@ -344,13 +390,16 @@ def test_keras_2s_lr_key_is_read_too_and_a_rate_of_0_keeps_a_linear_axis():
     assert rate_ax.get_yscale() == "linear"
 
 
-def test_each_model_whose_rate_changes_gets_a_step_line_in_its_colour():
+def test_each_model_whose_rate_changes_gets_a_step_line_with_its_marker_shape():
     changing = dict(HISTORY, learning_rate=[0.1, 0.1, 0.05, 0.05, 0.025])
     constant = dict(HISTORY, learning_rate=[0.1] * 5)
     ax = plot_history({"plateau": changing, "fixed": constant, "again": changing}, ax=new_ax())
     [rate_ax] = learning_rate_axes(ax)
-    colours = [to_hex(line.get_color()) for line in rate_ax.lines]
-    assert colours == [OKABE_ITO[0].lower(), OKABE_ITO[2].lower()]
+    assert [line.get_marker() for line in rate_ax.lines] == [MARKERS[0], MARKERS[2]]
+    assert [line.get_label() for line in rate_ax.lines] == [
+        "plateau: learning rate (right axis)",
+        "again: learning rate (right axis)",
+    ]
     assert len(ax.lines) == 9  # three models' curves and markers, as without the rates
 
 
@@ -453,6 +502,42 @@ def test_the_legend_sits_outside_the_curves_and_any_learning_rate_axis(learning_
     beside = [other.get_tightbbox().x1 for other in ax.figure.axes if other is not ax]
     assert len(beside) == (0 if learning_rate is None else 1)
     assert legend.x0 > max([ax.get_window_extent().x1, *beside])
+
+
+def test_a_legend_of_more_than_five_entries_goes_below_the_curves_one_model_a_row():
+    histories = {f"fold {index}": HISTORY for index in range(1, 6)}
+    figure = plt.figure(figsize=(8, 4.5))
+    ax = plot_history(histories, ax=figure.subplots())
+    legend, _ = legend_and_axes_extents(ax)
+    axes = ax.get_window_extent()
+    assert legend.y1 < axes.y0  # below the Axes (and its x label), not beside it
+    assert legend.x0 >= axes.x0 - axes.width and legend.x1 <= figure.bbox.width
+    assert legend_as_read(ax)[:4] == [
+        "fold 1: training",
+        "fold 1: validation",
+        "fold 1: best val_loss: epoch 3",
+        "fold 2: training",
+    ]  # one model a row
+    few = plot_history({"a": HISTORY}, ax=new_ax())  # 3 entries: on the right, as before
+    legend, _ = legend_and_axes_extents(few)
+    assert legend.x0 > few.get_window_extent().x1
+
+
+def test_a_narrow_panel_gets_fewer_entries_a_row():
+    figure = plt.figure(figsize=(11, 4.5))
+    left, right = figure.subplots(1, 2)
+    plot_history({f"learning rate {index}": HISTORY for index in range(3)}, ax=left)
+    legend, _ = legend_and_axes_extents(left)
+    assert legend.y1 < left.get_window_extent().y0
+    assert legend.width <= figure.bbox.width / 2
+    assert legend.x1 < right.get_tightbbox().x0
+
+
+def test_mark_best_false_leaves_the_best_epoch_unmarked():
+    ax = plot_history(HISTORY, ax=new_ax(), mark_best=False)
+    assert [line.get_label() for line in ax.lines] == ["training", "validation"]
+    with pytest.raises(TypeError, match="mark_best"):
+        plot_history(HISTORY, ax=new_ax(), mark_best="no")
 
 
 def test_side_by_side_plots_keep_their_legends_off_each_other():
