@@ -297,7 +297,9 @@ def test_number_outside_tolerance_says_which_way_and_gives_the_hint(capsys, answ
     [
         (np.array([0.25]), "a single number, but you gave an array of shape (1,)"),
         (float("nan"), "is NaN"),
-        ("0.25", "should be a number, not '0.25'"),
+        ("0.25", "your '0.25' is text: the quotes make it a string, not a number"),
+        ("25 %", "your '25 %' is text, a percentage in quotes"),
+        ("abc", "should be a number, not 'abc'"),
         (True, "should be a number, not True"),
         (None, "should be a number, not None"),
     ],
@@ -612,6 +614,114 @@ def test_binary_classifier_needs_one_output(capsys):
     assert "the model has 2 outputs instead of one" in line
 
 
+# what the cells after an exercise need of a classifier: check_binary_classifier's settings
+
+
+def builder(width=3, *, activation="sigmoid", loss="binary_crossentropy", metrics=("accuracy",)):
+    """A function without arguments that builds a classifier for rows of ``width`` features."""
+
+    def build_classifier():
+        model = keras.Sequential([keras.Input(shape=(width,)), Dense(1, activation=activation)])
+        model.compile(optimizer="adam", loss=loss, metrics=list(metrics))
+        return model
+
+    return build_classifier
+
+
+NEEDS = dict(builder=True, n_features=3, metrics=("accuracy",))
+
+
+@pytest.mark.parametrize(
+    "build, needs",
+    [
+        (builder(), NEEDS),
+        (builder(metrics=("accuracy", "auc")), NEEDS),
+        (builder(metrics=(keras.metrics.BinaryAccuracy(name="accuracy"),)), NEEDS),
+        (builder(), NEEDS | dict(other_metrics=False, probabilities=True)),
+        (
+            builder(
+                activation=None,
+                loss=FROM_LOGITS,
+                metrics=(keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy"),),
+            ),
+            NEEDS | dict(other_metrics=False),
+        ),
+    ],
+    ids=["as asked", "one more metric", "a named metric", "exactly so", "logits, named"],
+)
+def test_binary_classifier_accepts_what_the_later_cells_can_use(capsys, build, needs):
+    assert verdict(capsys, check_binary_classifier, build, **needs)[0] is True
+
+
+WRONG_FOR_LATER_CELLS = {
+    "a model": (builder()(), {}, "you passed a model, not the function that builds one"),
+    "None": (None, {}, "None is not a function that builds a model"),
+    "no return": (lambda: None, {}, "<lambda>() returned None, not a model"),
+    "arguments": (lambda width: None, {}, "<lambda> needs width, but the cells below call"),
+    "a class": (keras.Sequential, {}, "Sequential is a class, not a function"),
+    "not a model": (lambda: "model", {}, "<lambda>() returned 'model', not a Keras model"),
+    "rows of 1": (builder(1), {}, "the model takes rows of 1 number (keras.Input(shape=(1,)))"),
+    "rows of 10": (builder(10), {}, "the model takes rows of 10 numbers"),
+    "no metric": (builder(metrics=()), {}, "the model reports no metric, but the cells below"),
+    "acc": (builder(metrics=("acc",)), {}, "the model reports 'acc' but no 'accuracy'"),
+    "unknown metric": (builder(metrics=("acuracy",)), {}, "raised ValueError: Could not interp"),
+    "another metric too": (
+        builder(metrics=("accuracy", "auc")),
+        dict(other_metrics=False),
+        "the model reports 'auc' besides 'accuracy', but the cells below unpack",
+    ),
+    "logits unnamed": (
+        builder(
+            activation=None,
+            loss=FROM_LOGITS,
+            metrics=(keras.metrics.BinaryAccuracy(threshold=0.0),),
+        ),
+        {},
+        "Hint: use the name the cells read: keras.metrics.BinaryAccuracy(threshold=0.0, "
+        "name='accuracy').",
+    ),
+    "logits read as probabilities": (
+        builder(
+            activation=None,
+            loss=FROM_LOGITS,
+            metrics=(keras.metrics.BinaryAccuracy(threshold=0.0, name="accuracy"),),
+        ),
+        dict(probabilities=True),
+        "your model outputs logits (no sigmoid, from_logits=True). That trains the same, but",
+    ),
+    "logits, accuracy at 0.5": (
+        builder(activation=None, loss=FROM_LOGITS),
+        {},
+        "Hint: with logits, use metrics=[keras.metrics.BinaryAccuracy(threshold=0.0, "
+        "name='accuracy')]",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "answer, needs, message", WRONG_FOR_LATER_CELLS.values(), ids=list(WRONG_FOR_LATER_CELLS)
+)
+def test_binary_classifier_names_what_a_later_cell_would_trip_on(capsys, answer, needs, message):
+    result, line = verdict(capsys, check_binary_classifier, answer, **(NEEDS | needs))
+    assert result is False
+    assert message in line
+
+
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (dict(builder=1), TypeError),
+        (dict(n_features=0), ValueError),
+        (dict(metrics="accuracy", n_features=3), TypeError),
+        (dict(metrics=("accuracy",)), ValueError),
+        (dict(other_metrics=False), ValueError),
+    ],
+)
+def test_binary_classifier_set_up_wrongly_by_the_author_raises(bad, error):
+    with pytest.raises(error):
+        check_binary_classifier(builder(), **bad)
+
+
 # ---------------------------------------------------------------------------- check_early_stopping
 
 EarlyStopping = keras.callbacks.EarlyStopping
@@ -687,8 +797,34 @@ def test_early_stopping_names_the_setting_that_differs(capsys, callback, asked, 
 
 
 @pytest.mark.parametrize(
+    "callback, message",
+    [
+        (EarlyStopping(patience=3, min_delta=0.01), "min_delta=0.01: a new value must then beat"),
+        (EarlyStopping(patience=3, baseline=0.5), "baseline=0.5: training then stops unless"),
+        (EarlyStopping(patience=3, start_from_epoch=5), "start_from_epoch=5: the callback then"),
+    ],
+    ids=["min_delta", "baseline", "start_from_epoch"],
+)
+def test_early_stopping_with_others_default_names_a_setting_that_moves_the_stop(
+    capsys, callback, message
+):
+    result, line = verdict(capsys, check_early_stopping, callback, patience=3, others_default=True)
+    assert result is False
+    assert message in line
+    assert "so the training below would not stop where this lesson expects." in line
+    assert verdict(capsys, check_early_stopping, callback, patience=3)[0] is True
+
+
+def test_early_stopping_with_others_default_still_takes_what_is_asked(capsys):
+    callback = EarlyStopping(patience=3, min_delta=0.01, mode="min", verbose=1)
+    check = dict(patience=3, min_delta=0.01, others_default=True)
+    assert verdict(capsys, check_early_stopping, callback, **check)[0] is True
+
+
+@pytest.mark.parametrize(
     "bad, error",
     [
+        (dict(others_default=1), TypeError),
         (dict(patience=-1), ValueError),
         (dict(patience=2.5), ValueError),
         (dict(restore_best_weights=1), TypeError),

@@ -49,6 +49,28 @@ def exercise_cells(notebook):
     ]
 
 
+def answer_cell(notebook, cell):
+    """The answer cell right above exercise cell ``cell`` (a code cell, no solution, no
+    exercise call, where the learner sets what the exercise cell checks), or None."""
+    index = notebook.cells.index(cell)
+    above = notebook.cells[index - 1] if index else None
+    if (
+        above is not None
+        and above.cell_type == "code"
+        and SOLUTION not in tags(above)
+        and not EXERCISE_CALL.search(above.source)
+    ):
+        return above
+    return None
+
+
+def prompt_cell(notebook, cell):
+    """The cell that holds the prompt of exercise cell ``cell``: the one right above it, or
+    above its answer cell."""
+    above = answer_cell(notebook, cell) or cell
+    return notebook.cells[notebook.cells.index(above) - 1]
+
+
 def pairs(notebook):
     """(exercise cell, solution cell) for every exercise of a lesson."""
     found = []
@@ -79,12 +101,13 @@ def test_every_exercise_in_the_lessons_is_in_the_key_and_back():
 
 
 def test_each_exercise_cell_has_its_prompt_right_above_it():
-    """The markdown above an exercise cell ends with its first id's prompt, options and all
-    (`make learner` renders it from the data file), and no later id has a prompt of its own."""
+    """The markdown above an exercise cell (or above its answer cell) ends with its first id's
+    prompt, options and all (`make learner` renders it from the data file), and no later id has
+    a prompt of its own."""
     for path in SOURCES:
         notebook = read(path)
         for cell, ids in exercise_cells(notebook):
-            above = notebook.cells[notebook.cells.index(cell) - 1]
+            above = prompt_cell(notebook, cell)
             first, *others = (ANSWER_KEY[exercise_id].text.prompt for exercise_id in ids)
             assert first and above.source.endswith(first), f"{path.name} {ids}: run make learner"
             assert not any(others), f"{path.name} {ids}: only {ids[0]} has a prompt"
@@ -215,6 +238,24 @@ def test_a_percentage_for_a_share_is_told_so(capsys):
     )
 
 
+def test_a_number_in_quotes_is_told_it_is_text(capsys):
+    assert run("00.2", " 0.04", capsys) == (
+        "❌ Not yet: your ' 0.04' is text: the quotes make it a string, not a number. Hint: "
+        "write numbers without quotes: 0.04, not ' 0.04'.\n"
+    )
+    assert run("08.5c", "96%", capsys, test_accuracy=0.9561) == (
+        "❌ Not yet: your '96%' is text, a percentage in quotes. Hint: write it as a "
+        "number, without quotes or %: 0.96, not '96%'.\n"
+    )
+
+
+def test_only_a_share_reads_a_hundredfold_answer_as_a_percentage(capsys):
+    """For a number that is no share, 100 times the answer is a mistake: telling the learner
+    to divide by 100 would give the answer away."""
+    assert run("00.2", 4, capsys).startswith("❌ Not yet: your 4 is too high for the noise")
+    assert "looks like a percentage" in run("07.6", 86.01, capsys)
+
+
 def test_a_float_epoch_with_no_fraction_is_an_epoch(capsys):
     assert run("02.3", 3.0, capsys, history=HISTORY).startswith("✅ Correct: epoch 3 ")
 
@@ -336,6 +377,62 @@ def test_the_final_epochs_fall_back_to_a_whole_number_the_next_cell_can_train_wi
     assert checks.exercise("10.2", 5, fold_histories=FOLD_HISTORIES) == 5
 
 
+def test_a_digit_is_not_too_high_or_too_low(capsys):
+    for wrong in (1, 3):  # a known mistake's digit, and another
+        assert run("03.4", wrong, capsys, **PER_CLASS).startswith(
+            f"❌ Not yet: the digit is not your {wrong}. Hint: "
+        )
+
+
+@pytest.mark.parametrize("exercise_id", ["02.3", "08.5b"])
+def test_an_epoch_in_quotes_is_told_it_is_text(exercise_id, capsys):
+    assert run(exercise_id, " 3 ", capsys, history=HISTORY) == (
+        "❌ Not yet: your ' 3 ' is text: the quotes make it a string, not a number. Hint: write "
+        "numbers without quotes: 3, not ' 3 '.\n"
+    )
+    assert run(exercise_id, np.array(3), capsys, history=HISTORY).startswith("✅")
+
+
+def test_a_number_the_later_cells_use_comes_back_plain(capsys):
+    import tensorflow as tf
+
+    right = ANSWER_KEY["08.1"].expected(**LABELS)
+    for typed in (tf.constant(right, dtype="float64"), np.array(right), np.float32(right)):
+        given = checks.exercise("08.1", typed, **LABELS)
+        assert capsys.readouterr().out.startswith("✅")
+        assert type(given) is float and abs(given - right) < 1e-6
+    assert type(checks.exercise("10.2", np.int64(5), fold_histories=FOLD_HISTORIES)) is int
+
+
+def test_an_unsolved_builder_says_so_in_each_cell_that_builds_with_it(capsys):
+    build_classifier = checks.exercise("02.1", None)
+    assert "↪ Until yours passes" in capsys.readouterr().out
+    for _ in range(2):  # once per use
+        model = build_classifier()
+        assert capsys.readouterr().out == (
+            "(02.1 not solved yet: this cell uses the course's build_classifier)\n"
+        )
+    assert model.layers[0].units == 64 and build_classifier.__name__ == "build_classifier"
+
+
+def test_an_unsolved_callback_says_so_each_time_a_fit_starts_with_it(capsys):
+    from course_utils.reproducibility import seed_everything
+
+    early_stopping = checks.exercise("08.3", None)
+    assert "↪ Until yours passes" in capsys.readouterr().out
+    assert isinstance(early_stopping, keras.callbacks.EarlyStopping)
+    seed_everything(0)
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.zeros((4, 1))
+    for _ in range(2):
+        model.fit(x, x, validation_data=(x, x), epochs=2, callbacks=[early_stopping], verbose=0)
+        assert capsys.readouterr().out == (
+            "(08.3 not solved yet: this cell uses the course's callback)\n"
+        )
+    assert early_stopping.patience == 10 and early_stopping.restore_best_weights
+
+
 def test_a_rounded_copy_of_a_printed_number_is_told_so(capsys):
     printed = run("07.2", round(0.45 - 0.41234567, 3), capsys, history=L2)
     assert printed == (
@@ -450,7 +547,43 @@ class Broken:
     __eq__ = __hash__ = __bool__ = __float__ = __index__ = __getitem__ = _boom
 
 
+def _classifier(width, metrics=("accuracy",)):
+    """A build_classifier for rows of ``width`` features, compiled for two classes."""
+
+    def build_classifier():
+        model = keras.Sequential(
+            [keras.Input(shape=(width,)), keras.layers.Dense(1, activation="sigmoid")]
+        )
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=list(metrics))
+        return model
+
+    return build_classifier
+
+
+def _raises():
+    raise RuntimeError("a bug in the learner's function")
+
+
+# what a learner passes where code is expected: nothing, a model instead of its builder, a
+# builder that raises or returns nothing, a name in quotes, builders for the wrong rows or
+# without the metric, a class, a list of callbacks, another callback
+HOSTILE_CODE = {
+    "None": None,
+    "a model, not its builder": _classifier(10)(),
+    "a function that raises": _raises,
+    "a lambda returning None": lambda: None,
+    "a builder that takes arguments": lambda units: None,
+    "a string": "build_classifier",
+    "a builder for rows of 1 feature": _classifier(1),
+    "a builder with no metric": _classifier(10, metrics=()),
+    "a builder for rows of 30 features, two metrics": _classifier(30, ("accuracy", "auc")),
+    "a class": keras.callbacks.EarlyStopping,
+    "a list of callbacks": [keras.callbacks.EarlyStopping(patience=10)],
+    "another callback": keras.callbacks.History(),
+}
+
 HOSTILE = st.one_of(
+    st.sampled_from(list(HOSTILE_CODE.values())),
     st.none(),
     st.booleans(),
     st.integers(-(10**30), 10**30),
@@ -480,6 +613,35 @@ def test_any_answer_gets_one_verdict_line_and_no_traceback(exercise_id, answer, 
 @pytest.mark.parametrize("exercise_id", list(ANSWER_KEY))
 def test_an_answer_that_raises_when_looked_at_gets_one_verdict_line(exercise_id, capsys):
     assert_one_verdict(exercise_id, Broken(), capsys)
+
+
+@pytest.mark.parametrize("exercise_id", list(ANSWER_KEY))
+def test_any_code_answer_gets_one_verdict_line_and_no_traceback(exercise_id, capsys):
+    """Every exercise, given each of HOSTILE_CODE: one verdict line, no traceback."""
+    for answer in HOSTILE_CODE.values():
+        assert_one_verdict(exercise_id, answer, capsys)
+
+
+CODE_HINTS = {  # 02.1: each mistaken code answer gets its own hint
+    "None": "None is not a function that builds a model",
+    "a model, not its builder": "you passed a model, not the function that builds one",
+    "a function that raises": "_raises() raised RuntimeError: a bug in the learner's function",
+    "a lambda returning None": "<lambda>() returned None, not a model",
+    "a builder that takes arguments": "<lambda> needs units, but the cells below call",
+    "a string": "'build_classifier' is not a function that builds a model",
+    "a builder for rows of 1 feature": "the model takes rows of 1 number (keras.Input(shape=(1,)))",
+    "a builder with no metric": "the model reports no metric, but the cells below read",
+    "a builder for rows of 30 features, two metrics": "but the cells below train it on rows of 10",
+    "a class": "EarlyStopping is a class, not a function that builds your model",
+    "a list of callbacks": "is not a function that builds a model",
+    "another callback": "is not a function that builds a model",
+}
+
+
+@pytest.mark.parametrize("name", CODE_HINTS)
+def test_each_mistaken_builder_gets_its_own_hint(name, capsys):
+    printed = run("02.1", HOSTILE_CODE[name], capsys)
+    assert printed.startswith("❌ Not yet: ") and CODE_HINTS[name] in printed, printed
 
 
 def assert_one_verdict(exercise_id, answer, capsys):
@@ -526,6 +688,68 @@ def test_no_exercise_cell_shows_its_answer(path):
                 )
 
 
+# ------------------------------------------------------------------ the learner's answer survives
+
+# exercises whose answer is code the learner writes in the exercise cell itself (a split, a
+# history, a builder, a callback, a run): they keep one cell
+CODE_EXERCISES = {"01.2", "01.4", "02.1", "04.1", "06.2", "08.2", "08.3"}
+
+
+def _bound(node):
+    """The names a statement binds: assignment, augmented or annotated assignment, for, with,
+    def and class, at any depth."""
+    bound = set()
+    for inner in ast.walk(node):
+        targets = []
+        if isinstance(inner, ast.Assign):
+            targets = inner.targets
+        elif isinstance(inner, (ast.AugAssign, ast.AnnAssign, ast.For)):
+            targets = [inner.target]
+        elif isinstance(inner, ast.withitem) and inner.optional_vars is not None:
+            targets = [inner.optional_vars]
+        elif isinstance(inner, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(inner.name)
+        for target in targets:
+            bound |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return bound
+
+
+def test_the_code_exercises_are_tasks():
+    assert all(isinstance(ANSWER_KEY[exercise_id], Task) for exercise_id in CODE_EXERCISES)
+
+
+@pytest.mark.parametrize(
+    "path", SOURCES + COPIES, ids=lambda path: f"{path.parent.name}/{path.stem}"
+)
+def test_no_exercise_cell_resets_the_answer_it_checks(path):
+    """A learner who sets ``answer = "C"`` in the answer cell and runs the exercise cell gets
+    "C" checked: the exercise cell never assigns the name it passes as the answer (but for
+    the name it binds to what checks.exercise returns). Code exercises are written in their
+    exercise cell, and are exempt."""
+    for cell, _ in exercise_cells(read(path)):
+        tree = ast.parse(cell.source)
+        reset = set()  # what the cell's statements bind, but to what checks.exercise returns
+        for statement in tree.body:
+            returns = isinstance(statement, ast.Assign) and _is_exercise_call(statement.value)
+            reset |= set() if returns else _bound(statement)
+        for call in (node for node in ast.walk(tree) if _is_exercise_call(node)):
+            (exercise_id,) = EXERCISE_CALL.findall(ast.unparse(call))
+            given = {n.id for n in ast.walk(call.args[1]) if isinstance(n, ast.Name)}
+            assert exercise_id in CODE_EXERCISES or not reset & given, (
+                f"{path.parent.name}/{path.name} {exercise_id}: the exercise cell sets "
+                f"{sorted(reset & given)}, which resets the learner's answer: move that line "
+                "to an answer cell right above it"
+            )
+
+
+def _is_exercise_call(node):
+    return (
+        isinstance(node, ast.Call)
+        and ast.unparse(node.func) == "checks.exercise"
+        and len(node.args) >= 2
+    )
+
+
 # ------------------------------------------------------------------ solutions
 
 
@@ -537,8 +761,11 @@ def code_lines(source):
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.stem)
 def test_each_solution_matches_its_exercise_outside_the_blanks(path):
-    """Every line of the exercise cell not marked ``# TODO`` stands in its solution, in order."""
-    for exercise, solution in pairs(read(path)):
+    """Every line of the exercise cell not marked ``# TODO`` stands in its solution, in order;
+    the blanks are marked in the exercise cell or in its answer cell."""
+    notebook = read(path)
+    for exercise, solution in pairs(notebook):
+        answer = answer_cell(notebook, exercise)
         lines = exercise.source.splitlines()
         kept = code_lines("\n".join(line for line in lines if "# TODO" not in line))
         remaining = iter(code_lines(solution.source))
@@ -546,7 +773,8 @@ def test_each_solution_matches_its_exercise_outside_the_blanks(path):
         assert not missing, (
             f"{path.name}: the solution of {EXERCISE_CALL.findall(exercise.source)} lacks {missing}"
         )
-        assert "# TODO" in exercise.source, f"{path.name}: mark the learner's blanks with # TODO"
+        blanks = exercise.source + ("" if answer is None else answer.source)
+        assert "# TODO" in blanks, f"{path.name}: mark the learner's blanks with # TODO"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda path: path.stem)

@@ -32,7 +32,8 @@ from course_utils.lessons import lesson02, lesson04, lesson08
 
 def _set_up_like(reference):
     """A check that a learner's EarlyStopping is set up as the callback ``reference()``
-    returns: the same monitor, patience and restore_best_weights."""
+    returns: the same monitor, patience and restore_best_weights, and the other settings that
+    move the stop at their defaults (the lesson's next run must stop where it says)."""
 
     def check(callback):
         wanted = reference()
@@ -41,9 +42,41 @@ def _set_up_like(reference):
             monitor=wanted.monitor,
             patience=wanted.patience,
             restore_best_weights=wanted.restore_best_weights,
+            others_default=True,
         )
 
     return check
+
+
+def _builds_like(reference, other_metrics=True, probabilities=False):
+    """A check that a learner's ``build_classifier`` builds a binary classifier the cells
+    after the exercise can use as they use ``reference``'s: a function (they call it), the
+    same input width (they train it on the lesson's rows), the same metrics in history (they
+    plot accuracy), and, as asked, no other metric (they unpack model.evaluate) and a sigmoid
+    output (they read model.predict as probabilities).
+
+    >>> check = _builds_like(lesson08.build_classifier)
+    >>> check(lesson08.build_classifier())  # doctest: +ELLIPSIS
+    ❌ Not yet: you passed a model, not the function that builds one: ...
+    False
+    """
+
+    def check(builder):
+        return check_binary_classifier(
+            builder,
+            builder=True,
+            n_features=_N_FEATURES[reference],
+            metrics=("accuracy",),
+            other_metrics=other_metrics,
+            probabilities=probabilities,
+        )
+
+    return check
+
+
+# the width of the rows each lesson's reference classifier trains on (the lessons' data;
+# tests/test_accepted_answers.py checks them against the references)
+_N_FEATURES = {lesson02.build_classifier: 10, lesson08.build_classifier: 30}
 
 
 # ------------------------------------------------------------------ 01.2: a split's four parts
@@ -204,7 +237,8 @@ COMPUTED = {  # by exercise id; the Choices are in the data files alone
         check=lambda history: check_history(history, metric="val_loss", below=0.05, epoch="last")
     ),
     "02.1": Task(
-        check=check_binary_classifier,
+        # the cells below plot history's accuracy and read model.predict as probabilities
+        check=_builds_like(lesson02.build_classifier, probabilities=True),
         reference=lambda: lesson02.build_classifier,
         stands_for="build_classifier (64 ReLU units, 1 sigmoid unit, binary cross-entropy)",
     ),
@@ -236,6 +270,7 @@ COMPUTED = {  # by exercise id; the Choices are in the data files alone
                 per_class_loss, history
             ).argmin(),
         },
+        ordered=False,  # a digit: 7 is not "too high"
     ),
     "04.1": Task(
         check=_set_up_like(lesson04.early_stopping),
@@ -294,6 +329,7 @@ COMPUTED = {  # by exercise id; the Choices are in the data files alone
             "added-share": lambda: 1 - 0.99 ** (5 * 3),
             "epoch-4": lambda: 0.99 ** (4 * 3),
         },
+        share=True,
     ),
     "08.1": Number(
         expected=lambda y_train, y_val: baseline_loss(y_train, y_val, "binary_crossentropy"),
@@ -310,7 +346,8 @@ COMPUTED = {  # by exercise id; the Choices are in the data files alone
         stands_for="baseline",
     ),
     "08.2": Task(
-        check=check_binary_classifier,
+        # the cells below plot history's accuracy and unpack model.evaluate into two numbers
+        check=_builds_like(lesson08.build_classifier, other_metrics=False),
         reference=lambda: lesson08.build_classifier,
         stands_for="build_classifier (32 ReLU units, 1 sigmoid unit, binary cross-entropy)",
     ),
@@ -325,6 +362,7 @@ COMPUTED = {  # by exercise id; the Choices are in the data files alone
         expected=lambda test_accuracy: test_accuracy,
         tolerance=0.005,
         mistakes={"error-rate": lambda test_accuracy: 1 - test_accuracy},
+        share=True,
     ),
     "09.2": Number(
         expected=lambda val_loss: _first_reduced_epoch(val_loss),

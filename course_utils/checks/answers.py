@@ -114,8 +114,26 @@ def check_number(answer, expected, *, tolerance, name, hint, problem=None):
     return verdict(_judge_number, answer, expected, tolerance, name, hint, problem)
 
 
+# a number typed in quotes: "0.25", " 28 ", "86%"
+NUMBER_IN_QUOTES = re.compile(
+    r"\s*([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[-+]?[0-9]+)?)\s*(%?)\s*", re.IGNORECASE
+)
+
+
 def _judge_number(answer, expected, tolerance, name, hint, problem):
     value = np.asarray(answer)
+    typed = NUMBER_IN_QUOTES.fullmatch(answer) if isinstance(answer, str) else None
+    if typed and typed.group(2):
+        raise NotYet(
+            f"your {answer!r} is text, a percentage in quotes.",
+            f"write it as a number, without quotes or %: {float(typed.group(1)) / 100:g}, "
+            f"not {answer!r}.",
+        )
+    if typed:
+        raise NotYet(
+            f"your {answer!r} is text: the quotes make it a string, not a number.",
+            f"write numbers without quotes: {typed.group(1)}, not {answer!r}.",
+        )
     if isinstance(answer, bool) or value.dtype.kind not in "iuf":
         raise NotYet(
             f"{name} should be a number, not {shown(answer)}.",

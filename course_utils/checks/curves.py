@@ -1,5 +1,7 @@
 """Checks that read a training history: the best epoch, a target reached, ``diagnose``'s verdict."""
 
+import re
+
 import numpy as np
 
 from course_utils._validation import is_real, is_whole
@@ -38,6 +40,13 @@ def _judge_best_epoch(answer, history, metric, lowest):
     extreme, opposite, better = (
         ("lowest", "highest", "lower") if lowest else ("highest", "lowest", "higher")
     )
+    if isinstance(answer, np.ndarray) and answer.ndim == 0 and answer.dtype.kind in "iuf":
+        answer = answer.item()  # np.array(28) is 28
+    if isinstance(answer, str) and re.fullmatch(r"\s*[0-9]+(\.0*)?\s*", answer):
+        raise NotYet(
+            f"your {answer!r} is text: the quotes make it a string, not a number.",
+            f"write numbers without quotes: {int(float(answer))}, not {answer!r}.",
+        )
     if not is_whole(answer) and not (is_real(answer) and float(answer).is_integer()):
         raise NotYet(
             f"{shown(answer)} is not an epoch number.",

@@ -6,18 +6,25 @@ the lessons' data files in ``texts/``), not in the notebook, so the answer is no
 sight. The explanation shows only after a right answer; each wrong option, and each mistake
 learners are known to make, gets its own hint. The kinds of exercise are in ``kinds.py``.
 
-When the rest of a lesson uses an exercise's result (a split, a model builder, a callback),
-``exercise`` returns what those cells should use: the learner's answer once it passes, the
-reference answer until then (it says so in one line), so a lesson runs to the end even when
-an exercise is left unsolved.
+When the rest of a lesson uses an exercise's result (a model builder, a callback, a number),
+``exercise`` returns what those cells should use: the learner's answer once it passes (a
+number as a plain Python number, whatever array or tensor held it), the reference answer until
+then, so a lesson runs to the end even when an exercise is left unsolved. It says so in one
+line, and the reference says so again, in one line, in each cell that uses it: a builder
+each time it builds, a callback each time a fit starts with it.
 """
 
+import functools
 import json
 import re
 from pathlib import Path
 
+import keras
+import numpy as np
+
 from course_utils.checks._feedback import print_not_yet, shown
 from course_utils.checks.answer_key import ANSWER_KEY
+from course_utils.checks.kinds import Number
 
 SOLUTIONS = Path(__file__).with_name("solutions.json")  # written by `make learner`
 # how a notebook cell calls an exercise: checks.exercise("01.3", ...); the tools find ids with it
@@ -44,12 +51,43 @@ def exercise(exercise_id, answer, **context):
     if reference is None:
         return None
     if passed:
-        return answer
+        return np.asarray(answer).item() if isinstance(item, Number) else answer
     print(
         f"↪ Until yours passes, the cells below use the reference {item.stands_for}; "
         f"checks.solution({exercise_id!r}) shows it."
     )
-    return reference(**context)
+    return _announced(reference(**context), exercise_id, item.stands_for.split()[0])
+
+
+def _announced(reference, exercise_id, name):
+    """``reference`` that prints, each time a cell uses it, that it stands in for the
+    learner's answer: a function when called, a callback when a fit starts with it. A number
+    is returned as it is (the exercise cell said so).
+
+    >>> build = _announced(lambda: 3, "02.1", "build_classifier")
+    >>> build()
+    (02.1 not solved yet: this cell uses the course's build_classifier)
+    3
+    """
+    note = f"({exercise_id} not solved yet: this cell uses the course's {name})"
+    if isinstance(reference, keras.callbacks.Callback):
+        starts = reference.on_train_begin
+
+        def on_train_begin(logs=None):
+            print(note)
+            return starts(logs)
+
+        reference.on_train_begin = on_train_begin
+        return reference
+    if callable(reference):
+
+        @functools.wraps(reference)
+        def announced(*args, **kwargs):
+            print(note)
+            return reference(*args, **kwargs)
+
+        return announced
+    return reference
 
 
 def solution(exercise_id):

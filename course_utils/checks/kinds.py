@@ -89,13 +89,19 @@ class Number:
     """A number exercise. ``expected(**context)`` computes the right value from the objects
     the notebook passes (for a fixed value, take no arguments); ``mistakes`` names each known
     mistake and gives a function of the same context that computes the wrong value it leads to
-    (its hint is ``text.hints[name]``)."""
+    (its hint is ``text.hints[name]``). ``ordered=False`` for a number that names something
+    (a class, a digit): a wrong one is then not "too high" or "too low", just not it.
+    ``share=True`` for a share between 0 and 1 (an accuracy): an answer 100 times too large is
+    then read as a percentage. (For any other number that would be a mistake, and saying so
+    would give the answer away.)"""
 
     expected: Callable[..., float]
     tolerance: float
     mistakes: Mapping[str, Callable[..., float]] = field(default_factory=dict)
     stands_for: str = ""  # set when later cells use the number: the reference is ``expected``
     text: ExerciseText = ExerciseText()
+    ordered: bool = True
+    share: bool = False
 
     @property
     def reference(self):
@@ -107,6 +113,8 @@ class Number:
     def judge(self, answer, **context):
         expected = float(self.expected(**context))
         problem, hint = self._feedback_for(answer, expected, context)
+        if problem is None and not self.ordered and is_real(answer) and math.isfinite(answer):
+            problem = f"{self.text.name} is not your {answer:.4g}."  # not "too high"
         return check_number(
             answer,
             expected,
@@ -124,7 +132,11 @@ class Number:
             wrong = float(mistaken(**context))
             if self._matches(answer, wrong) and abs(wrong - expected) > self.tolerance:
                 return None, self.text.hints[name]
-        if 0 < expected < 1 < answer <= 100 and self._matches(answer / 100, expected):
+        if (
+            self.share
+            and 0 < expected < 1 < answer <= 100
+            and self._matches(answer / 100, expected)
+        ):
             return (
                 f"your {answer:.4g} looks like a percentage: {self.text.name} is a share "
                 "between 0 and 1.",
