@@ -1,7 +1,8 @@
 """tools/lesson_run.py: the one execution of each lesson checks the learner's path and any order.
 
 The nbval run itself is tested end to end in tests/test_nbval_setup.py (tiny notebooks whose
-cells give other outputs in the shuffled order, or read a name only a solution binds, fail it).
+cells give other outputs in the shuffled order or when run again, or read a name only a
+solution binds, fail it).
 """
 
 import contextlib
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from lesson_run import as_run, dependencies, isolated, names, shuffled_order
+from lesson_run import as_run, dependencies, isolated, names, runs_twice, shuffled_order
 
 from course_utils.notebook_tags import PLACEHOLDER, SOLUTION
 
@@ -67,6 +68,17 @@ def test_only_a_solution_cell_runs_isolated_and_the_lesson_keeps_its_own_source(
     run = as_run(solution)
     assert run.source == isolated('answer = "A"')
     assert solution.source == 'answer = "A"'
+
+
+def test_every_code_cell_but_a_solution_runs_twice():
+    training, exercise, solution = code_cells(
+        "model = build_model()\nhistory = model.fit(x, y)",
+        'build_classifier = checks.exercise("02.1", build_classifier)',
+        'answer = "A"',
+    )
+    solution.metadata["tags"] = [SOLUTION]
+    assert [runs_twice(cell) for cell in (training, exercise, solution)] == [True, True, False]
+    assert not runs_twice(nbformat.v4.new_markdown_cell("model.fit(x, y)"))
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)

@@ -2,8 +2,8 @@
 
 Tiny notebooks (no TensorFlow, so they run in seconds), each stored with outputs, are checked
 by ONE nbval run in a subprocess with the project's own conftest.py (shuffled order, isolated
-solutions: tools/lesson_run.py) and sanitising file; a small plugin records each cell's
-outcome with its notebook's name.
+solutions, every other cell run twice in a row: tools/lesson_run.py) and sanitising file; a
+small plugin records each cell's outcome with its notebook's name.
 """
 
 import os
@@ -32,11 +32,15 @@ SOURCE = (
 REFERENCE = "best epoch: 7, val_loss 0.123\n3/3 - 0s - 12ms/step\n"
 
 
-def stored_cell(source, stdout="", stderr="", tags=()):
+def stored_cell(source, stdout="", stderr="", tags=(), more_stdout=""):
+    """A code cell stored with what it printed: ``stdout``, then ``stderr``, then
+    ``more_stdout`` (a stdout that a stderr in between split in two)."""
     cell = new_code_cell(source, execution_count=1, metadata={"tags": list(tags)})
     cell.outputs = [new_output("stream", name="stdout", text=stdout)] if stdout else []
     if stderr:
         cell.outputs.append(new_output("stream", name="stderr", text=stderr))
+    if more_stdout:
+        cell.outputs.append(new_output("stream", name="stdout", text=more_stdout))
     return cell
 
 
@@ -44,6 +48,9 @@ def lesson_output(stdout, stderr="noise\n"):
     return new_notebook(cells=[stored_cell(SOURCE, stdout, stderr)])
 
 
+EXERCISE = (  # like checks.exercise: hands the reference on until the answer passes
+    'def exercise(answer):\n    print("✅" if answer == "A" else "❌ Not yet")\n    return "A"'
+)
 FILLERS = [stored_cell(f"filler_{k} = {k}") for k in range(3)]  # give the shuffle some room
 
 # Each notebook, stored with its outputs, and whether nbval must pass it.
@@ -107,6 +114,63 @@ CASES = {
         ),
         False,
     ),
+    # run twice in a row: a learner who runs a cell again gets the stored numbers
+    "a training cell trains a model built in the cell above": (
+        new_notebook(
+            cells=[
+                stored_cell("model = []  # built"),
+                stored_cell("model.append('epoch')  # trained\nprint(len(model))", "1\n"),
+            ]
+        ),
+        False,
+    ),
+    "a training cell rebuilds its model": (
+        new_notebook(
+            cells=[
+                stored_cell("model = []  # built\nmodel.append('epoch')  # trained"),
+                stored_cell(
+                    "model = []  # built again\nmodel.append('epoch')  # trained\n"
+                    "print(len(model))",
+                    "1\n",
+                ),
+            ]
+        ),
+        True,
+    ),
+    "an exercise cell rebinds the answer it checks": (
+        new_notebook(
+            cells=[
+                stored_cell(EXERCISE),
+                stored_cell("answer = None  # TODO: your letter"),
+                stored_cell("answer = exercise(answer)", "❌ Not yet\n"),
+            ]
+        ),
+        False,
+    ),
+    "an exercise cell reads the answer it checks": (
+        new_notebook(
+            cells=[
+                stored_cell(EXERCISE),
+                stored_cell("answer = None  # TODO: your letter"),
+                stored_cell("reference = exercise(answer)", "❌ Not yet\n"),
+            ]
+        ),
+        True,
+    ),
+    # what a cell printed is stored as several streams when stderr came in between
+    "a stored stdout split by stderr": (
+        new_notebook(
+            cells=[
+                stored_cell(
+                    'print("first")\nprint("second")',
+                    "first\n",
+                    "a warning\n",
+                    more_stdout="second\n",
+                ),
+            ]
+        ),
+        True,
+    ),
 }
 
 
@@ -115,7 +179,7 @@ RECORDER = """
 def pytest_runtest_makereport(item, call):
     if call.when == "call" or call.excinfo is not None:
         with open("outcomes.txt", "a") as outcomes:
-            outcomes.write(f"{item.path.name}\\t{call.excinfo is None}\\n")
+            outcomes.write(f"{item.path.name}\\t{item.name}\\t{call.excinfo is None}\\n")
 """
 
 
@@ -127,8 +191,9 @@ def test_the_shuffled_order_does_put_each_defect_in_the_order_that_shows_it():
 
 
 @pytest.fixture(scope="module")
-def nbval_results(tmp_path_factory):
-    """{case: True when nbval passed every cell of its notebook}, from one nbval run."""
+def nbval_run(tmp_path_factory):
+    """{case: [(nbval item's name, whether it passed)] in the order they ran}, from one nbval
+    run."""
     folder = tmp_path_factory.mktemp("nbval")
     shutil.copy(ROOT / "conftest.py", folder / "conftest.py")
     (folder / "outcome_recorder.py").write_text(RECORDER)
@@ -158,12 +223,31 @@ def nbval_results(tmp_path_factory):
         text=True,
         timeout=300,
     )
-    cells = {name: [] for name in files}  # notebook -> whether each of its cells passed
+    cells = {name: [] for name in files}  # notebook -> (item, whether it passed) in order
     for line in (folder / "outcomes.txt").read_text().splitlines():
-        name, passed = line.split("\t")
-        cells[name].append(passed == "True")
+        name, item, passed = line.split("\t")
+        cells[name].append((item, passed == "True"))
     assert all(cells.values()), f"a notebook ran no cell: {cells}"
-    return {case: all(cells[name]) for name, case in files.items()}
+    return {case: cells[name] for name, case in files.items()}
+
+
+@pytest.fixture(scope="module")
+def nbval_results(nbval_run):
+    """{case: True when nbval passed every cell of its notebook}."""
+    return {case: all(passed for _, passed in items) for case, items in nbval_run.items()}
+
+
+def test_each_cell_but_a_solution_runs_again_right_after_itself(nbval_run):
+    case = "a cell reads what the exercise cell left"  # cell 1 is the solution
+    ran = [item for item, _ in nbval_run[case]]
+    firsts = [item for item in ran if not item.endswith(" run again")]
+    assert sorted(firsts) == ["Cell 0", "Cell 1", "Cell 2"]
+    expected = []
+    for cell in firsts:  # in the shuffled order
+        expected.append(cell)
+        if cell != "Cell 1":  # the solution cell runs once
+            expected.append(f"{cell} run again")
+    assert ran == expected
 
 
 @pytest.mark.parametrize("case", list(CASES))

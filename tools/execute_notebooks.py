@@ -4,7 +4,10 @@ Runs each notebook top to bottom in a new kernel of the course (``KERNEL_NAME``)
 fixed execution environment the Makefile exports, and writes it back without timing
 metadata, so running it twice leaves no difference in any compared output. Each solution cell
 runs isolated (tools/lesson_run.py): the cells after it store what a learner who left the
-exercise unsolved sees, which is what the test suite's nbval run checks.
+exercise unsolved sees, which is what the test suite's nbval run checks. Each cell runs once,
+as in a learner's Run All; the nbval run runs each cell twice in a row and compares both runs
+with these outputs, so a cell that prints something else when run again fails there (it is
+fixed in the lesson, not stored from its second run).
 
     python tools/execute_notebooks.py notebooks/00_welcome.ipynb
 """
