@@ -45,9 +45,26 @@ import importlib.util
 import subprocess
 import sys
 
+COURSE = ""  # where course_utils comes from: written by `make publish`
+
 if importlib.util.find_spec("course_utils") is None:
-    url = "git+https://github.com/OWNER/REPO@main"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", url], check=True)
+    if not COURSE:
+        raise RuntimeError(
+            "This copy of the course is not published yet, so there is nowhere to install "
+            "course_utils from. Open the lessons in the course folder (make lab), or ask your "
+            "instructor for the course's published link."
+        )
+    pip = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", COURSE],
+        capture_output=True,
+        text=True,
+    )
+    if pip.returncode:
+        raise RuntimeError(
+            f"Installing course_utils from {COURSE} failed; pip said:\n{pip.stderr[-800:]}\n"
+            "Check that this notebook may use the internet (Kaggle: Settings, Internet on), "
+            "then run this cell again."
+        )
 
 # %%
 import keras
