@@ -83,7 +83,7 @@ from course_utils.plots import legend_outside
 # to 16, so 64 numbers per row, and a label from 0 to 9. The ten digits are about equally common.
 # As in lesson 02, `train_test_split(..., stratify=y)` keeps 20 % of the rows for validation with
 # the same share of each digit as the whole, and a `StandardScaler` learns the pixels' means and
-# spreads from the training rows only.
+# **spreads** (standard deviations) from the training rows only.
 
 # %%
 X, y = load_dataset("digits")
