@@ -27,6 +27,7 @@ site/_ext/course_site.py); without them the links carry clearly named placeholde
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ SITE = ROOT / "site"
 sys.path.insert(0, str(SITE / "_ext"))
 
 from course_site import LEARNER, LESSONS, launch_links, settings  # noqa: E402
+from publish import PLACEHOLDER, read_settings  # noqa: E402  (tools/, beside this script)
 
 from course_utils.notebook_tags import SOLUTION  # noqa: E402
 
@@ -99,10 +101,10 @@ def term_pattern(terms):
     return re.compile(rf"(?<![\w-])(?:{'|'.join(alternatives)})(?![\w-])", re.I)
 
 
-def link_first_use(text, term, pattern, longer=None):
-    """``text`` with the first unprotected match of ``pattern`` made a link to the glossary's
-    ``term``, and whether there was one. Matches inside a match of ``longer`` (the longer terms,
-    such as "validation loss" for "loss") do not count."""
+def term_uses(text, pattern, longer=None):
+    """The matches of ``pattern`` in ``text`` that count as uses of a glossary term, in order:
+    none inside code, maths, links, HTML, headings, roles or URLs (``PROTECTED``), nor inside a
+    match of ``longer`` (the longer terms, such as "validation loss" for "loss")."""
     skip = (
         PROTECTED
         if longer is None
@@ -111,15 +113,32 @@ def link_first_use(text, term, pattern, longer=None):
     position = 0
     for protected in [*skip.finditer(text), None]:
         end = protected.start() if protected else len(text)
-        match = pattern.search(text, position, end)
-        if match:
-            shown = " ".join(match.group(0).split())
-            role = f"{{term}}`{shown} <{term}>`"
-            return text[: match.start()] + role + text[match.end() :], True
+        yield from pattern.finditer(text, position, end)
         if protected is None:
             break
         position = protected.end()
-    return text, False
+
+
+def link_first_use(text, term, pattern, longer=None):
+    """``text`` with the first use of ``pattern`` (``term_uses``) made a link to the glossary's
+    ``term``, and whether there was one."""
+    match = next(term_uses(text, pattern, longer), None)
+    if match is None:
+        return text, False
+    shown = " ".join(match.group(0).split())
+    role = f"{{term}}`{shown} <{term}>`"
+    return text[: match.start()] + role + text[match.end() :], True
+
+
+def entry_patterns(entries):
+    """(terms, pattern, longer) for each glossary entry, longer terms first: ``pattern`` finds
+    any of the entry's ``terms`` (``term_pattern``), ``longer`` any longer term of the entries
+    before (None if there is none), inside which a match of ``pattern`` is no use of the entry."""
+    done = []
+    for terms in sorted(entries, key=lambda terms: max(map(len, terms)), reverse=True):
+        longer_terms = [term for term in done if len(term) > min(map(len, terms))]
+        yield terms, term_pattern(terms), term_pattern(longer_terms) if longer_terms else None
+        done.extend(terms)
 
 
 def link_glossary(cells, entries):
@@ -127,11 +146,8 @@ def link_glossary(cells, entries):
     (in place); returns the entries linked, by first term. Entries with longer terms go first,
     and a shorter term never links inside a longer one: "validation loss" is one link (or
     none, after its first use), never "loss" inside it."""
-    linked, done = [], []
-    for terms in sorted(entries, key=lambda terms: max(map(len, terms)), reverse=True):
-        pattern = term_pattern(terms)
-        longer_terms = [term for term in done if len(term) > min(map(len, terms))]
-        longer = term_pattern(longer_terms) if longer_terms else None
+    linked = []
+    for terms, pattern, longer in entry_patterns(entries):
         for cell in cells:
             if cell["cell_type"] != "markdown":
                 continue
@@ -140,7 +156,6 @@ def link_glossary(cells, entries):
             if found:
                 linked.append(terms[0])
                 break
-        done.extend(terms)
     return linked
 
 
@@ -278,7 +293,7 @@ def section(markdown, heading):
 def for_the_site(markdown, config):
     """README or guide text as a site page: no remote images (badges), relative links to
     files of the repository pointed at the repository, the configured addresses in place of
-    the README's OWNER/REPO and HUB placeholders."""
+    the README's repository (``publish.PLACEHOLDER`` until published) and HUB placeholders."""
     badge = r"^\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)\s*\n(\([^)]*\)\n)?"  # and its "(replace ...)" line
     markdown = re.sub(badge, "", markdown, flags=re.M)
     base = f"{config['repository']}/blob/{config['branch']}"
@@ -289,7 +304,7 @@ def for_the_site(markdown, config):
     )
     if "SITE_REPOSITORY_URL" not in config["placeholders"]:
         owner_repo = "/".join(config["repository"].split("/")[-2:])
-        markdown = markdown.replace("OWNER/REPO", owner_repo)
+        markdown = markdown.replace(PLACEHOLDER[0], owner_repo)
     if "SITE_HUB_URL" not in config["placeholders"]:
         markdown = markdown.replace("https://HUB/", config["hub"] + "/")
     return markdown
@@ -357,6 +372,17 @@ def build(src, out, quiet=True):
     return subprocess.run(command, check=False).returncode
 
 
+def published_place(environ=None):
+    """The launch settings publish.toml gives (SITE_REPOSITORY_URL, SITE_BRANCH), for those
+    the environment does not set; none while the course is not published."""
+    environ = os.environ if environ is None else environ
+    repository, ref = read_settings(ROOT)
+    if not repository:
+        return {}
+    place = {"SITE_REPOSITORY_URL": f"https://github.com/{repository}", "SITE_BRANCH": ref}
+    return {key: value for key, value in place.items() if not environ.get(key)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--src", type=Path, default=ROOT / "build" / "site-src")
@@ -364,11 +390,16 @@ def main(argv=None):
     parser.add_argument("--verbose", action="store_true", help="Sphinx's progress messages")
     args = parser.parse_args(argv)
     start = time.monotonic()
+    os.environ.update(published_place())
     assemble(args.src)
     status = build(args.src, args.out, quiet=not args.verbose)
     seconds = time.monotonic() - start
     if status == 0:
         print(f"site built in {seconds:.0f} s: {args.out / 'index.html'}")
+        print(
+            "serve it to read it (search needs a server): make serve-site, or "
+            f"python -m http.server -d {args.out}, then open http://127.0.0.1:8000/"
+        )
     else:
         print("site build failed (warnings are errors): see the messages above", file=sys.stderr)
     return status
