@@ -128,8 +128,11 @@ def test_second_pull_merges_upstream_changes_and_keeps_the_learners_edit(hub, up
     # The learner answers exercise 00.1 and saves, through the contents API as JupyterLab does.
     path = urllib.parse.quote(f"loss-course/{NOTEBOOK}")
     model = learner.api("GET", f"api/contents/{path}")
-    answer_cells = [c for c in model["content"]["cells"] if 'checks.exercise("00.1"' in c["source"]]
-    answer_cells[0]["source"] = answer_cells[0]["source"].replace("answer = None", 'answer = "B"')
+    cells = model["content"]["cells"]
+    check = next(i for i, c in enumerate(cells) if 'checks.exercise("00.1"' in c["source"])
+    answer_cell = cells[check - 1]  # the answer cell, right above the check
+    assert answer_cell["source"].startswith("answer = None")
+    answer_cell["source"] = answer_cell["source"].replace("answer = None", 'answer = "B"')
     learner.api(
         "PUT",
         f"api/contents/{path}",

@@ -88,10 +88,10 @@ def test_a_platforms_own_keras_runs_the_lessons_installed_from_the_published_ref
     ).stdout.split()
     assert versions == [PLATFORM["keras"], PLATFORM["tensorflow-cpu"]]
     url = f"git+{published_course.as_uri()}@{REF}"
-    folder = tmp_path / "elsewhere"
-    folder.mkdir()
-    assert not folder.is_relative_to(ROOT)
     for name in LESSONS:
+        folder = tmp_path / f"elsewhere-{name[:2]}"  # an unrelated folder, one per lesson
+        folder.mkdir()
+        assert not folder.is_relative_to(ROOT)
         notebook = nbformat.read(ROOT / "learner" / name, as_version=4)
         first = next(cell for cell in notebook.cells if cell.cell_type == "code")
         first.source = publish.install_cell(url)  # the published cell, with a reachable URL

@@ -88,21 +88,22 @@ def _files_naming(folder, text):
 @pytest.mark.slow  # copies the repository and renders the classroom copies, twice
 def test_publishing_leaves_no_placeholder_and_can_move_the_course(tmp_path):
     folder = _course_files(tmp_path / "course")
-    _publish(folder, "example/course", "v0")
+    first = "/".join(("first-place", "course"))  # built here: no file holds it, this one neither
+    _publish(folder, first, "v0")
     assert _files_naming(folder, publish.PLACEHOLDER[0]) == []
-    assert publish.read_settings(folder) == ("example/course", "v0")
-    url = "git+https://github.com/example/course@v0"
+    assert publish.read_settings(folder) == (first, "v0")
+    url = f"git+https://github.com/{first}@v0"
     for copy in ("notebooks", "learner", "live-coding"):
         for path in sorted((folder / copy).glob("[0-9][0-9]_*.ipynb")):
             notebook = nbformat.read(path, as_version=4)
-            first = next(cell for cell in notebook.cells if cell.cell_type == "code")
-            assert first.source == publish.install_cell(url), path
+            install = next(cell for cell in notebook.cells if cell.cell_type == "code")
+            assert install.source == publish.install_cell(url), path
     readme = (folder / "README.md").read_text()
-    assert "https://mybinder.org/v2/gh/example/course/v0?urlpath=lab/tree/learner" in readme
+    assert f"https://mybinder.org/v2/gh/{first}/v0?urlpath=lab/tree/learner" in readme
     (puller,) = [word for word in readme.split() if "git-pull?" in word]
     query = parse_qs(urlsplit(puller).query)
-    assert query["repo"] == ["https://github.com/example/course"] and query["branch"] == ["v0"]
+    assert query["repo"] == [f"https://github.com/{first}"] and query["branch"] == ["v0"]
     assert query["urlpath"][0].startswith("lab/tree/course/learner/")
     _publish(folder, "other-org/loss-course", "v1.1")  # moved: nothing of the old place is left
-    assert _files_naming(folder, "example/course") == []
+    assert _files_naming(folder, first) == []
     assert "lab%2Ftree%2Floss-course%2Flearner" in (folder / "README.md").read_text()
