@@ -13,18 +13,15 @@ The wheels are kept in build/wheelhouse/ with tests/test_wheel.py's: only the fi
 downloads (about 250 MB more, TensorFlow's other release).
 """
 
-import subprocess
-import sys
-
 import nbformat
 import publish  # tools/
 import pytest
 from test_wheel import (
     ROOT,
-    WHEELHOUSE,
     _course_files,
     _execute,
     _run,
+    fresh_environment,
     runtime_requirements,
 )
 
@@ -49,17 +46,7 @@ def _platform_requirements():
 @pytest.fixture(scope="module")
 def platform_python(tmp_path_factory):
     folder = tmp_path_factory.mktemp("platform") / "env"
-    _run([sys.executable, "-m", "venv", folder])
-    python = folder / "bin" / "python"
-    requirements = folder.parent / "platform.txt"
-    requirements.write_text("\n".join(_platform_requirements()) + "\n", encoding="utf-8")
-    install = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    offline = [*install, "--no-index", "--find-links", WHEELHOUSE, "-r", requirements]
-    if subprocess.run(offline, capture_output=True).returncode != 0:
-        download = [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
-        _run([*download, "--only-binary=:all:", "-d", WHEELHOUSE, "-r", requirements])
-        _run(offline)
-    return python
+    return fresh_environment(folder, _platform_requirements())
 
 
 @pytest.fixture(scope="module")

@@ -134,22 +134,27 @@ def wheel(tmp_path_factory):
     return built
 
 
-@pytest.fixture(scope="module")
-def venv(tmp_path_factory):
-    """A fresh environment with the runtime lines of the lock, and nothing else."""
-    folder = tmp_path_factory.mktemp("venv") / "env"
+def fresh_environment(folder, requirement_lines):
+    """A new virtual environment in ``folder`` holding ``requirement_lines`` (exact pins) and
+    nothing else, installed from WHEELHOUSE; returns its Python."""
     _run([sys.executable, "-m", "venv", folder])
     python = folder / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    requirements = folder.parent / "runtime.txt"
-    requirements.write_text("\n".join(runtime_requirements()) + "\n", encoding="utf-8")
+    requirements = folder.parent / f"{folder.name}-requirements.txt"
+    requirements.write_text("\n".join(requirement_lines) + "\n", encoding="utf-8")
     install = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     offline = [*install, "--no-index", "--find-links", WHEELHOUSE, "-r", requirements]
     if subprocess.run(offline, capture_output=True).returncode != 0:
-        # the first run, or the lock changed: fetch the missing wheels once, from PyPI
+        # the first run, or the pins changed: fetch the missing wheels once, from PyPI
         download = [sys.executable, "-m", "pip", "download", "-q", "--no-deps"]
         _run([*download, "--only-binary=:all:", "-d", WHEELHOUSE, "-r", requirements])
         _run(offline)
     return python
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory):
+    """A fresh environment with the runtime lines of the lock, and nothing else."""
+    return fresh_environment(tmp_path_factory.mktemp("venv") / "env", runtime_requirements())
 
 
 def _execute(notebook, python, folder, timeout=600):

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+from guide_parts import GUIDE, between_markers
 
 from course_utils.checks.exercise_texts import PROMPT_START, read_texts
 from course_utils.checks.exercises import EXERCISE_CALL
@@ -55,7 +56,6 @@ COPY_DIRS = {"learner": ROOT / "learner", "live-coding": ROOT / "live-coding"}
 SOLUTIONS = Path("course_utils", "checks", "solutions.json")  # below ROOT
 TEXTS = Path("course_utils", "checks", "texts")  # below ROOT: each lesson's exercises in words
 SCRIPTS = Path("python_scripts")  # below ROOT: the lessons' paired scripts (jupytext)
-GUIDE = Path("instructors", "GUIDE.md")  # below ROOT
 ANSWERS_START = (
     "<!-- answers: written by `make learner` from course_utils/checks/texts/; edit those -->"
 )
@@ -241,14 +241,9 @@ def answers_text(texts):
 
 def with_answers(guide, texts):
     """``guide`` (the instructor guide's text) with ``answers_text`` between its markers."""
-    if guide.count(ANSWERS_START) != 1 or guide.count(ANSWERS_END) != 1:
-        raise ValueError(
-            f"{GUIDE} needs the lines {ANSWERS_START!r} and {ANSWERS_END!r} once each: "
-            "make learner writes the list of right answers between them."
-        )
-    before, rest = guide.split(ANSWERS_START)
-    after = rest.split(ANSWERS_END)[1]
-    return f"{before}{ANSWERS_START}\n{answers_text(texts)}\n{ANSWERS_END}{after}"
+    return between_markers(
+        guide, ANSWERS_START, ANSWERS_END, f"{answers_text(texts)}\n", "make learner"
+    )
 
 
 def source_notebooks():

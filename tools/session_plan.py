@@ -37,13 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from guide_parts import GUIDE, between_markers
 
 from course_utils.notebook_tags import LIVE, RUN, SOLUTION
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = Path("instructors", "plan.toml")  # below ROOT
 TIMES = Path("benchmarks", "notebook_times.json")  # below ROOT
-GUIDE = Path("instructors", "GUIDE.md")  # below ROOT
 NOTEBOOKS = Path("notebooks")  # below ROOT
 SCHEDULE_START = (
     "<!-- schedule: written by `python tools/session_plan.py` from instructors/plan.toml and "
@@ -492,14 +492,10 @@ def schedule_text(root=ROOT):
 
 def with_schedule(guide, text):
     """``guide`` with ``text`` between its schedule markers."""
-    if guide.count(SCHEDULE_START) != 1 or guide.count(SCHEDULE_END) != 1:
-        raise PlanError(
-            f"{GUIDE} needs the lines {SCHEDULE_START!r} and {SCHEDULE_END!r} once each: this "
-            "tool writes the schedule between them."
-        )
-    before, rest = guide.split(SCHEDULE_START)
-    after = rest.split(SCHEDULE_END)[1]
-    return f"{before}{SCHEDULE_START}\n{text}{SCHEDULE_END}{after}"
+    try:
+        return between_markers(guide, SCHEDULE_START, SCHEDULE_END, text, "this tool")
+    except ValueError as error:
+        raise PlanError(str(error)) from None
 
 
 def main(argv=None, root=ROOT):
